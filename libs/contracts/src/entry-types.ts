@@ -1,0 +1,94 @@
+/**
+ * The facts the ledger stores. Lifecycle facts come from producers' topics; the
+ * Deletion* facts from the dispatcher and the regional stores' receipts;
+ * PolicyActivated from the policy loader.
+ */
+export const ENTRY_TYPES = [
+  'DataCreated',
+  'DataDeleted',
+  'UserDeleted',
+  'SubscriptionEnded',
+  'SubscriptionReactivated',
+  'LegalHoldPlaced',
+  'LegalHoldReleased',
+  'DeletionCommandIssued',
+  'DeletionConfirmed',
+  'DeletionFailed',
+  'PolicyActivated',
+] as const;
+export type EntryType = (typeof ENTRY_TYPES)[number];
+
+export type DeletedBy = 'user' | 'admin';
+
+/** What each entry type carries besides its envelope. No personal data here: see `SubjectPart`. */
+export interface EntryDataByType {
+  DataCreated: { dataId: string; category: string; region: string; store: string };
+  DataDeleted: { dataId: string; deletedBy: DeletedBy };
+  UserDeleted: { deletedBy: DeletedBy };
+  SubscriptionEnded: Record<string, never>;
+  SubscriptionReactivated: Record<string, never>;
+  LegalHoldPlaced: { holdId: string };
+  LegalHoldReleased: { holdId: string };
+  DeletionCommandIssued: {
+    commandId: string;
+    obligationId: string;
+    region: string;
+    store: string;
+    issuedAt: string;
+    attempt: number;
+  };
+  DeletionConfirmed: {
+    commandId: string;
+    region: string;
+    store: string;
+    completedAt: string;
+    deletedCount?: number;
+  };
+  DeletionFailed: { commandId: string; region: string; store: string; completedAt: string; error?: string };
+  PolicyActivated: { version: string; contentHash: string; policy: unknown };
+}
+
+/**
+ * The one designated place for personal data (DESIGN.md: subject identifiers).
+ * The hash chain covers only a salted digest of this part, so the part itself can
+ * later be encrypted per subject and its key shredded without breaking the chain.
+ */
+export interface SubjectPart {
+  subjectId: string;
+}
+
+/** Where an entry came from (provenance); hashed, but not part of the eventId payload identity. */
+export interface EntrySource {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/** An entry as handed to the ledger for appending. */
+export interface NewEntry<T extends EntryType = EntryType> {
+  eventId: string;
+  tenantId: string;
+  type: T;
+  /** RFC 3339, normalised to UTC with milliseconds (`toISOString()`). */
+  occurredAt: string;
+  data: EntryDataByType[T];
+  subject: SubjectPart | null;
+  source: EntrySource | null;
+}
+
+/** An entry as stored: the envelope the ledger adds, hash-chained per tenant stream. */
+export type LedgerEntry<T extends EntryType = EntryType> = NewEntry<T> & {
+  /** 1-based position in the tenant's stream. */
+  streamPosition: number;
+  /** Opaque, ordered cursor over all streams (a sequence number in SQL stores). */
+  globalPosition: string;
+  /** When the ledger stored it (wall clock of the appender; never used by the projection). */
+  recordedAt: string;
+  prevHash: string;
+  hash: string;
+};
+
+/** Narrowing helper for folds: `isEntry(e, 'DataCreated')` gives `e.data` its type. */
+export function isEntry<T extends EntryType>(entry: NewEntry, type: T): entry is NewEntry<T> {
+  return entry.type === type;
+}
