@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { Kafka } from 'kafkajs';
+import { loadConfig } from '@app/config';
+import { TopicNames } from '@app/contracts';
+import { createKafka } from '@app/kafka';
+import { openLedger } from '@app/ledger';
+import { resolveBrokers } from '../brokers';
+
+export interface Stats {
+  ledger: { entries: number; streams: number };
+  obligations: Record<string, number>;
+  deadLetters: number;
+}
+
+/** Records in the dead-letter topic: the sum of its partitions' high minus low watermarks. */
+async function countDeadLetters(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    if (!(await admin.listTopics()).includes(topic)) return 0;
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export function statsCommand(): Command {
+  return new Command('stats')
+    .description('counts: ledger entries, streams, dead letters, obligations by status')
+    .option('--json', 'one JSON object on stdout')
+    .action(async (opts: { json?: boolean }) => {
+      const config = loadConfig();
+      const ledger = await openLedger(config.ledgerUrl);
+      let stats: Stats;
+      try {
+        const kafka = createKafka({ brokers: await resolveBrokers(config), clientId: 'retention-ledger-stats' });
+        stats = {
+          ledger: await ledger.counts(),
+          obligations: {},
+          deadLetters: await countDeadLetters(kafka, new TopicNames(config.topicPrefix, config.regions).deadLetter),
+        };
+      } finally {
+        await ledger.close();
+      }
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(stats) + '\n');
+        return;
+      }
+      const lines = [
+        `ledger entries  ${stats.ledger.entries}`,
+        `ledger streams  ${stats.ledger.streams}`,
+        `dead letters    ${stats.deadLetters}`,
+        ...Object.entries(stats.obligations).map(([status, n]) => `obligations ${status.padEnd(10)} ${n}`),
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,31 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, KAFKA, LEDGER_STORE, LOGGER, Logger } from '@app/config';
+import type { LedgerStore } from '@app/ledger';
+import { KNOWN_CATEGORIES } from '../../ingest/src';
+
+export interface CoreContext {
+  config: AppConfig;
+  log: Logger;
+  kafka: Kafka;
+  ledger: LedgerStore;
+  clock: Clock;
+  categories: ReadonlySet<string>;
+}
+
+/** What every service needs, built once by the CLI (the composition root) and shared. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(ctx: CoreContext): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: ctx.config },
+      { provide: LOGGER, useValue: ctx.log },
+      { provide: KAFKA, useValue: ctx.kafka },
+      { provide: LEDGER_STORE, useValue: ctx.ledger },
+      { provide: CLOCK, useValue: ctx.clock },
+      { provide: KNOWN_CATEGORIES, useValue: ctx.categories },
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}

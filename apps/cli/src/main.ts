@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { runCommand } from './commands/run.command';
+import { replayCommand } from './commands/replay.command';
+import { verifyCommand } from './commands/verify.command';
+import { statsCommand } from './commands/stats.command';
+
+/** `retention-ledger`: the command line of DESIGN.md, and the composition root of the services. */
+export function buildProgram(): Command {
+  const program = new Command('retention-ledger')
+    .description('Retention ledger: data-deletion promises turned into facts that can be proven')
+    .showHelpAfterError();
+  for (const cmd of [runCommand(), replayCommand(), verifyCommand(), statsCommand()]) program.addCommand(cmd);
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: Error) => {
+      process.stderr.write(`retention-ledger: ${err.message}\n`);
+      process.exit(2);
+    });
+}

@@ -1,0 +1,4 @@
+export * from './ingest.module';
+export * from './ingest.service';
+export * from './ingestor';
+export * from './known-categories';

@@ -1,0 +1,78 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { TopicNames } from '@app/contracts';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, KAFKA, LEDGER_STORE, LOGGER, Logger } from '@app/config';
+import type { LedgerStore } from '@app/ledger';
+import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
+import { Ingestor } from './ingestor';
+import { KNOWN_CATEGORIES } from './known-categories';
+
+/** Wires the batch consumer over every lifecycle and receipt topic to the ledger. */
+@Injectable()
+export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private consumer: BatchConsumer | undefined;
+  private producer: IdempotentProducer | undefined;
+  readonly ingestor: Ingestor;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(LEDGER_STORE) ledger: LedgerStore,
+    @Inject(KNOWN_CATEGORIES) categories: ReadonlySet<string>,
+    @Inject(CLOCK) now: Clock,
+  ) {
+    const topics = new TopicNames(config.topicPrefix, config.regions);
+    const regions = new Set(config.regions);
+    this.producer = new IdempotentProducer(kafka);
+    const deadLetters = new DeadLetterPublisher(this.producer, topics.deadLetter);
+    this.ingestor = new Ingestor({
+      ledger,
+      now,
+      deadLetter: (rejections, at) => {
+        for (const r of rejections) {
+          this.log.warn(
+            { topic: r.record.topic, partition: r.record.partition, offset: r.record.offset, reason: r.reason },
+            'record dead-lettered',
+          );
+        }
+        return deadLetters.publish(rejections, at);
+      },
+      parseContext: () => ({
+        topics,
+        categories,
+        regions,
+        now: now(),
+        maxFutureSkewMs: config.maxFutureSkewMs,
+        maxMessageBytes: config.maxMessageBytes,
+      }),
+    });
+  }
+
+  get consumerStatus(): string {
+    return this.consumer?.status ?? 'idle';
+  }
+
+  get consumerLag(): number {
+    return this.consumer?.lagTotal ?? 0;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const topics = new TopicNames(this.config.topicPrefix, this.config.regions);
+    await ensureTopics(this.kafka, topics.allTopics());
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: this.config.ingestGroupId,
+      topics: topics.ingestTopics(),
+      handler: (records) => this.ingestor.handle(records),
+      onCrash: (error) => this.log.error({ err: error }, 'ingest consumer stopped after a non-retriable error'),
+    });
+    await this.consumer.start();
+    this.log.info({ group: this.config.ingestGroupId, topics: topics.ingestTopics().length }, 'ingest running');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.consumer?.stop();
+    await this.producer?.disconnect();
+    this.log.info(this.ingestor.counters, 'ingest stopped');
+  }
+}

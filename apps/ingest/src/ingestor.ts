@@ -1,0 +1,55 @@
+import { NewEntry, parseRecord, ParseContext, RawRecord } from '@app/contracts';
+import type { LedgerStore } from '@app/ledger';
+import type { Rejection } from '@app/kafka';
+
+export interface IngestCounters {
+  appended: number;
+  duplicates: number;
+  rejected: number;
+}
+
+export interface IngestorDeps {
+  ledger: LedgerStore;
+  /** Must resolve only once the rejections are durable in the dead-letter topic. */
+  deadLetter: (rejections: Rejection[], rejectedAt: Date) => Promise<void>;
+  parseContext: () => ParseContext;
+  now: () => Date;
+}
+
+/**
+ * One batch from Kafka into the ledger: parse and validate every record, append the
+ * valid ones in one transaction, dead-letter the rest. The caller commits offsets only
+ * after this resolves, so a crash at any point redelivers the batch, and the ledger's
+ * eventId idempotency absorbs what was already appended.
+ */
+export class Ingestor {
+  readonly counters: IngestCounters = { appended: 0, duplicates: 0, rejected: 0 };
+
+  constructor(private readonly deps: IngestorDeps) {}
+
+  async handle(records: RawRecord[]): Promise<void> {
+    const ctx = this.deps.parseContext();
+    const entries: NewEntry[] = [];
+    const sources: RawRecord[] = [];
+    const rejections: Rejection[] = [];
+    for (const record of records) {
+      const parsed = parseRecord(record, ctx);
+      if (parsed.ok) {
+        entries.push(parsed.entry);
+        sources.push(record);
+      } else {
+        rejections.push({ record, reason: parsed.reason });
+      }
+    }
+    const outcomes = entries.length > 0 ? await this.deps.ledger.appendBatch(entries) : [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'appended') this.counters.appended++;
+      else if (outcome.status === 'duplicate') this.counters.duplicates++;
+      else rejections.push({ record: sources[i], reason: outcome.reason });
+    });
+    if (rejections.length > 0) {
+      await this.deps.deadLetter(rejections, this.deps.now());
+      this.counters.rejected += rejections.length;
+    }
+  }
+}

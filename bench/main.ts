@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NewEntry, parseRecord, TopicNames } from '@app/contracts';
+import { createKafka, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
+import { openLedger } from '@app/ledger';
+import { Ingestor } from '../apps/ingest/src/ingestor';
+import { lifecycleEvents } from '../test/support/fixtures';
+import { benchLedger } from './ledger.bench';
+import { consumeRate } from './kafka-bench';
+
+/*
+ * `npm run bench`: figures as ratios against a baseline measured in the same run, because
+ * the machines are shared and noisy. Starts the local broker unless KAFKA_BROKERS is set.
+ * BENCH_EVENTS overrides the event count (default 200 000).
+ */
+const N = Number(process.env.BENCH_EVENTS || 200_000);
+const REGIONS = ['eu', 'us'];
+
+function line(label: string, value: string): void {
+  process.stdout.write(`${label.padEnd(44)} ${value}\n`);
+}
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function brokers(): Promise<string[]> {
+  if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const local = require(path.join(__dirname, '..', '..', 'deploy', 'kafka', 'broker.js'));
+  return [(await local.ensureBroker({ quiet: true })).brokers];
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const kafka = createKafka({ brokers: await brokers(), clientId: 'bench' });
+  const prefix = `bench${Date.now().toString(36)}.`;
+  const topics = new TopicNames(prefix, REGIONS);
+  await ensureTopics(kafka, topics.allTopics());
+  line('machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  line('events', fmt(N));
+
+  const events = lifecycleEvents(N, { tenants: 1000, seed: 'bench' });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  const t0 = Date.now();
+  for (let i = 0; i < events.length; i += 5000) {
+    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    for (const e of events.slice(i, i + 5000)) {
+      const t = topics.lifecycle(e.topic);
+      byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
+    }
+    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+  }
+  await producer.disconnect();
+  line('pre-produce (not a target)', `${fmt(N / ((Date.now() - t0) / 1000))} events/s`);
+
+  const raw = await consumeRate(kafka, `${prefix}raw`, topics.ingestTopics(), N, async () => undefined);
+  line('raw kafkajs eachBatch consume (baseline)', `${fmt(raw.perSec)} events/s`);
+
+  const ledger = await openLedger(`sqlite:${path.join(dir, 'ingest-ledger.db')}`);
+  const dlq = new IdempotentProducer(kafka);
+  const deadLetters = new DeadLetterPublisher(dlq, topics.deadLetter);
+  const ctx = {
+    topics,
+    categories: new Set(['personal', 'audit-log']),
+    regions: new Set(REGIONS),
+    now: new Date(),
+    maxFutureSkewMs: 900_000,
+    maxMessageBytes: 256 * 1024,
+  };
+  const ingestor = new Ingestor({
+    ledger,
+    now: () => new Date(),
+    deadLetter: (r, at) => deadLetters.publish(r, at),
+    parseContext: () => ctx,
+  });
+  const ingest = await consumeRate(kafka, `${prefix}ingest`, topics.ingestTopics(), N, (r) => ingestor.handle(r));
+  await dlq.disconnect();
+  await ledger.close();
+  line('ingest (parse + validate + append + commit)', `${fmt(ingest.perSec)} events/s`);
+  line('ingest ÷ raw consume  (target ≥ 0.6)', (ingest.perSec / raw.perSec).toFixed(2));
+  line('ingest appended / rejected', `${ingestor.counters.appended} / ${ingestor.counters.rejected}`);
+
+  // In-process ledger figures on the same events, parsed once up front.
+  const entries: NewEntry[] = events.map((e, i) => {
+    const parsed = parseRecord(
+      { topic: topics.lifecycle(e.topic), partition: 0, offset: String(i), key: Buffer.from(e.key), value: Buffer.from(JSON.stringify(e.value)), headers: {} },
+      ctx,
+    );
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return parsed.entry;
+  });
+  const { appendPerSec, verifyPerSec } = await benchLedger({ entries, dir, log: () => undefined });
+  line('ledger append, in process (target ≥ 100k/s)', `${fmt(appendPerSec)} events/s`);
+  line('verify (target ≥ 300k/s)', `${fmt(verifyPerSec)} events/s`);
+  line('append ÷ raw consume', (appendPerSec / raw.perSec).toFixed(2));
+  line('verify ÷ raw consume', (verifyPerSec / raw.perSec).toFixed(2));
+
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench failed: ${err.stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,10 @@
+/** Nest injection tokens shared by the apps and the composition root (apps/cli). */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const LOGGER = Symbol('LOGGER');
+export const CLOCK = Symbol('CLOCK');
+
+/** Time is injected (STYLE.md): tests and the demo can run on another clock. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+export const LEDGER_STORE = Symbol('LEDGER_STORE');
+export const KAFKA = Symbol('KAFKA');

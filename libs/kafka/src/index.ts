@@ -1,0 +1,6 @@
+export * from './kafka-client';
+export * from './topic-admin';
+export * from './raw-record';
+export * from './batch-consumer';
+export * from './producer';
+export * from './dead-letter-publisher';

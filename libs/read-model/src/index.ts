@@ -1,0 +1,4 @@
+export * from './obligation-record';
+export * from './open-read-model';
+export * from './sqlite/sqlite-read-model';
+export * from './postgres/postgres-read-model';

@@ -1,0 +1,39 @@
+/**
+ * An obligation as the read model stores and serves it: DESIGN.md's obligations JSON
+ * (`obligationId` … `policyVersion`) plus whatever else the fold derived (flags, holds,
+ * commands), kept whole in `detail` so the API and reports need no second lookup.
+ */
+export interface ObligationRecord {
+  obligationId: string;
+  tenantId: string;
+  region: string;
+  store: string;
+  status: string;
+  /** RFC 3339 UTC. */
+  dueAt: string;
+  deadline: string;
+  /** The full derived obligation, JSON-serialisable. */
+  detail: Record<string, unknown>;
+}
+
+export interface ProjectionWrite {
+  upserts: ObligationRecord[];
+  /** Obligation ids that no longer exist (e.g. a rule that stopped applying). */
+  removals: string[];
+  /** The ledger cursor after the last entry this write accounts for. */
+  checkpoint: string;
+}
+
+export interface ReadModel {
+  /** Applies obligation changes and moves the checkpoint in one transaction. */
+  write(change: ProjectionWrite): Promise<void>;
+  checkpoint(): Promise<string | undefined>;
+  obligations(tenantId: string): Promise<ObligationRecord[]>;
+  obligation(obligationId: string): Promise<ObligationRecord | undefined>;
+  /** Scheduled obligations whose due time has passed, oldest first; served by an index. */
+  due(now: Date, limit: number): Promise<ObligationRecord[]>;
+  countsByStatus(): Promise<Record<string, number>>;
+  /** Drops every obligation and the checkpoint (rebuild). */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,156 @@
+import { Pool } from 'pg';
+import { ObligationRecord, ProjectionWrite, ReadModel } from '../obligation-record';
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function schemaSql(schema: string): string {
+  return `
+CREATE SCHEMA IF NOT EXISTS ${schema};
+CREATE TABLE IF NOT EXISTS ${schema}.obligations (
+  obligation_id TEXT PRIMARY KEY,
+  tenant_id     TEXT NOT NULL,
+  region        TEXT NOT NULL,
+  store         TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  due_at        TIMESTAMPTZ NOT NULL,
+  deadline      TIMESTAMPTZ NOT NULL,
+  detail        JSONB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS obligations_by_tenant ON ${schema}.obligations (tenant_id, due_at);
+CREATE INDEX IF NOT EXISTS obligations_due ON ${schema}.obligations (due_at) WHERE status = 'scheduled';
+CREATE TABLE IF NOT EXISTS ${schema}.projection_checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  position TEXT NOT NULL
+);`;
+}
+
+interface Row {
+  obligation_id: string;
+  tenant_id: string;
+  region: string;
+  store: string;
+  status: string;
+  due_at: Date;
+  deadline: Date;
+  detail: Record<string, unknown>;
+}
+
+function toRecord(r: Row): ObligationRecord {
+  return {
+    obligationId: r.obligation_id,
+    tenantId: r.tenant_id,
+    region: r.region,
+    store: r.store,
+    status: r.status,
+    dueAt: r.due_at.toISOString(),
+    deadline: r.deadline.toISOString(),
+    detail: r.detail,
+  };
+}
+
+/** The obligations read model in PostgreSQL (`postgres://…?schema=name`, default schema `retention`). */
+export class PostgresReadModel implements ReadModel {
+  private constructor(
+    private readonly pool: Pool,
+    private readonly schema: string,
+  ) {}
+
+  static async connect(url: string): Promise<PostgresReadModel> {
+    const parsed = new URL(url);
+    const schema = parsed.searchParams.get('schema') ?? 'retention';
+    if (!IDENT.test(schema)) throw new Error(`READ_MODEL_URL: schema must match ${IDENT}, got "${schema}"`);
+    parsed.searchParams.delete('schema');
+    const pool = new Pool({ connectionString: parsed.toString(), max: 4 });
+    await pool.query(schemaSql(schema));
+    return new PostgresReadModel(pool, schema);
+  }
+
+  async write(change: ProjectionWrite): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const s = this.schema;
+      for (let i = 0; i < change.upserts.length; i += 500) {
+        const chunk = change.upserts.slice(i, i + 500);
+        await client.query(
+          `INSERT INTO ${s}.obligations (obligation_id, tenant_id, region, store, status, due_at, deadline, detail)
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(obligation_id text, tenant_id text, region text,
+             store text, status text, due_at timestamptz, deadline timestamptz, detail jsonb)
+           ON CONFLICT (obligation_id) DO UPDATE SET status = excluded.status, due_at = excluded.due_at,
+             deadline = excluded.deadline, detail = excluded.detail, region = excluded.region, store = excluded.store`,
+          [
+            JSON.stringify(
+              chunk.map((o) => ({
+                obligation_id: o.obligationId,
+                tenant_id: o.tenantId,
+                region: o.region,
+                store: o.store,
+                status: o.status,
+                due_at: o.dueAt,
+                deadline: o.deadline,
+                detail: o.detail,
+              })),
+            ),
+          ],
+        );
+      }
+      if (change.removals.length > 0) {
+        await client.query(`DELETE FROM ${s}.obligations WHERE obligation_id = ANY($1)`, [change.removals]);
+      }
+      await client.query(
+        `INSERT INTO ${s}.projection_checkpoint (id, position) VALUES (1, $1)
+         ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
+        [change.checkpoint],
+      );
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async checkpoint(): Promise<string | undefined> {
+    const r = await this.pool.query(`SELECT position FROM ${this.schema}.projection_checkpoint WHERE id = 1`);
+    return r.rows[0]?.position;
+  }
+
+  async obligations(tenantId: string): Promise<ObligationRecord[]> {
+    const r = await this.pool.query<Row>(
+      `SELECT * FROM ${this.schema}.obligations WHERE tenant_id = $1 ORDER BY due_at, obligation_id`,
+      [tenantId],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  async obligation(obligationId: string): Promise<ObligationRecord | undefined> {
+    const r = await this.pool.query<Row>(`SELECT * FROM ${this.schema}.obligations WHERE obligation_id = $1`, [
+      obligationId,
+    ]);
+    return r.rows[0] ? toRecord(r.rows[0]) : undefined;
+  }
+
+  async due(now: Date, limit: number): Promise<ObligationRecord[]> {
+    const r = await this.pool.query<Row>(
+      `SELECT * FROM ${this.schema}.obligations WHERE status = 'scheduled' AND due_at <= $1 ORDER BY due_at LIMIT $2`,
+      [now, limit],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  async countsByStatus(): Promise<Record<string, number>> {
+    const r = await this.pool.query<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM ${this.schema}.obligations GROUP BY status`,
+    );
+    return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
+  }
+
+  async reset(): Promise<void> {
+    await this.pool.query(`TRUNCATE ${this.schema}.obligations, ${this.schema}.projection_checkpoint`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

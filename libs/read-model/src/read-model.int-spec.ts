@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ObligationRecord, openReadModel, ReadModel } from '.';
+
+function ob(id: string, over: Partial<ObligationRecord> = {}): ObligationRecord {
+  return {
+    obligationId: id,
+    tenantId: 'acme',
+    region: 'eu',
+    store: 'crm',
+    status: 'scheduled',
+    dueAt: '2026-01-01T00:00:00.000Z',
+    deadline: '2026-01-31T00:00:00.000Z',
+    detail: { obligationId: id, reason: 'data-deleted' },
+    ...over,
+  };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-rm-'));
+const adapters: Array<[string, () => string]> = [
+  ['sqlite', () => `sqlite:${path.join(dir, `${randomBytes(4).toString('hex')}.db`)}`],
+  ['postgres', () => `postgres://postgres@127.0.0.1:5432/postgres?schema=rm_${randomBytes(4).toString('hex')}`],
+];
+
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe.each(adapters)('%s read model', (_name, url) => {
+  let rm: ReadModel;
+  beforeEach(async () => {
+    rm = await openReadModel(url());
+  });
+  afterEach(async () => rm.close());
+
+  it('stores obligations and the checkpoint together, and serves them by tenant', async () => {
+    await rm.write({ upserts: [ob('a'), ob('b', { tenantId: 'other' })], removals: [], checkpoint: '10' });
+    expect(await rm.checkpoint()).toBe('10');
+    expect((await rm.obligations('acme')).map((o) => o.obligationId)).toEqual(['a']);
+    expect(await rm.obligation('b')).toEqual(ob('b', { tenantId: 'other' }));
+  });
+
+  it('updates in place and removes', async () => {
+    await rm.write({ upserts: [ob('a'), ob('b')], removals: [], checkpoint: '1' });
+    await rm.write({ upserts: [ob('a', { status: 'issued' })], removals: ['b'], checkpoint: '2' });
+    expect(await rm.obligations('acme')).toEqual([ob('a', { status: 'issued' })]);
+    expect(await rm.countsByStatus()).toEqual({ issued: 1 });
+  });
+
+  it('lists only scheduled obligations that are due, oldest first', async () => {
+    await rm.write({
+      upserts: [
+        ob('late', { dueAt: '2026-01-03T00:00:00.000Z' }),
+        ob('early', { dueAt: '2026-01-01T00:00:00.000Z' }),
+        ob('future', { dueAt: '2027-01-01T00:00:00.000Z' }),
+        ob('held', { status: 'held', dueAt: '2025-01-01T00:00:00.000Z' }),
+      ],
+      removals: [],
+      checkpoint: '4',
+    });
+    const due = await rm.due(new Date('2026-06-01T00:00:00Z'), 10);
+    expect(due.map((o) => o.obligationId)).toEqual(['early', 'late']);
+    expect((await rm.due(new Date('2026-06-01T00:00:00Z'), 1)).map((o) => o.obligationId)).toEqual(['early']);
+  });
+
+  it('reset drops everything', async () => {
+    await rm.write({ upserts: [ob('a')], removals: [], checkpoint: '1' });
+    await rm.reset();
+    expect(await rm.checkpoint()).toBeUndefined();
+    expect(await rm.countsByStatus()).toEqual({});
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { TopicNames } from '@app/contracts';
+import { openLedger, verifyLedger } from '@app/ledger';
+import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
+import { lifecycleEvents } from './support/fixtures';
+import { exited, runCli, startCli } from './support/cli-process';
+
+const REGIONS = ['eu', 'us'];
+
+describe('ingest process killed in the middle of a stream', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-crash-'));
+  const prefix = randomPrefix();
+  const env = {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
+    READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    TOPIC_PREFIX: prefix,
+    REGIONS: REGIONS.join(','),
+    LOG_LEVEL: 'info',
+  };
+  const log = path.join(dir, 'ingest.log');
+
+  afterAll(() => {
+    if (process.env.KEEP_TEST_FILES) return;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses nothing and duplicates nothing across a SIGKILL and restart, and the chain stays valid', async () => {
+    const kafka = testKafka();
+    const topics = new TopicNames(prefix, REGIONS);
+    await ensureTopics(kafka, topics.allTopics());
+    const events = lifecycleEvents(30_000, { tenants: 50, seed: 'crash' });
+    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    for (const e of events) {
+      const t = topics.lifecycle(e.topic);
+      byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
+    }
+    for (const [topic, msgs] of byTopic) await produce(kafka, topic, msgs);
+
+    const ledgerPath = path.join(dir, 'ledger.db');
+    const count = async () => {
+      if (!fs.existsSync(ledgerPath)) return 0;
+      const ledger = await openLedger(env.LEDGER_URL);
+      try {
+        return (await ledger.counts()).entries;
+      } finally {
+        await ledger.close();
+      }
+    };
+
+    const first = startCli(['run', '--only', 'ingest'], env, log);
+    const partway = await waitFor(count, (n) => n > 2000, 60_000, 'ingest to get going');
+    first.kill('SIGKILL');
+    await exited(first);
+    const afterKill = await count();
+    expect(partway).toBeLessThan(events.length);
+    expect(afterKill).toBeLessThan(events.length);
+
+    const second = startCli(['run', '--only', 'ingest'], env, log);
+    await waitFor(count, (n) => n >= events.length, 90_000, `all ${events.length} events`);
+    second.kill('SIGTERM');
+    expect(await exited(second)).not.toBe(null);
+
+    const ledger = await openLedger(env.LEDGER_URL);
+    try {
+      const ids = new Set<string>();
+      let after: string | undefined;
+      for (;;) {
+        const page = await ledger.readAll(after, 10_000);
+        for (const e of page.entries) ids.add(e.eventId);
+        if (page.entries.length === 0 || page.last === undefined) break;
+        after = page.last;
+      }
+      expect(ids.size).toBe(events.length);
+      expect((await ledger.counts()).entries).toBe(events.length);
+      expect(await verifyLedger(ledger, {})).toMatchObject({ ok: true, entries: events.length });
+    } finally {
+      await ledger.close();
+    }
+    const verify = await runCli(['verify'], env);
+    expect(verify.stdout).toMatch(new RegExp(`^ok: ${events.length} entries in 50 streams`));
+    expect(verify.code).toBe(0);
+  }, 240_000);
+});

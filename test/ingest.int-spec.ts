@@ -1,0 +1,235 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka } from 'kafkajs';
+import { DeadLetterValue, TopicNames } from '@app/contracts';
+import { openLedger, LedgerStore, verifyLedger } from '@app/ledger';
+import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
+import { Ingestor } from '../apps/ingest/src/ingestor';
+import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
+import { lifecycleEvents } from './support/fixtures';
+
+const REGIONS = ['eu', 'us'];
+const MAX_BYTES = 8 * 1024;
+
+/** Ingest wired as `run --only ingest` wires it, in this process, on the real broker. */
+async function startIngest(kafka: Kafka, topics: TopicNames, ledger: LedgerStore, groupId: string) {
+  const producer = new IdempotentProducer(kafka);
+  const deadLetters = new DeadLetterPublisher(producer, topics.deadLetter);
+  const ingestor = new Ingestor({
+    ledger,
+    now: () => new Date(),
+    deadLetter: (r, at) => deadLetters.publish(r, at),
+    parseContext: () => ({
+      topics,
+      categories: new Set(['personal', 'audit-log']),
+      regions: new Set(REGIONS),
+      now: new Date(),
+      maxFutureSkewMs: 15 * 60_000,
+      maxMessageBytes: MAX_BYTES,
+    }),
+  });
+  const consumer = new BatchConsumer(kafka, { groupId, topics: topics.ingestTopics(), handler: (r) => ingestor.handle(r) });
+  await consumer.start();
+  return {
+    ingestor,
+    stop: async () => {
+      await consumer.stop();
+      await producer.disconnect();
+    },
+  };
+}
+
+describe('ingest on the real broker', () => {
+  let dir: string;
+  let kafka: Kafka;
+  let topics: TopicNames;
+  let ledger: LedgerStore;
+  let ingest: Awaited<ReturnType<typeof startIngest>>;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-ingest-'));
+    kafka = testKafka();
+    const prefix = randomPrefix();
+    topics = new TopicNames(prefix, REGIONS);
+    await ensureTopics(kafka, topics.allTopics());
+    ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
+    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await ingest?.stop();
+    await ledger?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('appends N valid events across all topics exactly once, even when each is sent twice', async () => {
+    const events = lifecycleEvents(3000, { tenants: 25, seed: 'valid' });
+    const receipts = REGIONS.map((region, i) => ({
+      topic: topics.receipts(region),
+      key: `tenant-valid-${i}`,
+      value: {
+        commandId: `cmd-${region}`,
+        tenantId: `tenant-valid-${i}`,
+        region,
+        store: 'main',
+        status: i === 0 ? 'completed' : 'failed',
+        completedAt: '2026-01-02T00:00:00Z',
+        ...(i === 0 ? { deletedCount: 3 } : { error: 'disk full' }),
+      },
+    }));
+    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    const all = [...events.map((e) => ({ ...e, topic: topics.lifecycle(e.topic) })), ...receipts];
+    for (const e of all) {
+      const list = byTopic.get(e.topic) ?? [];
+      list.push({ key: e.key, value: JSON.stringify(e.value) });
+      byTopic.set(e.topic, list);
+    }
+    for (const [topic, msgs] of byTopic) await produce(kafka, topic, [...msgs, ...msgs]);
+
+    const n = all.length;
+    await waitFor(() => ledger.counts(), (c) => c.entries >= n, 60_000, `${n} ledger entries`);
+    // Give redeliveries a moment to show up if they were (wrongly) appended.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await ledger.counts()).toEqual({ entries: n, streams: 25 });
+    expect(ingest.ingestor.counters.duplicates).toBe(n);
+    const verdict = await verifyLedger(ledger, {});
+    expect(verdict).toEqual({ ok: true, entries: n, streams: 25 });
+  }, 120_000);
+
+  it('dead-letters each kind of malformed record once, with its original bytes and a reason', async () => {
+    const good = { eventId: 'bad-0', tenantId: 'tenant-bad', occurredAt: '2026-01-01T00:00:00Z' };
+    const created = { ...good, dataId: 'd1', category: 'personal', region: 'eu', store: 'main' };
+    const farFuture = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    const cases: Array<{ name: string; topic: string; key: string | null; value: Buffer; reason: RegExp }> = [
+      { name: 'bad JSON', topic: 'data-created', key: 'tenant-bad', value: Buffer.from('{"eventId": '), reason: /json/i },
+      { name: 'not an object', topic: 'data-created', key: 'tenant-bad', value: Buffer.from('[1,2]'), reason: /object/i },
+      {
+        name: 'missing field',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...created, eventId: 'bad-1', dataId: undefined })),
+        reason: /dataId/,
+      },
+      {
+        name: 'invalid field',
+        topic: 'data-deleted',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...good, eventId: 'bad-2', dataId: 'd1', deletedBy: 'robot' })),
+        reason: /deletedBy/,
+      },
+      {
+        name: 'unknown category',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...created, eventId: 'bad-3', category: 'telemetry' })),
+        reason: /categor/i,
+      },
+      {
+        name: 'unknown region',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...created, eventId: 'bad-4', region: 'mars' })),
+        reason: /region/i,
+      },
+      {
+        name: 'far-future occurredAt',
+        topic: 'subscription-ended',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...good, eventId: 'bad-5', occurredAt: farFuture })),
+        reason: /future/i,
+      },
+      {
+        name: 'occurredAt without offset',
+        topic: 'subscription-ended',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...good, eventId: 'bad-6', occurredAt: '2026-01-01T00:00:00' })),
+        reason: /occurredAt/,
+      },
+      {
+        name: 'oversized',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from(JSON.stringify({ ...created, eventId: 'bad-7', pad: 'x'.repeat(MAX_BYTES) })),
+        reason: /size|large|bytes/i,
+      },
+      {
+        name: 'non-UTF-8',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+        reason: /utf-?8/i,
+      },
+      {
+        name: 'invalid tenantId',
+        topic: 'subscription-ended',
+        key: 'bad tenant!',
+        value: Buffer.from(JSON.stringify({ ...good, eventId: 'bad-8', tenantId: 'bad tenant!' })),
+        reason: /tenantId/,
+      },
+      {
+        name: 'receipt from another region than its topic',
+        topic: 'deletion-receipts.eu',
+        key: 'tenant-bad',
+        value: Buffer.from(
+          JSON.stringify({
+            commandId: 'c1',
+            tenantId: 'tenant-bad',
+            region: 'us',
+            store: 'main',
+            status: 'completed',
+            completedAt: '2026-01-01T00:00:00Z',
+          }),
+        ),
+        reason: /region/i,
+      },
+    ];
+    const topicOf = (t: string) => (t.startsWith('deletion-receipts.') ? topics.receipts(t.split('.')[1]) : topics.prefix + t);
+    for (const c of cases) {
+      await produce(kafka, topicOf(c.topic), [{ key: c.key, value: c.value, headers: { case: c.name } }]);
+    }
+    // The same eventId with another payload: the first is appended, the second rejected.
+    const first = { ...good, eventId: 'dup-1' };
+    await produce(kafka, topics.lifecycle('subscription-ended'), [{ key: 'tenant-bad', value: JSON.stringify(first) }]);
+    await waitFor(() => streamIds(ledger, 'tenant-bad'), (ids) => ids.includes('dup-1'), 30_000, 'dup-1 appended');
+    await produce(kafka, topics.lifecycle('subscription-ended'), [
+      { key: 'tenant-bad', value: JSON.stringify({ ...first, occurredAt: '2026-02-01T00:00:00Z' }), headers: { case: 'conflict' } },
+    ]);
+
+    const dead = await consumeAll(kafka, topics.deadLetter, cases.length + 1, 60_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const values = dead.map((d) => JSON.parse(d.value) as DeadLetterValue);
+    expect(values).toHaveLength(cases.length + 1);
+    for (const c of cases) {
+      const hits = values.filter((v) => headerText(v, 'case') === c.name);
+      expect({ name: c.name, count: hits.length }).toEqual({ name: c.name, count: 1 });
+      const v = hits[0];
+      expect({ name: c.name, reason: v.reason }).toEqual({ name: c.name, reason: expect.stringMatching(c.reason) });
+      expect(originalBytes(v).equals(c.value)).toBe(true);
+      expect(v.topic).toBe(topicOf(c.topic));
+      expect(typeof v.partition).toBe('number');
+      expect(v.offset).toMatch(/^\d+$/);
+      expect(Date.parse(v.rejectedAt)).not.toBeNaN();
+    }
+    const conflict = values.find((v) => headerText(v, 'case') === 'conflict');
+    expect(conflict?.reason).toMatch(/dup-1/);
+    expect(await streamIds(ledger, 'tenant-bad')).toEqual(['dup-1']);
+  }, 120_000);
+});
+
+function headerText(v: DeadLetterValue, name: string): string | undefined {
+  const h = (v.headers as Record<string, unknown>)[name];
+  if (typeof h === 'string') return h;
+  if (h && typeof h === 'object' && 'value' in h) return String((h as { value: unknown }).value);
+  return undefined;
+}
+
+function originalBytes(v: DeadLetterValue): Buffer {
+  return v.valueEncoding === 'base64' ? Buffer.from(v.value ?? '', 'base64') : Buffer.from(v.value ?? '', 'utf8');
+}
+
+async function streamIds(ledger: LedgerStore, tenantId: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const e of ledger.readStream(tenantId)) ids.push(e.eventId);
+  return ids;
+}
