@@ -1,0 +1,424 @@
+import type { EntryType, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import { parseInstant } from './internal/time';
+import { idBucket } from './obligation-id';
+import { compilePolicy } from './policy/compiled-policy';
+import { checkPolicyMemo } from './policy/parse-policy';
+import {
+  DataFacts,
+  initialState,
+  SubjectFacts,
+  type CommandFact,
+  type Group,
+  type HoldFacts,
+  type ReceiptFact,
+  type StoreRef,
+  type TenantState,
+  type TimedFact,
+} from './state';
+
+/** The ledger entry union, discriminated by `type`, so a switch narrows `data`. */
+export type AnyEntry = { [T in EntryType]: NewEntry<T> }[EntryType];
+
+/** A fold over the tenant's ledger entries was handed an entry of another tenant. */
+export class TenantMismatchError extends Error {
+  override readonly name = 'TenantMismatchError';
+}
+
+/**
+ * The fold: adds one ledger entry's fact to the tenant's state and returns the
+ * state (the same object, updated: see `TenantState`).
+ *
+ * Idempotent (an entry applied twice changes nothing) and commutative (the result
+ * is the same for every arrival order): every fact goes into a container keyed by
+ * its eventId or content, or is aggregated by a minimum under a total order.
+ * Cost per entry is O(1) amortised, except: a UserDeleted marks the subject's data
+ * items for re-derivation, a subject-scope hold marks the subject's items, and a
+ * PolicyActivated or a tenant-wide hold marks everything.
+ *
+ * PolicyActivated entries are accepted whatever their tenantId: a policy applies
+ * to every tenant, and the ledger keeps it in a stream of its own.
+ */
+export function evolve(state: TenantState, entry: NewEntry | LedgerEntry): TenantState {
+  const e = entry as AnyEntry;
+  if (e.type !== 'PolicyActivated' && e.tenantId !== state.tenantId) {
+    throw new TenantMismatchError(
+      `entry ${e.eventId} of tenant ${e.tenantId} folded into the state of tenant ${state.tenantId}`,
+    );
+  }
+  const at = parseInstant(e.occurredAt);
+  if (Number.isNaN(at)) return ignore(state, e.eventId);
+  const subjectId = e.subject?.subjectId ?? null;
+
+  switch (e.type) {
+    case 'DataCreated': {
+      const store = storeRef(state, e.data.region, e.data.store);
+      onDataCreated(state, dataFacts(state, e.data.dataId), at, intern(e.data.category), store, subjectId);
+      return state;
+    }
+    case 'DataDeleted': {
+      const item = dataFacts(state, e.data.dataId);
+      const by = e.data.deletedBy;
+      // The earliest deletion rules; at equal times, 'admin' before 'user'.
+      if (
+        item.deletedAt === null ||
+        at < item.deletedAt ||
+        (at === item.deletedAt && by < (item.deletedBy ?? ''))
+      ) {
+        item.deletedAt = at;
+        item.deletedBy = by;
+        markDirty(state, item);
+      }
+      return state;
+    }
+    case 'UserDeleted': {
+      if (subjectId === null) return ignore(state, e.eventId);
+      const subject = subjectFacts(state, subjectId);
+      subject.deletions ??= [];
+      if (insertTimed(subject.deletions, { eventId: e.eventId, at })) {
+        markDirty(state, subject);
+        // Which of the subject's items were created after its deletion may have changed.
+        for (const item of subject.data) markDirty(state, item);
+      }
+      return state;
+    }
+    case 'SubscriptionEnded': {
+      state.ends ??= [];
+      if (insertTimed(state.ends, { eventId: e.eventId, at })) markDirty(state, state.derivation.tenantGroup);
+      return state;
+    }
+    case 'SubscriptionReactivated': {
+      state.reactivations ??= [];
+      if (insertTimed(state.reactivations, { eventId: e.eventId, at }))
+        markDirty(state, state.derivation.tenantGroup);
+      return state;
+    }
+    case 'LegalHoldPlaced': {
+      const hold = holdFacts(state, e.data.holdId);
+      if (hold.placements.some((p) => p.eventId === e.eventId)) return state;
+      const ruling = hold.placements[0];
+      hold.placements.push({ eventId: e.eventId, at, subjectId });
+      if (subjectId !== null) (state.heldSubjects ??= new Set()).add(subjectId);
+      hold.placements.sort(
+        (a, b) =>
+          a.at - b.at || compare(a.subjectId ?? '', b.subjectId ?? '') || compare(a.eventId, b.eventId),
+      );
+      // The hold's scope is that of its ruling placement: mark the old and the new scope.
+      markHoldScope(state, hold.placements[0].subjectId);
+      if (ruling && ruling.subjectId !== hold.placements[0].subjectId) markHoldScope(state, ruling.subjectId);
+      return state;
+    }
+    case 'LegalHoldReleased': {
+      const hold = holdFacts(state, e.data.holdId);
+      if (insertTimed(hold.releases, { eventId: e.eventId, at }) && hold.placements.length > 0) {
+        markHoldScope(state, hold.placements[0].subjectId);
+      }
+      return state;
+    }
+    case 'DeletionCommandIssued': {
+      const issuedAt = parseInstant(e.data.issuedAt);
+      if (Number.isNaN(issuedAt)) return ignore(state, e.eventId);
+      onCommand(state, {
+        commandId: e.data.commandId,
+        obligationId: e.data.obligationId,
+        store: storeRef(state, e.data.region, e.data.store),
+        issuedAt,
+        attempt: e.data.attempt,
+        receipts: null,
+      });
+      return state;
+    }
+    case 'DeletionConfirmed':
+    case 'DeletionFailed': {
+      const completedAt = parseInstant(e.data.completedAt);
+      if (Number.isNaN(completedAt)) return ignore(state, e.eventId);
+      const store = storeRef(state, e.data.region, e.data.store);
+      const receipt: ReceiptFact =
+        e.type === 'DeletionFailed' && e.data.error !== undefined
+          ? { outcome: 'failed', store, at: completedAt, error: e.data.error }
+          : { outcome: e.type === 'DeletionConfirmed' ? 'confirmed' : 'failed', store, at: completedAt };
+      onReceipt(state, e.data.commandId, receipt);
+      return state;
+    }
+    case 'PolicyActivated': {
+      if (
+        state.policies?.some((p) => p.eventId === e.eventId) ||
+        state.invalidPolicies?.some((p) => p.eventId === e.eventId)
+      ) {
+        return state;
+      }
+      const checked = checkPolicyMemo(e.data.policy);
+      if (!checked.policy) {
+        // The loader validates before appending, so the ledger was written by something else.
+        // Ignoring it (the previous policy stays in force) keeps the projection running; it is reported.
+        (state.invalidPolicies ??= []).push({ eventId: e.eventId, issues: checked.issues });
+        return state;
+      }
+      const version = e.data.version || checked.policy.version;
+      const policies = (state.policies ??= []);
+      policies.push({ eventId: e.eventId, at, version, policy: compilePolicy(checked.policy, version) });
+      policies.sort((a, b) => a.at - b.at || compare(a.version, b.version) || compare(a.eventId, b.eventId));
+      state.derivation.allDirty = true;
+      state.derivation.dirty = null;
+      return state;
+    }
+    default: {
+      const _exhaustive: never = e;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Folds entries into a state (a fresh one for `tenantId` unless given). */
+export function foldEntries(
+  tenantId: string,
+  entries: Iterable<NewEntry | LedgerEntry>,
+  state: TenantState = initialState(tenantId),
+): TenantState {
+  for (const entry of entries) evolve(state, entry);
+  return state;
+}
+
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ignore(state: TenantState, eventId: string): TenantState {
+  const ignored = (state.ignoredEntries ??= []);
+  if (!ignored.includes(eventId)) ignored.push(eventId);
+  return state;
+}
+
+/** Inserts into a list sorted by (at, eventId) unless that eventId is there. True when added. */
+function insertTimed(list: TimedFact[], fact: TimedFact): boolean {
+  if (list.some((f) => f.eventId === fact.eventId)) return false;
+  let i = list.length;
+  while (
+    i > 0 &&
+    (list[i - 1].at > fact.at || (list[i - 1].at === fact.at && list[i - 1].eventId > fact.eventId))
+  )
+    i--;
+  list.splice(i, 0, fact);
+  return true;
+}
+
+/** Category names, regions and store names repeat across millions of entries: keep one copy (bounded). */
+const pool = new Map<string, string>();
+function intern(text: string): string {
+  const known = pool.get(text);
+  if (known !== undefined) return known;
+  if (pool.size < 10_000) pool.set(text, text);
+  return text;
+}
+
+function storeRef(state: TenantState, region: string, store: string): StoreRef {
+  const regions = (state.stores ??= new Map());
+  let stores = regions.get(region);
+  if (!stores) {
+    stores = new Map();
+    regions.set(intern(region), stores);
+  }
+  let ref = stores.get(store);
+  if (!ref) {
+    const r = intern(region);
+    const s = intern(store);
+    ref = { region: r, store: s, key: `${r}\u0000${s}`, minCreatedAt: null };
+    stores.set(s, ref);
+  }
+  return ref;
+}
+
+function dataFacts(state: TenantState, dataId: string): DataFacts {
+  let item = state.data.get(dataId);
+  if (!item) {
+    item = new DataFacts(dataId);
+    state.data.set(dataId, item);
+  }
+  return item;
+}
+
+function subjectFacts(state: TenantState, subjectId: string): SubjectFacts {
+  let subject = state.subjects.get(subjectId);
+  if (!subject) {
+    subject = new SubjectFacts(subjectId);
+    state.subjects.set(subjectId, subject);
+  }
+  return subject;
+}
+
+function holdFacts(state: TenantState, holdId: string): HoldFacts {
+  const holds = (state.holds ??= new Map());
+  let hold = holds.get(holdId);
+  if (!hold) {
+    hold = { holdId, placements: [], releases: [] };
+    holds.set(holdId, hold);
+  }
+  return hold;
+}
+
+function onDataCreated(
+  state: TenantState,
+  item: DataFacts,
+  at: number,
+  category: string,
+  store: StoreRef,
+  entrySubjectId: string | null,
+): void {
+  // Every creation fact counts for the stores a tenant-wide purge must reach.
+  const minCreatedAt = (store.minCreatedAt ??= new Map());
+  const min = minCreatedAt.get(category);
+  if (min === undefined || at < min) {
+    minCreatedAt.set(category, at);
+    if (state.ends) markDirty(state, state.derivation.tenantGroup);
+  }
+  const subject = entrySubjectId === null ? null : subjectFacts(state, entrySubjectId);
+  // One copy of each subject id per tenant: the subject's own.
+  const subjectId = subject ? subject.subjectId : null;
+  const first = item.category === null;
+  // Of conflicting creations, the least by (at, category, region/store, subject) rules.
+  const wins =
+    first ||
+    at < item.createdAt ||
+    (at === item.createdAt &&
+      (compare(category, item.category ?? '') ||
+        compare(store.key, item.store?.key ?? '') ||
+        compare(subjectId ?? '', item.subjectId ?? '')) < 0);
+  if (subject && subjectId !== null) {
+    // The list has no repeats: an item joins it at its first creation naming the subject.
+    if (first || (item.subjectId !== subjectId && !subject.data.includes(item))) subject.data.push(item);
+    // Data created after the subject's last deletion changes none of its stores (it is purged on its own).
+    const deletions = subject.deletions;
+    if (wins && deletions && at <= deletions[deletions.length - 1].at) markDirty(state, subject);
+    // Where a held subject's data lives decides which tenant-wide purges its hold covers.
+    if (wins && state.ends && state.heldSubjects?.has(subjectId))
+      markDirty(state, state.derivation.tenantGroup);
+  }
+  if (!wins) return;
+  const previousSubject = item.subjectId;
+  item.createdAt = at;
+  item.category = category;
+  item.store = store;
+  item.subjectId = subjectId;
+  markDirty(state, item);
+  if (previousSubject !== null && previousSubject !== subjectId) {
+    const previous = state.subjects.get(previousSubject);
+    if (previous) markDirty(state, previous);
+    if (state.ends && state.heldSubjects?.has(previousSubject))
+      markDirty(state, state.derivation.tenantGroup);
+  }
+}
+
+function sameCommand(a: CommandFact, b: CommandFact): boolean {
+  return (
+    a.obligationId === b.obligationId &&
+    a.store === b.store &&
+    a.issuedAt === b.issuedAt &&
+    a.attempt === b.attempt
+  );
+}
+
+/** Total order on conflicting facts for one commandId. */
+function compareCommands(a: CommandFact, b: CommandFact): number {
+  return (
+    a.issuedAt - b.issuedAt ||
+    a.attempt - b.attempt ||
+    compare(a.obligationId, b.obligationId) ||
+    compare(a.store.key, b.store.key)
+  );
+}
+
+function onCommand(state: TenantState, command: CommandFact): void {
+  const commands = (state.commands ??= new Map());
+  const known = commands.get(command.commandId);
+  if (known && sameCommand(known, command)) return; // a redelivery
+  const byObligation = (state.commandsByObligation ??= new Map());
+  const listed = byObligation.get(command.obligationId);
+  if (listed === undefined) byObligation.set(command.obligationId, command);
+  else if (Array.isArray(listed)) {
+    if (listed.some((c) => sameCommand(c, command))) return;
+    listed.push(command);
+  } else {
+    if (sameCommand(listed, command)) return;
+    byObligation.set(command.obligationId, [listed, command]);
+  }
+  if (!known || compareCommands(command, known) < 0) {
+    commands.set(command.commandId, command);
+    // Receipts live on the ruling command of their commandId: those that came first, or the previous ruler's.
+    if (known) {
+      command.receipts = known.receipts;
+      known.receipts = null;
+    } else {
+      const early = state.receipts?.get(command.commandId);
+      if (early !== undefined) {
+        command.receipts = early;
+        state.receipts?.delete(command.commandId);
+      }
+    }
+  }
+  markObligation(state, command.obligationId);
+  if (known && known.obligationId !== command.obligationId) markObligation(state, known.obligationId);
+}
+
+function sameReceipt(a: ReceiptFact, b: ReceiptFact): boolean {
+  return a.outcome === b.outcome && a.store === b.store && a.at === b.at && a.error === b.error;
+}
+
+/** Adds a receipt to a one-or-list slot unless an equal one is there; the new slot value, or undefined for no change. */
+function withReceipt(
+  slot: ReceiptFact | ReceiptFact[] | null | undefined,
+  receipt: ReceiptFact,
+): ReceiptFact | ReceiptFact[] | undefined {
+  if (slot === null || slot === undefined) return receipt;
+  if (Array.isArray(slot)) {
+    if (slot.some((r) => sameReceipt(r, receipt))) return undefined;
+    slot.push(receipt);
+    return slot;
+  }
+  return sameReceipt(slot, receipt) ? undefined : [slot, receipt];
+}
+
+function onReceipt(state: TenantState, commandId: string, receipt: ReceiptFact): void {
+  const command = state.commands?.get(commandId);
+  if (command) {
+    const next = withReceipt(command.receipts, receipt);
+    if (next === undefined) return;
+    command.receipts = next;
+    markObligation(state, command.obligationId);
+    return;
+  }
+  // Before its command: kept aside until the command arrives.
+  const early = (state.receipts ??= new Map());
+  const next = withReceipt(early.get(commandId), receipt);
+  if (next !== undefined) early.set(commandId, next);
+}
+
+function markDirty(state: TenantState, group: Group): void {
+  const book = state.derivation;
+  if (book.allDirty) return;
+  const dirty = (book.dirty ??= new Set());
+  dirty.add(group);
+  // When most groups are dirty (a rebuild), one flag is cheaper than the set.
+  if (dirty.size > 64 && dirty.size * 2 > state.data.size + state.subjects.size) {
+    book.allDirty = true;
+    book.dirty = null;
+  }
+}
+
+function markObligation(state: TenantState, obligationId: string): void {
+  const groups = state.derivation.groupOf?.get(idBucket(obligationId));
+  if (groups === undefined) return;
+  if (Array.isArray(groups)) for (const group of groups) markDirty(state, group);
+  else markDirty(state, groups);
+}
+
+/** A hold's scope changed: a tenant-wide hold touches everything; a subject hold its subject, its items and the tenant group. */
+function markHoldScope(state: TenantState, subjectId: string | null): void {
+  if (subjectId === null) {
+    state.derivation.allDirty = true;
+    state.derivation.dirty = null;
+    return;
+  }
+  const subject = subjectFacts(state, subjectId);
+  markDirty(state, subject);
+  for (const item of subject.data) markDirty(state, item);
+  markDirty(state, state.derivation.tenantGroup);
+}

@@ -1,0 +1,47 @@
+/**
+ * The retention domain: policy, the fold over ledger entries, and the purge
+ * obligations derived from it. Pure: no IO, no clock, no Nest.
+ * Test helpers: `@app/retention/testing`.
+ */
+export { evolve, foldEntries, TenantMismatchError, type AnyEntry } from './evolve';
+export { initialState, type TenantState } from './state';
+export {
+  obligations,
+  drainChanges,
+  obligationsOfData,
+  compareObligations,
+  type ObligationChanges,
+} from './obligations';
+export type {
+  Obligation,
+  ObligationCommand,
+  ObligationFlag,
+  ObligationReason,
+  ObligationStatus,
+  DeletionTarget,
+} from './obligation';
+export {
+  obligationIdOf,
+  reasonOfObligationId,
+  OBLIGATION_ID_PATTERN,
+  type ObligationKey,
+} from './obligation-id';
+export { auditView, type AuditVerdict, type AuditView } from './audit';
+export {
+  DEFAULT_POLICY,
+  DEFAULT_POLICY_VERSION,
+  type Policy,
+  type CategoryRules,
+  type DeletionRule,
+  type SubscriptionEndRule,
+  type MaxAgeRule,
+} from './policy/policy';
+export {
+  parsePolicy,
+  validatePolicy,
+  checkPolicy,
+  PolicyError,
+  type PolicyIssue,
+  type PolicyFormat,
+} from './policy/parse-policy';
+export { canonicalPolicyJson } from './policy/canonical';

@@ -1,0 +1,80 @@
+/**
+ * Purge obligations: what must be deleted, where, by when, and how far the
+ * dispatcher and the regional store got. Derived from the ledger, never stored as
+ * the source of truth.
+ */
+
+export type ObligationReason = 'data-deleted' | 'user-deleted' | 'subscription-ended' | 'max-age';
+
+export type ObligationStatus = 'scheduled' | 'held' | 'cancelled' | 'issued' | 'confirmed' | 'failed';
+
+/**
+ * What a regional store must purge (structurally the same as the contract's
+ * `DeletionTarget` in `@app/contracts`, so an obligation's target is a command's target) (the `target` of a deletion command). A store
+ * purges only the categories named, so a user's deletion never takes the audit
+ * log with it.
+ */
+export type DeletionTarget =
+  | { kind: 'data'; dataId: string }
+  | { kind: 'subject'; subjectId: string; categories: string[] }
+  | { kind: 'tenant'; categories: string[] };
+
+/**
+ * Remarks an auditor should see. Sorted in each obligation.
+ * - `created-after-subject-deletion`: the data was created after its subject had been deleted; purged at once.
+ * - `deleted-before-created`: the data-deleted fact is older than the data-created one (producer clocks).
+ * - `superseded`: a later duplicate trigger (the same user deleted twice, a second subscription end without
+ *   reactivation in between) for which a command was nevertheless issued.
+ * - `reactivation-too-late`: the subscription was reactivated after a command had been issued.
+ * - `issued-after-reactivation`: a command was issued although the reactivation had occurred before it
+ *   (the dispatcher had not seen it yet): the tenant's data was purged despite the reactivation.
+ * - `issued-during-hold`: a command was issued while a legal hold covering it was active.
+ * - `hold-placed-after-issue`: a legal hold covering it was placed after its command had been issued.
+ * - `receipt-region-mismatch`: a receipt for one of its commands came from another region or store
+ *   than the command went to; the receipt was ignored.
+ */
+export type ObligationFlag =
+  | 'created-after-subject-deletion'
+  | 'deleted-before-created'
+  | 'superseded'
+  | 'reactivation-too-late'
+  | 'issued-after-reactivation'
+  | 'issued-during-hold'
+  | 'hold-placed-after-issue'
+  | 'receipt-region-mismatch';
+
+export interface ObligationCommand {
+  readonly commandId: string;
+  readonly issuedAt: string;
+  readonly attempt: number;
+}
+
+export interface Obligation {
+  readonly obligationId: string;
+  readonly tenantId: string;
+  readonly region: string;
+  readonly store: string;
+  readonly target: DeletionTarget;
+  readonly reason: ObligationReason;
+  /** Event time of the fact that created the obligation (the deletion, the end, the data's creation). */
+  readonly triggeredAt: string;
+  /** When its command may be issued; extended by released holds. */
+  readonly dueAt: string;
+  /** The promise; extended by released holds. */
+  readonly deadline: string;
+  readonly status: ObligationStatus;
+  /** The version of the policy in force at `triggeredAt` (from the ledger's PolicyActivated entries). */
+  readonly policyVersion: string;
+  readonly flags: ObligationFlag[];
+  /** Legal holds that suspended it (released or still active), sorted. */
+  readonly holdIds?: string[];
+  /** With status `held`: since when an unreleased hold suspends it. */
+  readonly heldSince?: string;
+  /** Commands issued for it, by attempt. */
+  readonly commands?: ObligationCommand[];
+  readonly confirmedAt?: string;
+  readonly failedAt?: string;
+  readonly error?: string;
+  /** With status `cancelled`: when the subscription was reactivated. */
+  readonly cancelledAt?: string;
+}

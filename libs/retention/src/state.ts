@@ -1,0 +1,193 @@
+import type { DeletedBy } from '@app/contracts/entry-types';
+import type { CompiledPolicy } from './policy/compiled-policy';
+import type { PolicyIssue } from './policy/parse-policy';
+
+/**
+ * The fold's state for one tenant: a normalised SET of facts from the ledger.
+ *
+ * Every container aggregates commutatively and idempotently (a minimum, a set
+ * keyed by eventId or commandId, a list kept sorted by a total order), so the
+ * same set of entries gives the same state whatever order they arrive in and
+ * however often each arrives. Obligations are derived from these facts by
+ * `obligations(state)`; nothing here depends on arrival order.
+ *
+ * The state is an accumulator owned by the fold: `evolve` updates it in place and
+ * returns it (copying per entry would make a rebuild quadratic). Do not share one
+ * state between folds; start each fold from `initialState`.
+ *
+ * Compactness matters (a projector keeps one state per tenant, for every tenant):
+ * times are epoch milliseconds; a data item is one object; region/store pairs and
+ * category names are interned; containers most tenants never need stay `null`
+ * until their first fact. Treat the fields as read-only outside this library.
+ */
+export interface TenantState {
+  readonly tenantId: string;
+  /** Data items by dataId: created and/or deleted. */
+  readonly data: Map<string, DataFacts>;
+  /** Subjects (users) by subjectId: their deletions, their data. */
+  readonly subjects: Map<string, SubjectFacts>;
+  /** SubscriptionEnded facts, sorted by (at, eventId). */
+  ends: TimedFact[] | null;
+  /** SubscriptionReactivated facts, sorted by (at, eventId). */
+  reactivations: TimedFact[] | null;
+  holds: Map<string, HoldFacts> | null;
+  /** PolicyActivated facts, sorted by (at, version, eventId). */
+  policies: PolicyFact[] | null;
+  /** The ruling DeletionCommandIssued fact per commandId. */
+  commands: Map<string, CommandFact> | null;
+  /** Every DeletionCommandIssued fact by obligationId (one, or a list when there are several). */
+  commandsByObligation: Map<string, CommandFact | CommandFact[]> | null;
+  /** DeletionConfirmed / DeletionFailed facts that arrived before their command, by commandId (then they move onto it). */
+  receipts: Map<string, ReceiptFact | ReceiptFact[]> | null;
+  /** Interned stores: region → store → ref, with the earliest creation per category of the data there. */
+  stores: Map<string, Map<string, StoreRef>> | null;
+  /** Subjects named by a legal hold placement: their data also decides which tenant-wide purges a hold covers. */
+  heldSubjects: Set<string> | null;
+  /** PolicyActivated entries whose policy failed validation: ignored by the derivation, kept for diagnostics. */
+  invalidPolicies: Array<{ eventId: string; issues: readonly PolicyIssue[] }> | null;
+  /** Entries ignored because a timestamp or the subject could not be read (eventIds, for diagnostics). */
+  ignoredEntries: string[] | null;
+  /** Incremental derivation bookkeeping (see `drainChanges`); not facts. */
+  readonly derivation: DerivationBook;
+}
+
+export interface TimedFact {
+  readonly eventId: string;
+  readonly at: number;
+}
+
+/** A region/store pair of the tenant. */
+export interface StoreRef {
+  readonly region: string;
+  readonly store: string;
+  /** `region` NUL `store`, a total order over stores. */
+  readonly key: string;
+  /**
+   * The earliest creation time per category of the tenant's data in this store
+   * (over every DataCreated fact): which stores a tenant-wide purge must reach.
+   * null while no data was created here (a store only named by a command).
+   */
+  minCreatedAt: Map<string, number> | null;
+}
+
+/** One data item. A data-deleted fact may arrive first: then `category` is null until its data-created. */
+export class DataFacts {
+  get kind(): 'data' {
+    return 'data';
+  }
+  /** Of conflicting data-created facts, the least by (at, category, region/store, subject) rules. */
+  createdAt = NaN;
+  category: string | null = null;
+  store: StoreRef | null = null;
+  subjectId: string | null = null;
+  /** The earliest data-deletion (null: none yet; null rather than NaN so an undeleted item holds no number box). */
+  deletedAt: number | null = null;
+  deletedBy: DeletedBy | null = null;
+  /** Derivation cache: the hash part of this item's obligation ids. */
+  idHash: string | null = null;
+  /** Derivation bookkeeping: which of its obligations the last drain emitted (bits, see derive.ts). */
+  emittedMask = 0;
+  constructor(readonly dataId: string) {}
+}
+
+export class SubjectFacts {
+  get kind(): 'subject' {
+    return 'subject';
+  }
+  /** UserDeleted facts, sorted by (at, eventId); the first is the deletion, later ones are duplicates. */
+  deletions: TimedFact[] | null = null;
+  /** Data items any DataCreated of which names this subject (no repeats). */
+  readonly data: DataFacts[] = [];
+  constructor(readonly subjectId: string) {}
+}
+
+/** The tenant-wide group of obligations (subscription end). */
+export class TenantGroup {
+  get kind(): 'tenant' {
+    return 'tenant';
+  }
+}
+
+/** A unit of derivation: a data item, a subject, or the tenant. */
+export type Group = DataFacts | SubjectFacts | TenantGroup;
+
+export interface HoldFacts {
+  readonly holdId: string;
+  /** LegalHoldPlaced facts; the least by (at, scope, eventId) defines the hold. */
+  readonly placements: Array<TimedFact & { readonly subjectId: string | null }>;
+  /** LegalHoldReleased facts, sorted; the first at or after the ruling placement ends the hold. */
+  readonly releases: TimedFact[];
+}
+
+export interface PolicyFact extends TimedFact {
+  readonly version: string;
+  readonly policy: CompiledPolicy;
+}
+
+export interface CommandFact {
+  readonly commandId: string;
+  readonly obligationId: string;
+  readonly store: StoreRef;
+  readonly issuedAt: number;
+  readonly attempt: number;
+  /** The receipts of this commandId (kept on the ruling fact of the commandId). */
+  receipts: ReceiptFact | ReceiptFact[] | null;
+}
+
+export interface ReceiptFact {
+  readonly outcome: 'confirmed' | 'failed';
+  readonly store: StoreRef;
+  readonly at: number;
+  readonly error?: string;
+}
+
+export interface DerivationBook {
+  readonly tenantGroup: TenantGroup;
+  /** Groups whose facts changed since the last `drainChanges`. */
+  dirty: Set<Group> | null;
+  /** Every group is dirty (a policy or a tenant-wide hold changed). */
+  allDirty: boolean;
+  /**
+   * Where commands and receipts find their group: the last 28 bits of an emitted
+   * (or candidate) obligation id's hash to its group(s). A collision only marks an
+   * extra group dirty, which is harmless.
+   */
+  groupOf: Map<number, Group | Group[]> | null;
+  /** Ids each subject or the tenant group emitted at the last drain, to report removals (data items use `emittedMask`). */
+  emitted: Map<SubjectFacts | TenantGroup, readonly string[]> | null;
+  /** Cache of store-scoped obligation ids by trigger eventId NUL store key (hashing is the costly part). */
+  storeIds: Map<string, string> | null;
+}
+
+export function initialState(tenantId: string): TenantState {
+  return {
+    tenantId,
+    data: new Map(),
+    subjects: new Map(),
+    ends: null,
+    reactivations: null,
+    holds: null,
+    policies: null,
+    commands: null,
+    commandsByObligation: null,
+    receipts: null,
+    stores: null,
+    heldSubjects: null,
+    invalidPolicies: null,
+    ignoredEntries: null,
+    derivation: {
+      tenantGroup: new TenantGroup(),
+      dirty: null,
+      allDirty: false,
+      groupOf: null,
+      emitted: null,
+      storeIds: null,
+    },
+  };
+}
+
+/** The facts of one list-or-single container slot. */
+export function listOf<T>(value: T | T[] | null | undefined): readonly T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
