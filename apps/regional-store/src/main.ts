@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { TopicNames } from '@app/contracts';
+import { createKafka, ensureTopics } from '@app/kafka';
+import { RegionalStore } from './regional-store';
+import { readStoreConfig, StoreConfigError } from './store-config';
+
+/**
+ * The reference regional store as its own process:
+ *   KAFKA_BROKERS=localhost:19092 REGION=eu node dist/apps/regional-store/src/main.js
+ * JSON logs on stderr; SIGTERM / Ctrl-C finishes the batches in flight, then exits 0.
+ */
+async function main(): Promise<void> {
+  const config = readStoreConfig(process.env);
+  const log = pino(
+    { name: `regional-store-${config.region}`, level: config.logLevel, redact: ['subjectId', '*.subjectId'] },
+    pino.destination({ fd: 2, sync: true }),
+  );
+  fs.mkdirSync(path.dirname(config.dbPath), { recursive: true });
+  const kafka = createKafka({
+    brokers: config.brokers,
+    clientId: `regional-store-${config.region}`,
+    log: (level, message, extra) => log[level]({ ...extra }, message),
+  });
+  const topics = new TopicNames(config.topicPrefix, [config.region]);
+  // Standalone runs may come up before the ledger has created the topics; existing ones are left alone.
+  await ensureTopics(kafka, [
+    topics.lifecycle('data-created'),
+    topics.commands(config.region),
+    topics.receipts(config.region),
+  ]);
+
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) => {
+    stopping ??= store
+      .stop()
+      .catch((err: Error) => log.error({ error: err.message }, 'stop failed'))
+      .finally(() => process.exit(code));
+    return stopping;
+  };
+  const store = new RegionalStore({
+    kafka,
+    region: config.region,
+    topics,
+    dbPath: config.dbPath,
+    groupId: config.groupId,
+    logger: log,
+    onCrash: (error) => {
+      log.fatal({ error: error.message }, 'consumer crashed');
+      void stop(1);
+    },
+  });
+  process.once('SIGTERM', () => void stop(0));
+  process.once('SIGINT', () => void stop(0));
+  await store.start();
+  log.info(
+    { db: config.dbPath, groupId: config.groupId },
+    'SIGTERM or Ctrl-C stops it after the batches in flight',
+  );
+}
+
+main().catch((err: Error) => {
+  const code = err instanceof StoreConfigError ? 2 : 1;
+  process.stderr.write(`regional-store: ${err.message}\n`);
+  process.exit(code);
+});

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { readStoreConfig } from './store-config';
+
+describe('readStoreConfig', () => {
+  it('applies the defaults', () => {
+    expect(readStoreConfig({ KAFKA_BROKERS: 'localhost:19092' })).toEqual({
+      brokers: ['localhost:19092'],
+      region: 'eu',
+      dbPath: path.resolve('data/regional-store-eu.db'),
+      topicPrefix: '',
+      groupId: 'regional-store-eu',
+      logLevel: 'info',
+    });
+  });
+
+  it('derives the group from prefix and region', () => {
+    const c = readStoreConfig({
+      KAFKA_BROKERS: 'a:1,b:2',
+      REGION: 'us',
+      TOPIC_PREFIX: 'demo.',
+      STORE_DB: '/tmp/s.db',
+    });
+    expect(c).toMatchObject({
+      brokers: ['a:1', 'b:2'],
+      region: 'us',
+      groupId: 'demo.regional-store-us',
+      dbPath: '/tmp/s.db',
+    });
+    expect(readStoreConfig({ KAFKA_BROKERS: 'a:1', REGIONAL_GROUP_ID: 'g' }).groupId).toBe('g');
+  });
+
+  it.each([
+    [{}, /KAFKA_BROKERS is required/],
+    [{ KAFKA_BROKERS: 'nohost' }, /KAFKA_BROKERS/],
+    [{ KAFKA_BROKERS: 'a:1', REGION: 'eu west' }, /REGION/],
+    [{ KAFKA_BROKERS: 'a:1', TOPIC_PREFIX: 'a b' }, /TOPIC_PREFIX/],
+    [{ KAFKA_BROKERS: 'a:1', LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('names the variable at fault: %j', (env, message) => {
+    expect(() => readStoreConfig(env)).toThrow(message);
+  });
+});
