@@ -1,0 +1,184 @@
+import type { EntrySource } from '@app/contracts/entry-types';
+
+/**
+ * RFC 8785 (JSON Canonicalization Scheme) encoding.
+ *
+ * The hash chain must be reproducible by anyone, in any language, from the
+ * stored facts alone, so the hashed bytes are JCS: object keys sorted by UTF-16
+ * code units, ECMAScript number formatting, minimal string escaping. That is
+ * exactly what `JSON.stringify` does for strings and finite numbers, so only the
+ * key order and the rejection of non-JSON values are ours. `canonical.spec.ts`
+ * proves this encoder equals the `canonicalize` package on random values.
+ *
+ * We write our own instead of calling `canonicalize` because (a) it is on the
+ * append and verify hot paths and (b) the package is ESM-only, which a CommonJS
+ * build cannot `require`.
+ */
+
+/** A value that cannot be encoded canonically (NaN, Infinity, lone surrogates, bigint, functions, cycles). */
+export class CanonicalJsonError extends Error {
+  override readonly name = 'CanonicalJsonError';
+}
+
+// A UTF-16 surrogate without its partner cannot be encoded as UTF-8, so stores
+// would silently replace it and the hash would no longer match: refuse it up front.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Throws unless `s` is well-formed UTF-16 (encodable as UTF-8). */
+export function assertWellFormed(s: string, what: string): void {
+  if (LONE_SURROGATE.test(s)) throw new CanonicalJsonError(`${what}: lone surrogate is not allowed`);
+}
+
+/** The canonical encoding of a string (checks well-formedness). */
+export function canonicalString(s: string): string {
+  assertWellFormed(s, 'string');
+  return JSON.stringify(s);
+}
+
+/** The canonical encoding of any JSON-compatible value. */
+export function canonicalJson(value: unknown): string {
+  return encode(value, []);
+}
+
+function encode(value: unknown, ancestors: object[]): string {
+  switch (typeof value) {
+    case 'string':
+      return canonicalString(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new CanonicalJsonError(`${value} is not allowed`);
+      // ECMAScript Number::toString is the RFC 8785 number format (and -0 → "0").
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      throw new CanonicalJsonError(`a ${typeof value} is not a JSON value`);
+  }
+  if (value === null) return 'null';
+  if (ancestors.includes(value)) throw new CanonicalJsonError('circular reference');
+  const withToJson = value as { toJSON?: unknown };
+  if (typeof withToJson.toJSON === 'function') {
+    ancestors.push(value);
+    const out = encode((withToJson.toJSON as () => unknown).call(value), ancestors);
+    ancestors.pop();
+    return out;
+  }
+  ancestors.push(value);
+  let out: string;
+  if (Array.isArray(value)) {
+    out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      // As JSON.stringify: holes/undefined/symbols in arrays become null.
+      out +=
+        (i === 0 ? '' : ',') +
+        (item === undefined || typeof item === 'symbol' ? 'null' : encode(item, ancestors));
+    }
+    out += ']';
+  } else {
+    const record = value as Record<string, unknown>;
+    // Default sort compares UTF-16 code units, which is what RFC 8785 prescribes.
+    const keys = Object.keys(record).sort();
+    out = '{';
+    let first = true;
+    for (const key of keys) {
+      const item = record[key];
+      // As JSON.stringify: undefined and symbol members are omitted.
+      if (item === undefined || typeof item === 'symbol') continue;
+      out += (first ? '' : ',') + canonicalString(key) + ':' + encode(item, ancestors);
+      first = false;
+    }
+    out += '}';
+  }
+  ancestors.pop();
+  return out;
+}
+
+/** Version of the hashed form below; bump it (and keep the old encoder) if the form ever changes. */
+export const ENTRY_FORMAT_VERSION = 1;
+
+/** Everything the hash covers. The plaintext subject is deliberately absent: only its salted digest. */
+export interface HashedFields {
+  tenantId: string;
+  streamPosition: number;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  /** `canonicalJson(data)`: stored as such, so hashing never re-encodes the payload. */
+  dataJson: string;
+  subjectDigest: string | null;
+  /** `canonicalSource(source)` or null: stored as such, like `dataJson`. */
+  sourceJson: string | null;
+  prevHash: string;
+}
+
+/** RFC 8785 form of an entry's source (keys offset, partition, topic), built without sorting. */
+export function canonicalSource(source: EntrySource): string {
+  return (
+    '{"offset":' +
+    JSON.stringify(source.offset) +
+    ',"partition":' +
+    String(source.partition) +
+    ',"topic":' +
+    JSON.stringify(source.topic) +
+    '}'
+  );
+}
+
+/** RFC 8785 form of a stored subject part `{salt, subjectId}`: what the subject digest hashes. */
+export function canonicalSubject(salt: string, subjectId: string): string {
+  return '{"salt":' + JSON.stringify(salt) + ',"subjectId":' + JSON.stringify(subjectId) + '}';
+}
+
+/**
+ * The canonical encoding of an entry's hashed form, built by concatenation in
+ * RFC 8785 key order (data, eventId, occurredAt, prevHash, recordedAt, source,
+ * streamPosition, subjectDigest, tenantId, type, v) instead of sorting keys per
+ * entry. Equal to `canonicalJson(hashedEnvelope(f))` (proved in the spec) as
+ * long as `dataJson` and `sourceJson` are canonical and strings are well-formed — the append path
+ * checks both; values read back from a UTF-8 store are well-formed by construction.
+ */
+export function canonicalEntry(f: HashedFields): string {
+  return (
+    '{"data":' +
+    f.dataJson +
+    ',"eventId":' +
+    JSON.stringify(f.eventId) +
+    ',"occurredAt":' +
+    JSON.stringify(f.occurredAt) +
+    ',"prevHash":' +
+    JSON.stringify(f.prevHash) +
+    ',"recordedAt":' +
+    JSON.stringify(f.recordedAt) +
+    ',"source":' +
+    (f.sourceJson === null ? 'null' : f.sourceJson) +
+    ',"streamPosition":' +
+    String(f.streamPosition) +
+    ',"subjectDigest":' +
+    (f.subjectDigest === null ? 'null' : JSON.stringify(f.subjectDigest)) +
+    ',"tenantId":' +
+    JSON.stringify(f.tenantId) +
+    ',"type":' +
+    JSON.stringify(f.type) +
+    ',"v":1}'
+  );
+}
+
+/** The hashed form as a plain object: what an external verifier canonicalizes (RFC 8785) and hashes. */
+export function hashedEnvelope(f: HashedFields): Record<string, unknown> {
+  return {
+    v: ENTRY_FORMAT_VERSION,
+    tenantId: f.tenantId,
+    streamPosition: f.streamPosition,
+    eventId: f.eventId,
+    type: f.type,
+    occurredAt: f.occurredAt,
+    recordedAt: f.recordedAt,
+    data: JSON.parse(f.dataJson) as unknown,
+    subjectDigest: f.subjectDigest,
+    source: f.sourceJson === null ? null : (JSON.parse(f.sourceJson) as unknown),
+    prevHash: f.prevHash,
+  };
+}

@@ -1,0 +1,62 @@
+import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+
+export type AppendOutcome =
+  | { status: 'appended'; entry: LedgerEntry }
+  /** Same eventId, same payload: a redelivery, nothing written. */
+  | { status: 'duplicate'; eventId: string }
+  /** Same eventId, different payload: nothing written; the caller dead-letters it. */
+  | { status: 'conflict'; eventId: string; reason: string };
+
+/** The last entry of a tenant stream. */
+export interface StreamHead {
+  tenantId: string;
+  position: number;
+  hash: string;
+}
+
+export interface VerifyOptions {
+  /** Only this tenant's stream. */
+  tenantId?: string;
+  /** Called as entries are checked; `total` is the number of entries being verified. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export type VerifyResult =
+  | { ok: true; entries: number; streams: number }
+  /** The first broken stream (in the order streams were read) and its first broken position. */
+  | { ok: false; tenantId: string; position: number; reason: string };
+
+/**
+ * The ledger port: append-only, hash-chained tenant streams (DESIGN.md,
+ * semantics 1-2). Adapters: SQLite (embedded default), PostgreSQL, EventStoreDB.
+ */
+export interface LedgerStore {
+  /**
+   * Appends atomically and durably (one transaction); outcomes in input order.
+   * Duplicates inside the same batch count too. eventIds are unique across all
+   * tenants. Throws `LedgerInputError` (and writes nothing) if an entry cannot
+   * be stored faithfully, e.g. an unknown type or a NaN in its data.
+   */
+  appendBatch(entries: NewEntry[], recordedAt?: Date): Promise<AppendOutcome[]>;
+  /** A tenant's stream in order, from `fromPosition` (1-based, inclusive; default 1). */
+  readStream(tenantId: string, fromPosition?: number): AsyncIterable<LedgerEntry>;
+  /**
+   * Everything after the cursor (exclusive; undefined = from the start), in global order, up to `limit`
+   * (default 1000). `last` is the cursor to pass next: the last entry's, or `after` unchanged when nothing is new.
+   */
+  readAll(after?: string, limit?: number): Promise<{ entries: LedgerEntry[]; last: string | undefined }>;
+  /** The stored entry with this eventId (any tenant), if any. */
+  findByEventId(eventId: string): Promise<LedgerEntry | undefined>;
+  /** The cursor of the last entry in global order; undefined for an empty ledger. */
+  lastPosition(): Promise<string | undefined>;
+  /** Every stream's head, ordered by tenantId. */
+  streamHeads(): Promise<StreamHead[]>;
+  counts(): Promise<{ entries: number; streams: number }>;
+  /**
+   * Recomputes every chain (or one tenant's) against a consistent snapshot and
+   * names the first broken position: a wrong prevHash link, a wrong hash, a
+   * position gap, a subject digest mismatch, or a stream shorter than its head.
+   */
+  verify(opts?: VerifyOptions): Promise<VerifyResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import { sha256Hex } from './sha256';
+
+/** The parts of an entry that make up its identity for eventId idempotency. */
+export interface PayloadFields {
+  tenantId: string;
+  type: string;
+  occurredAt: string;
+  /** Canonical JSON of `data`. */
+  dataJson: string;
+  subjectId: string | null;
+}
+
+/**
+ * Content hash deciding "same eventId, same payload" (a redelivery: no-op) from
+ * "same eventId, different payload" (a conflict). Provenance (source), arrival
+ * (recordedAt) and the random salt are excluded: a redelivery from another
+ * offset, or later, is still the same fact. Canonical JSON of
+ * {data, occurredAt, subjectId, tenantId, type}, in RFC 8785 key order.
+ */
+export function payloadHash(p: PayloadFields): string {
+  return sha256Hex(
+    '{"data":' +
+      p.dataJson +
+      ',"occurredAt":' +
+      JSON.stringify(p.occurredAt) +
+      ',"subjectId":' +
+      (p.subjectId === null ? 'null' : JSON.stringify(p.subjectId)) +
+      ',"tenantId":' +
+      JSON.stringify(p.tenantId) +
+      ',"type":' +
+      JSON.stringify(p.type) +
+      '}',
+  );
+}

@@ -1,0 +1,264 @@
+import { Pool, type PoolClient } from 'pg';
+import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
+import { appendedEntry, toLedgerEntry } from '../chain-record';
+import { toChainLink, type ChainLink } from '../hash-chain';
+import type { AppendOutcome, LedgerStore, StreamHead, VerifyOptions, VerifyResult } from '../ledger-store';
+import {
+  INSERT_COLUMNS,
+  insertValues,
+  parseSequenceCursor,
+  RECORD_COLUMNS,
+  rowCursor,
+  rowToRecord,
+  type RecordRow,
+} from '../sql-record-row';
+import { verifyChains } from '../verify';
+import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
+
+export interface PostgresLedgerOptions {
+  /** A libpq-style URL; a `schema` query parameter is taken out and used as the schema. */
+  connectionString: string;
+  /** Schema holding the ledger tables (default `public`, or the URL's `schema` parameter). */
+  schema?: string;
+  poolSize?: number;
+}
+
+/** Postgres types of INSERT_COLUMNS, for `unnest`. */
+const INSERT_TYPES = ['bigint', 'text', 'bigint', ...Array<string>(11).fill('text')];
+const READ_PAGE = 1000;
+const VERIFY_FETCH = 5000;
+
+/** Splits `?schema=` off a PostgreSQL URL (pg would otherwise pass it on as a server setting). */
+export function parsePostgresUrl(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+/**
+ * The ledger in PostgreSQL. Appends are serialised by one transaction-scoped
+ * advisory lock per ledger schema: stream heads cannot race, eventId checks see
+ * every committed entry, and global positions are assigned in commit order — so
+ * a reader following `readAll` can never skip an entry that commits late with a
+ * lower position (what a plain sequence would allow).
+ */
+export class PostgresLedgerStore implements LedgerStore {
+  private closed = false;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly t: PgTables,
+    private readonly lockName: string,
+  ) {}
+
+  static async open(options: PostgresLedgerOptions): Promise<PostgresLedgerStore> {
+    const fromUrl = parsePostgresUrl(options.connectionString);
+    const schema = options.schema ?? fromUrl.schema ?? 'public';
+    const tables = pgTables(schema);
+    const pool = new Pool({ connectionString: fromUrl.connectionString, max: options.poolSize ?? 4 });
+    const store = new PostgresLedgerStore(pool, tables, `retention-ledger:${schema}`);
+    try {
+      await store.inTransaction(async (client) => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
+        await client.query(postgresSchemaSql(tables));
+      });
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async appendBatch(entries: NewEntry[], recordedAt: Date = new Date()): Promise<AppendOutcome[]> {
+    if (entries.length === 0) return [];
+    const prepared = prepareEntries(entries);
+    const recordedAtIso = recordedAt.toISOString();
+    return this.inTransaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockName]);
+      const eventIds = [...new Set(prepared.map((p) => p.entry.eventId))];
+      const stored = await client.query<[string, string]>({
+        text: `SELECT event_id, payload_hash FROM ${this.t.entries} WHERE event_id = ANY($1::text[])`,
+        values: [eventIds],
+        rowMode: 'array',
+      });
+      const storedPayloads = new Map(stored.rows);
+      const { toAppend, outcomes } = classifyEntries(prepared, (eventId) => storedPayloads.get(eventId));
+      if (toAppend.length === 0) return outcomes as AppendOutcome[];
+
+      const tenants = [...new Set(toAppend.map((p) => p.entry.tenantId))];
+      const headRows = await client.query<[string, string, string]>({
+        text: `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE tenant_id = ANY($1::text[])`,
+        values: [tenants],
+        rowMode: 'array',
+      });
+      const currentHeads = new Map<string, StreamHead>(
+        headRows.rows.map(([tenantId, position, hash]) => [
+          tenantId,
+          { tenantId, position: Number(position), hash },
+        ]),
+      );
+      const { records, heads } = chainEntries(
+        toAppend,
+        (tenantId) => currentHeads.get(tenantId),
+        recordedAtIso,
+      );
+
+      const max = await client.query<[string]>({
+        text: `SELECT coalesce(max(global_position), 0) FROM ${this.t.entries}`,
+        rowMode: 'array',
+      });
+      let globalPosition = Number(max.rows[0][0]);
+      const columns: Array<Array<string | number | null>> = INSERT_TYPES.map(() => []);
+      for (let i = 0; i < records.length; i++) {
+        globalPosition++;
+        const values = insertValues(globalPosition, records[i]);
+        for (let c = 0; c < values.length; c++) columns[c].push(values[c]);
+        outcomes[toAppend[i].index] = {
+          status: 'appended',
+          entry: appendedEntry(toAppend[i].entry, records[i], String(globalPosition)),
+        };
+      }
+      await client.query(
+        `INSERT INTO ${this.t.entries} (${INSERT_COLUMNS}) SELECT * FROM unnest(${INSERT_TYPES.map(
+          (type, i) => `$${i + 1}::${type}[]`,
+        ).join(', ')})`,
+        columns,
+      );
+      const newHeads = [...heads.values()];
+      await client.query(
+        `INSERT INTO ${this.t.streams} (tenant_id, position, hash)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+         ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash`,
+        [newHeads.map((h) => h.tenantId), newHeads.map((h) => h.position), newHeads.map((h) => h.hash)],
+      );
+      return outcomes as AppendOutcome[];
+    });
+  }
+
+  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
+    let next = Math.max(1, fromPosition);
+    for (;;) {
+      const { rows } = await this.pool.query<RecordRow>({
+        text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries}
+               WHERE tenant_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
+        values: [tenantId, next, READ_PAGE],
+        rowMode: 'array',
+      });
+      for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+      if (rows.length < READ_PAGE) return;
+      next = Number(rows[rows.length - 1][1]) + 1;
+    }
+  }
+
+  async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
+    const { rows } = await this.pool.query<RecordRow>({
+      text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      values: [parseSequenceCursor(after), limit],
+      rowMode: 'array',
+    });
+    return {
+      entries: rows.map((row) => toLedgerEntry(rowToRecord(row), rowCursor(row))),
+      last: rows.length === 0 ? after : rowCursor(rows[rows.length - 1]),
+    };
+  }
+
+  async findByEventId(eventId: string): Promise<LedgerEntry | undefined> {
+    const { rows } = await this.pool.query<RecordRow>({
+      text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries} WHERE event_id = $1`,
+      values: [eventId],
+      rowMode: 'array',
+    });
+    return rows.length === 0 ? undefined : toLedgerEntry(rowToRecord(rows[0]), rowCursor(rows[0]));
+  }
+
+  async lastPosition(): Promise<string | undefined> {
+    const { rows } = await this.pool.query<[string | null]>({
+      text: `SELECT max(global_position) FROM ${this.t.entries}`,
+      rowMode: 'array',
+    });
+    return rows[0][0] ?? undefined;
+  }
+
+  private async readHeads(client: Pool | PoolClient, tenantId?: string): Promise<StreamHead[]> {
+    const { rows } = await client.query<[string, string, string]>({
+      text:
+        `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE position > 0` +
+        (tenantId === undefined ? '' : ' AND tenant_id = $1') +
+        ' ORDER BY tenant_id',
+      values: tenantId === undefined ? [] : [tenantId],
+      rowMode: 'array',
+    });
+    return rows.map(([id, position, hash]) => ({ tenantId: id, position: Number(position), hash }));
+  }
+
+  async streamHeads(): Promise<StreamHead[]> {
+    return this.readHeads(this.pool);
+  }
+
+  async counts(): Promise<{ entries: number; streams: number }> {
+    // Positions are contiguous from 1, so the heads sum to the entry count without scanning the entries.
+    const { rows } = await this.pool.query<[string, string]>({
+      text: `SELECT count(*), coalesce(sum(position), 0) FROM ${this.t.streams} WHERE position > 0`,
+      rowMode: 'array',
+    });
+    return { streams: Number(rows[0][0]), entries: Number(rows[0][1]) };
+  }
+
+  async verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
+    const client = await this.pool.connect();
+    try {
+      // One snapshot for heads and entries, while appends go on.
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const heads = await this.readHeads(client, opts.tenantId);
+      await client.query({
+        text:
+          `DECLARE ledger_verify NO SCROLL CURSOR FOR SELECT ${RECORD_COLUMNS} FROM ${this.t.entries}` +
+          (opts.tenantId === undefined ? '' : ' WHERE tenant_id = $1') +
+          ' ORDER BY tenant_id, stream_position',
+        values: opts.tenantId === undefined ? [] : [opts.tenantId],
+      });
+      const result = await verifyChains(heads, fetchAll(client), opts.onProgress);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+async function* fetchAll(client: PoolClient): AsyncIterable<ChainLink[]> {
+  for (;;) {
+    const { rows } = await client.query<RecordRow>({
+      text: `FETCH ${VERIFY_FETCH} FROM ledger_verify`,
+      rowMode: 'array',
+    });
+    if (rows.length === 0) return;
+    yield rows.map((row) => toChainLink(rowToRecord(row)));
+  }
+}

@@ -1,0 +1,258 @@
+import Database from 'better-sqlite3';
+import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import { toLedgerEntry } from '../chain-record';
+import type { ChainLink } from '../hash-chain';
+import type { AppendOutcome, LedgerStore, StreamHead, VerifyOptions, VerifyResult } from '../ledger-store';
+import {
+  parseSequenceCursor,
+  RECORD_COLUMNS,
+  rowCursor,
+  rowToRecord,
+  type RecordRow,
+} from '../sql-record-row';
+import { verifyChains } from '../verify';
+import { sha256Hex } from '../sha256';
+import { SqliteAppender } from './sqlite-appender';
+import { LINK_COLUMNS, type LinkRow } from './sqlite-canonical';
+import { linkBatches, startLinkWorker } from './sqlite-links';
+import { EPOCH_BITS, SQLITE_SCHEMA } from './sqlite-schema';
+
+export interface SqliteLedgerOptions {
+  /**
+   * FULL (default) fsyncs the WAL on every commit, so an appended batch survives
+   * power loss — required before Kafka offsets are committed. NORMAL is only for
+   * throwaway ledgers.
+   */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** How long a writer waits for another process's write lock, ms. */
+  busyTimeoutMs?: number;
+}
+
+const READ_PAGE = 1000;
+const VERIFY_BATCH = 4096;
+/** Below this many entries a worker thread costs more to start than it saves. */
+const PARALLEL_VERIFY_FROM = 20_000;
+const HEAD_COLUMNS = 'tenant_id AS tenantId, position, hash';
+
+/** Statements reading one stream, epoch by epoch (see EPOCH_BITS); rows start with tenant_id, stream_position. */
+interface StreamStatements<R extends [string, number | string, ...unknown[]]> {
+  streamId: Database.Statement<[string], number>;
+  maxEpoch: Database.Statement<[], number>;
+  page: Database.Statement<[number, number, number, number], R>;
+}
+
+function streamStatements<R extends [string, number | string, ...unknown[]]>(
+  db: Database.Database,
+  columns: string,
+): StreamStatements<R> {
+  return {
+    streamId: db
+      .prepare<[string], number>('SELECT stream_id FROM ledger_streams WHERE tenant_id = ?')
+      .pluck(),
+    maxEpoch: db
+      .prepare<[], number>(`SELECT coalesce(max(global_position), 0) >> ${EPOCH_BITS} FROM ledger_entries`)
+      .pluck(),
+    page: db
+      .prepare<[number, number, number, number], R>(
+        `SELECT ${columns} FROM ledger_entries
+         WHERE global_position >> ${EPOCH_BITS} = ? AND stream_id = ? AND stream_position >= ?
+         ORDER BY stream_position LIMIT ?`,
+      )
+      .raw(),
+  };
+}
+
+/**
+ * A stream's rows from `fromPosition`, in pages: one index range per epoch, the
+ * epochs in order. Paging instead of one open cursor keeps the connection free
+ * for appends between pages.
+ */
+function* streamRows<R extends [string, number | string, ...unknown[]]>(
+  s: StreamStatements<R>,
+  tenantId: string,
+  fromPosition: number,
+): Iterable<R[]> {
+  const streamId = s.streamId.get(tenantId);
+  if (streamId === undefined) return;
+  let next = Math.max(1, fromPosition);
+  // Re-read the last epoch as we go: appends during the read may open new ones.
+  for (let epoch = 0; epoch <= (s.maxEpoch.get() ?? 0); epoch++) {
+    for (;;) {
+      const rows = s.page.all(epoch, streamId, next, READ_PAGE);
+      if (rows.length > 0) {
+        next = Number(rows[rows.length - 1][1]) + 1;
+        yield rows;
+      }
+      if (rows.length < READ_PAGE) break;
+    }
+  }
+}
+
+/** The embedded default ledger: one SQLite file in WAL mode. */
+export class SqliteLedgerStore implements LedgerStore {
+  private readonly db: Database.Database;
+  private readonly appender: SqliteAppender;
+  private readonly stmt: {
+    allPage: Database.Statement<[number, number], RecordRow>;
+    byEventId: Database.Statement<[string], RecordRow>;
+    lastPosition: Database.Statement<[], number>;
+    heads: Database.Statement<[], StreamHead>;
+    counts: Database.Statement<[], { streams: number; entries: number }>;
+    stream: StreamStatements<RecordRow>;
+  };
+
+  constructor(
+    private readonly path: string,
+    options: SqliteLedgerOptions = {},
+  ) {
+    const synchronous = options.synchronous ?? 'FULL';
+    const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.db = new Database(path, { timeout: busyTimeoutMs });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${synchronous}`);
+    this.db.exec(SQLITE_SCHEMA);
+    const db = this.db;
+    this.appender = new SqliteAppender(db);
+    this.stmt = {
+      allPage: db
+        .prepare<[number, number], RecordRow>(
+          `SELECT ${RECORD_COLUMNS} FROM ledger_entries WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+        )
+        .raw(),
+      byEventId: db
+        .prepare<[string], RecordRow>(`SELECT ${RECORD_COLUMNS} FROM ledger_entries WHERE event_id = ?`)
+        .raw(),
+      lastPosition: db
+        .prepare<[], number>('SELECT coalesce(max(global_position), 0) FROM ledger_entries')
+        .pluck(),
+      heads: db.prepare<[], StreamHead>(
+        `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE position > 0 ORDER BY tenant_id`,
+      ),
+      counts: db.prepare<[], { streams: number; entries: number }>(
+        'SELECT count(*) AS streams, coalesce(sum(position), 0) AS entries FROM ledger_streams WHERE position > 0',
+      ),
+      stream: streamStatements<RecordRow>(db, RECORD_COLUMNS),
+    };
+  }
+
+  async appendBatch(entries: NewEntry[], recordedAt: Date = new Date()): Promise<AppendOutcome[]> {
+    if (entries.length === 0) return [];
+    return this.appender.append(entries, recordedAt.toISOString());
+  }
+
+  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
+    for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition)) {
+      for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+    }
+  }
+
+  async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
+    const rows = this.stmt.allPage.all(parseSequenceCursor(after), limit);
+    return {
+      entries: rows.map((row) => toLedgerEntry(rowToRecord(row), rowCursor(row))),
+      last: rows.length === 0 ? after : rowCursor(rows[rows.length - 1]),
+    };
+  }
+
+  async findByEventId(eventId: string): Promise<LedgerEntry | undefined> {
+    const row = this.stmt.byEventId.get(eventId);
+    return row === undefined ? undefined : toLedgerEntry(rowToRecord(row), rowCursor(row));
+  }
+
+  async lastPosition(): Promise<string | undefined> {
+    const last = this.stmt.lastPosition.get() ?? 0;
+    return last === 0 ? undefined : String(last);
+  }
+
+  async streamHeads(): Promise<StreamHead[]> {
+    return this.stmt.heads.all();
+  }
+
+  async counts(): Promise<{ entries: number; streams: number }> {
+    // Positions are contiguous from 1, so the heads sum to the entry count without scanning the entries.
+    const row = this.stmt.counts.get();
+    return { entries: row?.entries ?? 0, streams: row?.streams ?? 0 };
+  }
+
+  async verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
+    // A connection of its own, in one read transaction: a consistent snapshot
+    // (WAL lets appends continue meanwhile), and a long-lived cursor that does
+    // not make the main connection busy.
+    const reader = new Database(this.path, { readonly: true, fileMustExist: true });
+    try {
+      reader.exec('BEGIN');
+      const tenantId = opts.tenantId;
+      if (tenantId !== undefined) {
+        const heads = reader
+          .prepare<[string], StreamHead>(
+            `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE tenant_id = ? AND position > 0`,
+          )
+          .all(tenantId);
+        const pages = streamRows(streamStatements<LinkRow>(reader, LINK_COLUMNS), tenantId, 1);
+        return await verifyChains(heads, checkPages(pages), opts.onProgress);
+      }
+      const heads = reader
+        .prepare<[], StreamHead>(`SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE position > 0`)
+        .all();
+      const total = heads.reduce((sum, head) => sum + head.position, 0);
+      const last =
+        reader
+          .prepare<[], number>('SELECT coalesce(max(global_position), 0) FROM ledger_entries')
+          .pluck()
+          .get() ?? 0;
+      // In global order: the table's own order, a sequential read. The verifier
+      // keeps one chain state per stream, so streams may interleave.
+      const range = `SELECT ${LINK_COLUMNS} FROM ledger_entries
+                     WHERE global_position > ? AND global_position <= ? ORDER BY global_position`;
+      if (total < PARALLEL_VERIFY_FROM) {
+        const rows = reader.prepare<[number, number], LinkRow>(range).raw().iterate(0, last);
+        return await verifyChains(heads, linkBatches(rows, sha256Hex, VERIFY_BATCH), opts.onProgress);
+      }
+      // Hashing and reading are most of the work: a worker thread checks the
+      // later part of the log while this thread checks the earlier part, then
+      // the worker's links are chained after ours — each stream still in order.
+      // Ours is a little larger (measured best): the worker also pays for its
+      // start and for sending its links over.
+      const split = Math.floor(last * 0.55);
+      const theirs = startLinkWorker({
+        path: this.path,
+        sql: range,
+        args: [split, last],
+        batchSize: VERIFY_BATCH,
+      });
+      const mine = linkBatches(
+        reader.prepare<[number, number], LinkRow>(range).raw().iterate(0, split),
+        sha256Hex,
+        VERIFY_BATCH,
+      );
+      try {
+        return await verifyChains(heads, concat(mine, theirs.batches), opts.onProgress);
+      } finally {
+        await theirs.stop();
+      }
+    } finally {
+      reader.close();
+    }
+  }
+
+  /** The connection's durability settings, for health output and tests. */
+  durability(): { journalMode: string; synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA' } {
+    const levels = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: levels[Number(this.db.pragma('synchronous', { simple: true }))],
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function* checkPages(pages: Iterable<LinkRow[]>): Iterable<ChainLink[]> {
+  for (const rows of pages) yield* linkBatches(rows, sha256Hex, rows.length);
+}
+
+async function* concat<T>(...parts: Array<Iterable<T> | AsyncIterable<T>>): AsyncIterable<T> {
+  for (const part of parts) yield* part;
+}

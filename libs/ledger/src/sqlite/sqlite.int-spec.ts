@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openLedger } from '../open-ledger';
+import { describeLedgerConformance, type LedgerColumn, type RawLedgerAccess } from '../testing/conformance';
+import { dataCreated } from '../testing/entries';
+import { SqliteLedgerStore } from './sqlite-ledger-store';
+import { SQLITE_TRIGGERS } from './sqlite-schema';
+
+/**
+ * Runs raw SQL, rethrowing its error as an Error of this realm: better-sqlite3's
+ * native part keeps the SqliteError class of the first jest sandbox that loaded
+ * it, which later sandboxes do not recognise as an Error (so `rejects.toThrow`
+ * would claim nothing was thrown).
+ */
+function sql<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new Error((error as { message?: string }).message ?? String(error));
+  }
+}
+
+/** A second, plain connection to the file: it can do whatever the file permits. */
+function rawSqlite(path: string): RawLedgerAccess & { close(): void } {
+  const db = new Database(path);
+  const update = (tenantId: string, position: number, column: LedgerColumn, value: string) =>
+    sql(() =>
+      db
+        .prepare(`UPDATE ledger_entries SET ${column} = ? WHERE tenant_id = ? AND stream_position = ?`)
+        .run(value, tenantId, position),
+    );
+  return {
+    async update(tenantId, position, column, value) {
+      update(tenantId, position, column, value);
+    },
+    async delete(tenantId, position) {
+      sql(() =>
+        db
+          .prepare('DELETE FROM ledger_entries WHERE tenant_id = ? AND stream_position = ?')
+          .run(tenantId, position),
+      );
+    },
+    async tamper(tenantId, position, column, value) {
+      db.exec('DROP TRIGGER ledger_entries_no_update');
+      const { changes } = update(tenantId, position, column, value);
+      db.exec(SQLITE_TRIGGERS);
+      if (changes !== 1) throw new Error(`tamper changed ${changes} rows`);
+    },
+    close: () => db.close(),
+  };
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
+}
+
+describeLedgerConformance('SQLite', async () => {
+  const dir = tempDir();
+  // Through openLedger, which also creates the missing parent directory.
+  const path = join(dir, 'nested', 'ledger.db');
+  const store = await openLedger(`sqlite:${path}`);
+  const raw = rawSqlite(path);
+  return {
+    store,
+    raw,
+    async dispose() {
+      raw.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('SQLite ledger beyond one index epoch and the parallel verify threshold', () => {
+  const tenants = ['a', 'b', 'c'];
+  let dir: string;
+  let path: string;
+  let store: SqliteLedgerStore;
+  let raw: RawLedgerAccess & { close(): void };
+  beforeAll(async () => {
+    dir = tempDir();
+    path = join(dir, 'ledger.db');
+    store = new SqliteLedgerStore(path, { synchronous: 'NORMAL' });
+    // 3 × 11 022 entries: streams span three 16 384-entry epochs; verify runs on two threads.
+    for (let batch = 0; batch < 33; batch++) {
+      await store.appendBatch(
+        Array.from({ length: 1002 }, (_, i) => dataCreated({ tenantId: tenants[i % 3] })),
+      );
+    }
+    raw = rawSqlite(path);
+  }, 60_000);
+  afterAll(async () => {
+    raw.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a stream across epochs, in order, from any position', async () => {
+    const b = await collect(store.readStream('b'));
+    expect(b.length).toBe(11_022);
+    expect(b.every((e, i) => e.streamPosition === i + 1)).toBe(true);
+    const tail = await collect(store.readStream('b', 11_012));
+    expect(tail.map((e) => e.streamPosition)).toEqual(Array.from({ length: 11 }, (_, i) => 11_012 + i));
+    expect(tail[0]).toEqual(b[11_011]);
+  });
+
+  it('verifies the whole ledger (two threads) and one stream', async () => {
+    expect(await store.verify()).toEqual({ ok: true, entries: 33_066, streams: 3 });
+    expect(await store.verify({ tenantId: 'c' })).toEqual({ ok: true, entries: 11_022, streams: 1 });
+  });
+
+  it.each([
+    ['early (checked on this thread)', 'a', 100],
+    ['late (checked by the worker thread)', 'c', 10_500],
+  ])('names a tampered entry %s exactly', async (_where, tenantId, position) => {
+    const reader = new Database(path, { readonly: true });
+    const original = reader
+      .prepare<[string, number], string>(
+        'SELECT occurred_at FROM ledger_entries WHERE tenant_id = ? AND stream_position = ?',
+      )
+      .pluck()
+      .get(tenantId, position);
+    reader.close();
+    await raw.tamper(tenantId, position, 'occurred_at', '1999-12-31T23:59:59.999Z');
+    expect(await store.verify()).toEqual({
+      ok: false,
+      tenantId,
+      position,
+      reason: expect.stringMatching(/hash/),
+    });
+    expect(await store.verify({ tenantId })).toMatchObject({ ok: false, tenantId, position });
+    // Put it back for the next case.
+    await raw.tamper(tenantId, position, 'occurred_at', original ?? '');
+    expect(await store.verify()).toMatchObject({ ok: true });
+  });
+});
+
+describe('SQLite ledger file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is durable by default: WAL with synchronous=FULL', async () => {
+    const store = new SqliteLedgerStore(join(dir, 'ledger.db'));
+    expect(store.durability()).toEqual({ journalMode: 'wal', synchronous: 'FULL' });
+    await store.close();
+  });
+
+  it('continues the chains after reopening, and puts back a dropped trigger', async () => {
+    const path = join(dir, 'ledger.db');
+    const first = new SqliteLedgerStore(path);
+    await first.appendBatch([dataCreated({ tenantId: 'x' }), dataCreated({ tenantId: 'x' })]);
+    await first.close();
+
+    const raw = new Database(path);
+    raw.exec('DROP TRIGGER ledger_entries_no_delete');
+    raw.close();
+
+    const second = new SqliteLedgerStore(path);
+    const [outcome] = await second.appendBatch([dataCreated({ tenantId: 'x' })]);
+    expect(outcome).toMatchObject({ status: 'appended', entry: { streamPosition: 3, globalPosition: '3' } });
+    expect(await second.verify()).toEqual({ ok: true, entries: 3, streams: 1 });
+    const again = new Database(path);
+    expect(() => sql(() => again.prepare('DELETE FROM ledger_entries').run())).toThrow(/append-only/);
+    again.close();
+    await second.close();
+  });
+
+  it('detects a deleted tail through the stream head', async () => {
+    const path = join(dir, 'ledger.db');
+    const store = new SqliteLedgerStore(path);
+    await store.appendBatch([dataCreated({ tenantId: 'x' }), dataCreated({ tenantId: 'x' })]);
+    const raw = new Database(path);
+    raw.exec('DROP TRIGGER ledger_entries_no_delete');
+    raw.prepare('DELETE FROM ledger_entries WHERE stream_position = 2').run();
+    raw.close();
+    expect(await store.verify()).toMatchObject({ ok: false, tenantId: 'x', position: 2 });
+    await store.close();
+  });
+
+  it('keeps the chains right with two connections appending to one file', async () => {
+    const path = join(dir, 'ledger.db');
+    const one = new SqliteLedgerStore(path);
+    const two = new SqliteLedgerStore(path);
+    // Each store caches heads; the other's commits must invalidate that cache.
+    for (let round = 0; round < 6; round++) {
+      const store = round % 2 === 0 ? one : two;
+      await store.appendBatch([dataCreated({ tenantId: 'x' }), dataCreated({ tenantId: `y${round % 3}` })]);
+    }
+    const stream = await collect(one.readStream('x'));
+    expect(stream.map((e) => e.streamPosition)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(stream.map((e) => e.globalPosition)).toEqual(['1', '3', '5', '7', '9', '11']);
+    expect(await two.verify()).toEqual({ ok: true, entries: 12, streams: 4 });
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  it('refuses rewinding or deleting a stream head', async () => {
+    const path = join(dir, 'ledger.db');
+    const store = new SqliteLedgerStore(path);
+    await store.appendBatch([dataCreated({ tenantId: 'x' })]);
+    const raw = new Database(path);
+    expect(() => sql(() => raw.prepare('UPDATE ledger_streams SET position = 0').run())).toThrow(
+      /append-only/,
+    );
+    expect(() => sql(() => raw.prepare('DELETE FROM ledger_streams').run())).toThrow(/append-only/);
+    raw.close();
+    await store.close();
+  });
+});

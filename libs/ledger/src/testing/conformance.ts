@@ -1,0 +1,373 @@
+import { randomUUID } from 'node:crypto';
+import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import { LedgerInputError } from '../append-plan';
+import { GENESIS_HASH } from '../hash-chain';
+import type { AppendOutcome, LedgerStore } from '../ledger-store';
+
+/** Stored columns a tamper test may change (the SQL adapters share these names). */
+export type LedgerColumn =
+  | 'data_json'
+  | 'occurred_at'
+  | 'type'
+  | 'prev_hash'
+  | 'hash'
+  | 'subject_json'
+  | 'source_json'
+  | 'recorded_at';
+
+/** Direct access to a SQL store, bypassing the port — what a DBA or an attacker has. */
+export interface RawLedgerAccess {
+  /** A plain UPDATE of one stored value; the store must refuse it. */
+  update(tenantId: string, position: number, column: LedgerColumn, value: string): Promise<void>;
+  /** A plain DELETE of one entry; the store must refuse it. */
+  delete(tenantId: string, position: number): Promise<void>;
+  /** Changes one stored value with the append-only guard switched off, then puts the guard back. */
+  tamper(tenantId: string, position: number, column: LedgerColumn, value: string): Promise<void>;
+}
+
+export interface LedgerHarness {
+  store: LedgerStore;
+  /** Present for stores that can be reached around the port (SQL); absent for EventStoreDB. */
+  raw?: RawLedgerAccess;
+  /** Closes the store and removes whatever the harness created (files, schema, streams). */
+  dispose(): Promise<void>;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function appended(outcome: AppendOutcome): LedgerEntry {
+  if (outcome.status !== 'appended') throw new Error(`expected appended, got ${JSON.stringify(outcome)}`);
+  return outcome.entry;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/** Entry builders whose eventIds are unique per harness run (EventStoreDB claims outlive a test). */
+function entryFactory() {
+  const run = randomUUID().slice(0, 8);
+  let n = 0;
+  return {
+    data(tenantId: string, overrides: Partial<NewEntry<'DataCreated'>> = {}): NewEntry<'DataCreated'> {
+      n++;
+      return {
+        eventId: `${run}-evt-${n}`,
+        tenantId,
+        type: 'DataCreated',
+        occurredAt: new Date(Date.UTC(2024, 0, 1, 0, n)).toISOString(),
+        data: { dataId: `data-${n}`, category: 'personal', region: 'eu', store: 'crm' },
+        subject: { subjectId: `user-${n % 3}@example.com` },
+        source: { topic: 'data-created', partition: n % 4, offset: String(1000 + n) },
+        ...overrides,
+      };
+    },
+    policy(tenantId: string): NewEntry<'PolicyActivated'> {
+      n++;
+      return {
+        eventId: `${run}-evt-${n}`,
+        tenantId,
+        type: 'PolicyActivated',
+        occurredAt: '2024-01-01T00:00:00.000Z',
+        data: {
+          version: 'v1',
+          contentHash: 'abc',
+          // Unicode, number formats and nesting must survive storage exactly (they are hashed).
+          policy: {
+            z: [1, 2.5, -0.125, 1e21, 'é😀\n"q"'],
+            a: { nested: { deep: true } },
+            n: null,
+            '': 'empty key',
+          },
+        },
+        subject: null,
+        source: null,
+      };
+    },
+    tenant(): string {
+      return `t-${run}-${++n}`;
+    },
+  };
+}
+
+export interface ConformanceOptions {
+  /** Whether the harness provides `raw` (SQL stores); the UPDATE/DELETE/tamper tests are skipped otherwise. */
+  rawAccess?: boolean;
+}
+
+/**
+ * The behaviour every LedgerStore adapter must show (DESIGN.md, semantics 1-2).
+ * `factory` gives a fresh, empty ledger per test.
+ */
+export function describeLedgerConformance(
+  name: string,
+  factory: () => Promise<LedgerHarness>,
+  options: ConformanceOptions = { rawAccess: true },
+): void {
+  // Decided when the suite is declared, so a store without raw access shows these as skipped, not passed.
+  const itRaw = options.rawAccess === false ? it.skip : it;
+
+  describe(`${name}: LedgerStore conformance`, () => {
+    let h: LedgerHarness;
+    let store: LedgerStore;
+    let make: ReturnType<typeof entryFactory>;
+
+    beforeEach(async () => {
+      h = await factory();
+      store = h.store;
+      make = entryFactory();
+    });
+    afterEach(async () => {
+      await h.dispose();
+    });
+
+    it('reads back exactly what was appended, with the envelope it added', async () => {
+      const [a, b] = [make.tenant(), make.tenant()];
+      const input: NewEntry[] = [make.data(a), make.policy(b), make.data(a, { subject: null, source: null })];
+      const recordedAt = new Date('2024-05-01T12:00:00.123Z');
+      const outcomes = await store.appendBatch(input, recordedAt);
+      const entries = outcomes.map(appended);
+      entries.forEach((entry, i) =>
+        expect(entry).toEqual({
+          ...input[i],
+          streamPosition: expect.any(Number),
+          globalPosition: expect.any(String),
+          recordedAt: recordedAt.toISOString(),
+          prevHash: expect.stringMatching(HEX64),
+          hash: expect.stringMatching(HEX64),
+        }),
+      );
+      // The subject part comes back as the contract's SubjectPart: no salt or digest leaks out.
+      expect(entries[0].subject).toStrictEqual({ subjectId: input[0].subject?.subjectId });
+      expect(await collect(store.readStream(a))).toEqual([entries[0], entries[2]]);
+      expect(await collect(store.readStream(b))).toEqual([entries[1]]);
+      expect((await store.readAll()).entries).toEqual(entries);
+    });
+
+    it('numbers each stream from 1 and links every entry to the previous hash', async () => {
+      const [a, b] = [make.tenant(), make.tenant()];
+      await store.appendBatch([make.data(a), make.data(b), make.data(a)]);
+      await store.appendBatch([make.data(b), make.data(a)]);
+      for (const [tenant, length] of [
+        [a, 3],
+        [b, 2],
+      ] as const) {
+        const stream = await collect(store.readStream(tenant));
+        expect(stream.map((e) => e.streamPosition)).toEqual(Array.from({ length }, (_, i) => i + 1));
+        expect(stream[0].prevHash).toBe(GENESIS_HASH);
+        for (let i = 1; i < stream.length; i++) expect(stream[i].prevHash).toBe(stream[i - 1].hash);
+        expect(new Set(stream.map((e) => e.hash)).size).toBe(length);
+      }
+      expect(await store.verify()).toEqual({ ok: true, entries: 5, streams: 2 });
+    });
+
+    it('reads a stream from a position (inclusive)', async () => {
+      const a = make.tenant();
+      await store.appendBatch([make.data(a), make.data(a), make.data(a), make.data(a)]);
+      expect((await collect(store.readStream(a, 3))).map((e) => e.streamPosition)).toEqual([3, 4]);
+      expect(await collect(store.readStream(a, 5))).toEqual([]);
+      expect(await collect(store.readStream(make.tenant()))).toEqual([]);
+    });
+
+    it('treats a redelivery (same eventId, same payload) as a no-op, across batches', async () => {
+      const a = make.tenant();
+      const entry = make.data(a);
+      const [first] = await store.appendBatch([entry], new Date('2024-01-01T00:00:00.000Z'));
+      // Same fact from another offset, later: provenance and arrival time are not part of the payload.
+      const again = await store.appendBatch(
+        [{ ...entry, source: { topic: 'data-created', partition: 3, offset: '99999' } }],
+        new Date('2024-02-01T00:00:00.000Z'),
+      );
+      expect(again).toEqual([{ status: 'duplicate', eventId: entry.eventId }]);
+      expect(await collect(store.readStream(a))).toEqual([appended(first)]);
+      expect(await store.counts()).toEqual({ entries: 1, streams: 1 });
+    });
+
+    it('treats a repeat inside the same batch as a duplicate', async () => {
+      const a = make.tenant();
+      const entry = make.data(a);
+      const other = make.data(a);
+      const outcomes = await store.appendBatch([entry, entry, other, { ...entry, source: null }]);
+      expect(outcomes.map((o) => o.status)).toEqual(['appended', 'duplicate', 'appended', 'duplicate']);
+      expect(appended(outcomes[2]).streamPosition).toBe(2);
+      expect(await store.counts()).toEqual({ entries: 2, streams: 1 });
+    });
+
+    it('reports a conflict for the same eventId with a different payload, and stores nothing for it', async () => {
+      const [a, b] = [make.tenant(), make.tenant()];
+      const entry = make.data(a);
+      await store.appendBatch([entry]);
+      const changedData = { ...entry, data: { ...entry.data, store: 'billing' } };
+      const otherTenant = { ...entry, tenantId: b };
+      const otherSubject = { ...entry, subject: { subjectId: 'someone-else' } };
+      const fresh = make.data(a);
+      const outcomes = await store.appendBatch([changedData, fresh, otherTenant, otherSubject]);
+      expect(outcomes.map((o) => o.status)).toEqual(['conflict', 'appended', 'conflict', 'conflict']);
+      for (const o of [outcomes[0], outcomes[2], outcomes[3]]) {
+        expect(o).toEqual({ status: 'conflict', eventId: entry.eventId, reason: expect.any(String) });
+      }
+      expect((await collect(store.readStream(a))).map((e) => e.eventId)).toEqual([
+        entry.eventId,
+        fresh.eventId,
+      ]);
+      expect(await collect(store.readStream(b))).toEqual([]);
+    });
+
+    it('reports a conflict inside one batch (first one wins)', async () => {
+      const a = make.tenant();
+      const entry = make.data(a);
+      const outcomes = await store.appendBatch([entry, { ...entry, occurredAt: '2030-01-01T00:00:00.000Z' }]);
+      expect(outcomes.map((o) => o.status)).toEqual(['appended', 'conflict']);
+      expect(appended(outcomes[0]).occurredAt).toBe(entry.occurredAt);
+    });
+
+    it('refuses a batch with an unstorable entry as a whole', async () => {
+      const a = make.tenant();
+      const bad = make.data(a, { occurredAt: '' });
+      await expect(store.appendBatch([make.data(a), bad])).rejects.toThrow(LedgerInputError);
+      expect(await store.counts()).toEqual({ entries: 0, streams: 0 });
+    });
+
+    it('pages through all streams in global order with an exclusive cursor', async () => {
+      const tenants = [make.tenant(), make.tenant(), make.tenant()];
+      const all: LedgerEntry[] = [];
+      for (let batch = 0; batch < 5; batch++) {
+        const input = Array.from({ length: 5 }, (_, i) => make.data(tenants[(batch + i) % 3]));
+        all.push(...(await store.appendBatch(input)).map(appended));
+      }
+      const seen: LedgerEntry[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const { entries, last } = await store.readAll(cursor, 7);
+        expect(entries.length).toBeLessThanOrEqual(7);
+        if (entries.length === 0) {
+          expect(last).toBe(cursor);
+          break;
+        }
+        expect(last).toBe(entries[entries.length - 1].globalPosition);
+        seen.push(...entries);
+        cursor = last;
+      }
+      expect(seen).toEqual(all);
+      expect(new Set(seen.map((e) => e.globalPosition)).size).toBe(25);
+      // A cursor from the middle resumes right after it.
+      expect((await store.readAll(all[9].globalPosition, 2)).entries).toEqual(all.slice(10, 12));
+      expect(await store.readAll(all[24].globalPosition)).toEqual({
+        entries: [],
+        last: all[24].globalPosition,
+      });
+    });
+
+    it('finds an entry by eventId, in any stream, and knows the last position', async () => {
+      expect(await store.lastPosition()).toBeUndefined();
+      const [a, b] = [make.tenant(), make.tenant()];
+      const entries = (await store.appendBatch([make.data(a), make.policy(b), make.data(a)])).map(appended);
+      expect(await store.findByEventId(entries[1].eventId)).toEqual(entries[1]);
+      expect(await store.findByEventId(entries[2].eventId)).toEqual(entries[2]);
+      expect(await store.findByEventId('no-such-event')).toBeUndefined();
+      expect(await store.lastPosition()).toBe(entries[2].globalPosition);
+      // The last position is a cursor: nothing comes after it.
+      expect((await store.readAll(await store.lastPosition())).entries).toEqual([]);
+    });
+
+    it('reports stream heads and counts', async () => {
+      expect(await store.streamHeads()).toEqual([]);
+      expect(await store.counts()).toEqual({ entries: 0, streams: 0 });
+      const [a, b] = [make.tenant(), make.tenant()].sort();
+      const outcomes = (await store.appendBatch([make.data(a), make.data(b), make.data(a)])).map(appended);
+      expect(await store.streamHeads()).toEqual([
+        { tenantId: a, position: 2, hash: outcomes[2].hash },
+        { tenantId: b, position: 1, hash: outcomes[1].hash },
+      ]);
+      expect(await store.counts()).toEqual({ entries: 3, streams: 2 });
+    });
+
+    it('keeps positions contiguous under concurrent appends', async () => {
+      const a = make.tenant();
+      await Promise.all(
+        Array.from({ length: 8 }, () => store.appendBatch(Array.from({ length: 5 }, () => make.data(a)))),
+      );
+      const stream = await collect(store.readStream(a));
+      expect(stream.map((e) => e.streamPosition)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      expect(await store.verify()).toEqual({ ok: true, entries: 40, streams: 1 });
+    });
+
+    it('verifies all streams or one tenant, reporting progress', async () => {
+      const [a, b] = [make.tenant(), make.tenant()];
+      await store.appendBatch([make.data(a), make.data(b), make.policy(a), make.data(b, { subject: null })]);
+      const progress: number[] = [];
+      expect(await store.verify({ onProgress: (done, total) => progress.push(done / total) })).toEqual({
+        ok: true,
+        entries: 4,
+        streams: 2,
+      });
+      expect(progress[progress.length - 1]).toBe(1);
+      expect(await store.verify({ tenantId: a })).toEqual({ ok: true, entries: 2, streams: 1 });
+      expect(await store.verify({ tenantId: make.tenant() })).toEqual({ ok: true, entries: 0, streams: 0 });
+    });
+
+    describe('immutability and tamper evidence', () => {
+      let a: string;
+      let b: string;
+      beforeEach(async () => {
+        [a, b] = [make.tenant(), make.tenant()];
+        const input: NewEntry[] = [];
+        for (let i = 0; i < 5; i++) input.push(make.data(a), make.data(b));
+        await store.appendBatch(input);
+      });
+
+      function rawAccess(): RawLedgerAccess {
+        if (h.raw === undefined) throw new Error('the harness declared raw access but provides none');
+        return h.raw;
+      }
+
+      itRaw('refuses UPDATE of a stored entry', async () => {
+        await expect(rawAccess().update(b, 3, 'data_json', '{}')).rejects.toThrow(/append-only/);
+        await expect(rawAccess().update(b, 3, 'hash', '0'.repeat(64))).rejects.toThrow(/append-only/);
+        expect(await store.verify()).toEqual({ ok: true, entries: 10, streams: 2 });
+      });
+
+      itRaw('refuses DELETE of a stored entry', async () => {
+        await expect(rawAccess().delete(b, 5)).rejects.toThrow(/append-only/);
+        expect((await collect(store.readStream(b))).length).toBe(5);
+      });
+
+      itRaw.each<[LedgerColumn, string]>([
+        ['data_json', '{"category":"personal","dataId":"forged","region":"eu","store":"crm"}'],
+        ['occurred_at', '2099-01-01T00:00:00.000Z'],
+        ['type', 'DataDeleted'],
+        ['recorded_at', '2000-01-01T00:00:00.000Z'],
+        ['source_json', '{"offset":"1","partition":0,"topic":"elsewhere"}'],
+        ['prev_hash', 'f'.repeat(64)],
+        ['hash', 'e'.repeat(64)],
+      ])('detects a changed %s at exactly that tenant and position', async (column, value) => {
+        await rawAccess().tamper(b, 3, column, value);
+        expect(await store.verify()).toEqual({
+          ok: false,
+          tenantId: b,
+          position: 3,
+          reason: expect.any(String),
+        });
+        expect(await store.verify({ tenantId: b })).toMatchObject({ ok: false, tenantId: b, position: 3 });
+        expect(await store.verify({ tenantId: a })).toEqual({ ok: true, entries: 5, streams: 1 });
+      });
+
+      itRaw('detects a subject that no longer matches its digest', async () => {
+        await rawAccess().tamper(
+          a,
+          2,
+          'subject_json',
+          '{"salt":"00","subjectId":"someone-else@example.com"}',
+        );
+        expect(await store.verify()).toEqual({
+          ok: false,
+          tenantId: a,
+          position: 2,
+          reason: expect.stringMatching(/subject/),
+        });
+      });
+    });
+  });
+}
