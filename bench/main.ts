@@ -8,13 +8,21 @@ import { Ingestor } from '../apps/ingest/src/ingestor';
 import { lifecycleEvents } from '../test/support/fixtures';
 import { benchLedger } from './ledger.bench';
 import { consumeRate } from './kafka-bench';
+import { benchRebuild } from './projection.bench';
+import { benchLatency } from './latency.bench';
+import { benchDispatch } from './dispatch.bench';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
  * the machines are shared and noisy. Starts the local broker unless KAFKA_BROKERS is set.
- * BENCH_EVENTS overrides the event count (default 200 000).
+ * Sizes: BENCH_EVENTS (ingest, default 200 000), BENCH_REBUILD_EVENTS (1 000 000),
+ * BENCH_TRIGGERS (latency, 1 000), BENCH_SCHEDULED / BENCH_DUE (dispatch, 1 000 000 / 20 000).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
+const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
+const TRIGGERS = Number(process.env.BENCH_TRIGGERS || 1000);
+const SCHEDULED = Number(process.env.BENCH_SCHEDULED || 1_000_000);
+const DUE = Number(process.env.BENCH_DUE || 20_000);
 const REGIONS = ['eu', 'us'];
 
 function line(label: string, value: string): void {
@@ -35,7 +43,10 @@ async function main(): Promise<void> {
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = new TopicNames(prefix, REGIONS);
   await ensureTopics(kafka, topics.allTopics());
-  line('machine', `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+  line(
+    'machine',
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
   line('events', fmt(N));
 
   const events = lifecycleEvents(N, { tenants: 1000, seed: 'bench' });
@@ -48,7 +59,10 @@ async function main(): Promise<void> {
       const t = topics.lifecycle(e.topic);
       byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
     }
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
   }
   await producer.disconnect();
   line('pre-produce (not a target)', `${fmt(N / ((Date.now() - t0) / 1000))} events/s`);
@@ -73,7 +87,9 @@ async function main(): Promise<void> {
     deadLetter: (r, at) => deadLetters.publish(r, at),
     parseContext: () => ctx,
   });
-  const ingest = await consumeRate(kafka, `${prefix}ingest`, topics.ingestTopics(), N, (r) => ingestor.handle(r));
+  const ingest = await consumeRate(kafka, `${prefix}ingest`, topics.ingestTopics(), N, (r) =>
+    ingestor.handle(r),
+  );
   await dlq.disconnect();
   await ledger.close();
   line('ingest (parse + validate + append + commit)', `${fmt(ingest.perSec)} events/s`);
@@ -83,7 +99,14 @@ async function main(): Promise<void> {
   // In-process ledger figures on the same events, parsed once up front.
   const entries: NewEntry[] = events.map((e, i) => {
     const parsed = parseRecord(
-      { topic: topics.lifecycle(e.topic), partition: 0, offset: String(i), key: Buffer.from(e.key), value: Buffer.from(JSON.stringify(e.value)), headers: {} },
+      {
+        topic: topics.lifecycle(e.topic),
+        partition: 0,
+        offset: String(i),
+        key: Buffer.from(e.key),
+        value: Buffer.from(JSON.stringify(e.value)),
+        headers: {},
+      },
       ctx,
     );
     if (!parsed.ok) throw new Error(parsed.reason);
@@ -94,6 +117,28 @@ async function main(): Promise<void> {
   line('verify (target ≥ 300k/s)', `${fmt(verifyPerSec)} events/s`);
   line('append ÷ raw consume', (appendPerSec / raw.perSec).toFixed(2));
   line('verify ÷ raw consume', (verifyPerSec / raw.perSec).toFixed(2));
+
+
+  process.stdout.write('\n');
+  const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
+  line('rebuild: raw ledger scan (baseline)', `${fmt(rebuild.scanPerSec)} entries/s`);
+  line('rebuild (target ≥ 200k/s)', `${fmt(rebuild.rebuildPerSec)} entries/s of ${fmt(rebuild.entries)}, ${fmt(rebuild.obligations)} obligations`);
+  line('rebuild ÷ raw scan', (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
+  line('rebuild RSS at end / peak (target < 300 MB)', `${fmt(rebuild.rssEndMb)} MB / ${fmt(rebuild.maxRssMb)} MB`);
+
+  process.stdout.write('\n');
+  const latency = await benchLatency(kafka, dir, TRIGGERS);
+  line('trigger → command p50 / p99 (target p99 < 0.5 s)', `${fmt(latency.p50Ms)} ms / ${fmt(latency.p99Ms)} ms over ${TRIGGERS} triggers`);
+  line('raw produce → consume p50 / p99 (baseline)', `${fmt(latency.baselineP50Ms)} ms / ${fmt(latency.baselineP99Ms)} ms`);
+  line('p99 ÷ baseline p99', (latency.p99Ms / Math.max(1, latency.baselineP99Ms)).toFixed(1));
+
+  process.stdout.write('\n');
+  const dispatch = await benchDispatch(kafka, dir, SCHEDULED, DUE);
+  line('dispatch: scheduled / due', `${fmt(dispatch.scheduled)} / ${fmt(dispatch.due)}`);
+  line('dispatch throughput (append + publish)', `${fmt(dispatch.dispatchPerSec)} commands/s`);
+  line('raw idempotent produce (baseline)', `${fmt(dispatch.rawProducePerSec)} records/s`);
+  line('dispatch ÷ raw produce', (dispatch.dispatchPerSec / dispatch.rawProducePerSec).toFixed(2));
+  line('due query, 1M vs small read model', `${dispatch.dueQueryMsLarge.toFixed(2)} ms vs ${dispatch.dueQueryMsSmall.toFixed(2)} ms`);
 
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { DeadLetterValue, TopicNames } from '@app/contracts';
-import { openLedger, LedgerStore, verifyLedger } from '@app/ledger';
+import { openLedger, LedgerStore } from '@app/ledger';
 import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
 import { Ingestor } from '../apps/ingest/src/ingestor';
 import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
@@ -29,7 +29,11 @@ async function startIngest(kafka: Kafka, topics: TopicNames, ledger: LedgerStore
       maxMessageBytes: MAX_BYTES,
     }),
   });
-  const consumer = new BatchConsumer(kafka, { groupId, topics: topics.ingestTopics(), handler: (r) => ingestor.handle(r) });
+  const consumer = new BatchConsumer(kafka, {
+    groupId,
+    topics: topics.ingestTopics(),
+    handler: (r) => ingestor.handle(r),
+  });
   await consumer.start();
   return {
     ingestor,
@@ -88,12 +92,17 @@ describe('ingest on the real broker', () => {
     for (const [topic, msgs] of byTopic) await produce(kafka, topic, [...msgs, ...msgs]);
 
     const n = all.length;
-    await waitFor(() => ledger.counts(), (c) => c.entries >= n, 60_000, `${n} ledger entries`);
+    await waitFor(
+      () => ledger.counts(),
+      (c) => c.entries >= n,
+      60_000,
+      `${n} ledger entries`,
+    );
     // Give redeliveries a moment to show up if they were (wrongly) appended.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await ledger.counts()).toEqual({ entries: n, streams: 25 });
     expect(ingest.ingestor.counters.duplicates).toBe(n);
-    const verdict = await verifyLedger(ledger, {});
+    const verdict = await ledger.verify();
     expect(verdict).toEqual({ ok: true, entries: n, streams: 25 });
   }, 120_000);
 
@@ -102,8 +111,20 @@ describe('ingest on the real broker', () => {
     const created = { ...good, dataId: 'd1', category: 'personal', region: 'eu', store: 'main' };
     const farFuture = new Date(Date.now() + 365 * 86_400_000).toISOString();
     const cases: Array<{ name: string; topic: string; key: string | null; value: Buffer; reason: RegExp }> = [
-      { name: 'bad JSON', topic: 'data-created', key: 'tenant-bad', value: Buffer.from('{"eventId": '), reason: /json/i },
-      { name: 'not an object', topic: 'data-created', key: 'tenant-bad', value: Buffer.from('[1,2]'), reason: /object/i },
+      {
+        name: 'bad JSON',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from('{"eventId": '),
+        reason: /json/i,
+      },
+      {
+        name: 'not an object',
+        topic: 'data-created',
+        key: 'tenant-bad',
+        value: Buffer.from('[1,2]'),
+        reason: /object/i,
+      },
       {
         name: 'missing field',
         topic: 'data-created',
@@ -184,16 +205,28 @@ describe('ingest on the real broker', () => {
         reason: /region/i,
       },
     ];
-    const topicOf = (t: string) => (t.startsWith('deletion-receipts.') ? topics.receipts(t.split('.')[1]) : topics.prefix + t);
+    const topicOf = (t: string) =>
+      t.startsWith('deletion-receipts.') ? topics.receipts(t.split('.')[1]) : topics.prefix + t;
     for (const c of cases) {
       await produce(kafka, topicOf(c.topic), [{ key: c.key, value: c.value, headers: { case: c.name } }]);
     }
     // The same eventId with another payload: the first is appended, the second rejected.
     const first = { ...good, eventId: 'dup-1' };
-    await produce(kafka, topics.lifecycle('subscription-ended'), [{ key: 'tenant-bad', value: JSON.stringify(first) }]);
-    await waitFor(() => streamIds(ledger, 'tenant-bad'), (ids) => ids.includes('dup-1'), 30_000, 'dup-1 appended');
     await produce(kafka, topics.lifecycle('subscription-ended'), [
-      { key: 'tenant-bad', value: JSON.stringify({ ...first, occurredAt: '2026-02-01T00:00:00Z' }), headers: { case: 'conflict' } },
+      { key: 'tenant-bad', value: JSON.stringify(first) },
+    ]);
+    await waitFor(
+      () => streamIds(ledger, 'tenant-bad'),
+      (ids) => ids.includes('dup-1'),
+      30_000,
+      'dup-1 appended',
+    );
+    await produce(kafka, topics.lifecycle('subscription-ended'), [
+      {
+        key: 'tenant-bad',
+        value: JSON.stringify({ ...first, occurredAt: '2026-02-01T00:00:00Z' }),
+        headers: { case: 'conflict' },
+      },
     ]);
 
     const dead = await consumeAll(kafka, topics.deadLetter, cases.length + 1, 60_000);
@@ -204,7 +237,10 @@ describe('ingest on the real broker', () => {
       const hits = values.filter((v) => headerText(v, 'case') === c.name);
       expect({ name: c.name, count: hits.length }).toEqual({ name: c.name, count: 1 });
       const v = hits[0];
-      expect({ name: c.name, reason: v.reason }).toEqual({ name: c.name, reason: expect.stringMatching(c.reason) });
+      expect({ name: c.name, reason: v.reason }).toEqual({
+        name: c.name,
+        reason: expect.stringMatching(c.reason),
+      });
       expect(originalBytes(v).equals(c.value)).toBe(true);
       expect(v.topic).toBe(topicOf(c.topic));
       expect(typeof v.partition).toBe('number');
@@ -225,7 +261,9 @@ function headerText(v: DeadLetterValue, name: string): string | undefined {
 }
 
 function originalBytes(v: DeadLetterValue): Buffer {
-  return v.valueEncoding === 'base64' ? Buffer.from(v.value ?? '', 'base64') : Buffer.from(v.value ?? '', 'utf8');
+  return v.valueEncoding === 'base64'
+    ? Buffer.from(v.value ?? '', 'base64')
+    : Buffer.from(v.value ?? '', 'utf8');
 }
 
 async function streamIds(ledger: LedgerStore, tenantId: string): Promise<string[]> {

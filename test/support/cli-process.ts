@@ -39,7 +39,11 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_00
 export function startCli(args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
   assertBuilt();
   const out = fs.openSync(logFile, 'a');
-  return spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, cwd: ROOT, stdio: ['ignore', out, out] });
+  return spawn(process.execPath, [CLI, ...args], {
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+    stdio: ['ignore', out, out],
+  });
 }
 
 export function exited(child: ChildProcess): Promise<number | null> {

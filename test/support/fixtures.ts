@@ -17,7 +17,10 @@ function at(i: number): string {
  * `n` valid events spread over `tenants` tenants and every lifecycle topic; deterministic
  * for a given seed text, so a test can regenerate and compare.
  */
-export function lifecycleEvents(n: number, opts: { tenants?: number; seed?: string; regions?: string[] } = {}): FixtureEvent[] {
+export function lifecycleEvents(
+  n: number,
+  opts: { tenants?: number; seed?: string; regions?: string[] } = {},
+): FixtureEvent[] {
   const tenants = opts.tenants ?? 20;
   const seed = opts.seed ?? 's';
   const regions = opts.regions ?? ['eu', 'us'];
@@ -44,11 +47,19 @@ export function lifecycleEvents(n: number, opts: { tenants?: number; seed?: stri
         },
       };
     } else if (kind === 5) {
-      ev = { topic: 'data-deleted', key: tenantId, value: { ...common, dataId: `d-${i - 5}`, deletedBy: 'user' } };
+      ev = {
+        topic: 'data-deleted',
+        key: tenantId,
+        value: { ...common, dataId: `d-${i - 5}`, deletedBy: 'user' },
+      };
     } else if (kind === 6) {
       ev = { topic: 'user-deleted', key: tenantId, value: { ...common, subjectId, deletedBy: 'admin' } };
     } else if (kind === 7) {
-      ev = { topic: 'legal-hold', key: tenantId, value: { ...common, holdId: `h-${i}`, action: 'placed', subjectId } };
+      ev = {
+        topic: 'legal-hold',
+        key: tenantId,
+        value: { ...common, holdId: `h-${i}`, action: 'placed', subjectId },
+      };
     } else if (kind === 8) {
       ev = { topic: 'subscription-ended', key: tenantId, value: common };
     } else {

@@ -81,7 +81,8 @@ export async function waitFor<T>(
   const until = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!ok(last)) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
+    if (Date.now() > until)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));
     last = await probe();
   }

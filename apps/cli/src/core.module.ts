@@ -1,7 +1,20 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, KAFKA, LEDGER_STORE, LOGGER, Logger } from '@app/config';
+import {
+  APP_CONFIG,
+  AppConfig,
+  CLOCK,
+  Clock,
+  KAFKA,
+  LEDGER_STORE,
+  LOGGER,
+  Logger,
+  READ_MODEL,
+  WORK_SIGNAL,
+  WorkSignal,
+} from '@app/config';
 import type { LedgerStore } from '@app/ledger';
+import type { ReadModel } from '@app/read-model';
 import { KNOWN_CATEGORIES } from '../../ingest/src';
 
 export interface CoreContext {
@@ -9,8 +22,10 @@ export interface CoreContext {
   log: Logger;
   kafka: Kafka;
   ledger: LedgerStore;
+  readModel: ReadModel;
   clock: Clock;
   categories: ReadonlySet<string>;
+  signal: WorkSignal;
 }
 
 /** What every service needs, built once by the CLI (the composition root) and shared. */
@@ -23,8 +38,10 @@ export class CoreModule {
       { provide: LOGGER, useValue: ctx.log },
       { provide: KAFKA, useValue: ctx.kafka },
       { provide: LEDGER_STORE, useValue: ctx.ledger },
+      { provide: READ_MODEL, useValue: ctx.readModel },
       { provide: CLOCK, useValue: ctx.clock },
       { provide: KNOWN_CATEGORIES, useValue: ctx.categories },
+      { provide: WORK_SIGNAL, useValue: ctx.signal },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -5,13 +5,29 @@ import { runCommand } from './commands/run.command';
 import { replayCommand } from './commands/replay.command';
 import { verifyCommand } from './commands/verify.command';
 import { statsCommand } from './commands/stats.command';
+import { obligationsCommand } from './commands/obligations.command';
+import { auditCommand } from './commands/audit.command';
+import { rebuildCommand } from './commands/rebuild.command';
+import { keysCommand } from './commands/keys.command';
+import { demoCommand } from './demo/demo.command';
 
 /** `retention-ledger`: the command line of DESIGN.md, and the composition root of the services. */
 export function buildProgram(): Command {
   const program = new Command('retention-ledger')
     .description('Retention ledger: data-deletion promises turned into facts that can be proven')
     .showHelpAfterError();
-  for (const cmd of [runCommand(), replayCommand(), verifyCommand(), statsCommand()]) program.addCommand(cmd);
+  for (const cmd of [
+    runCommand(),
+    replayCommand(),
+    verifyCommand(),
+    obligationsCommand(),
+    auditCommand(),
+    statsCommand(),
+    rebuildCommand(),
+    keysCommand(),
+    demoCommand(),
+  ])
+    program.addCommand(cmd);
   return program;
 }
 

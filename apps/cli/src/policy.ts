@@ -1,6 +1,57 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AppConfig } from '@app/config';
+import { NewEntry, POLICY_STREAM } from '@app/contracts';
+import type { LedgerStore } from '@app/ledger';
+import { canonicalPolicyJson, DEFAULT_POLICY, parsePolicy, Policy } from '@app/retention';
 
-/** Categories the ingest accepts: the default policy's until the policy engine lands. */
-export async function policyCategories(_config: AppConfig): Promise<ReadonlySet<string>> {
-  return new Set(['personal', 'audit-log']);
+/** RETENTION_POLICY (YAML or JSON by extension), or the built-in default. Throws naming the bad field. */
+export function loadPolicy(config: Pick<AppConfig, 'retentionPolicy'>): Policy {
+  const file = config.retentionPolicy;
+  if (!file) return DEFAULT_POLICY;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`RETENTION_POLICY: cannot read "${file}": ${(err as Error).message}`);
+  }
+  const format = path.extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
+  return parsePolicy(text, format, `RETENTION_POLICY ${file}`);
+}
+
+export function policyContentHash(policy: Policy): string {
+  return createHash('sha256').update(canonicalPolicyJson(policy)).digest('hex');
+}
+
+/**
+ * Records the policy in the ledger when its content differs from the last one activated
+ * (DESIGN.md semantics 9), so every obligation can name the version it was computed under.
+ * Returns the entry appended, or undefined when the policy was already the active one.
+ */
+export async function activatePolicy(
+  ledger: LedgerStore,
+  policy: Policy,
+  now: Date,
+): Promise<NewEntry | undefined> {
+  const contentHash = policyContentHash(policy);
+  let last: { contentHash?: string } | undefined;
+  let position = 0;
+  for await (const e of ledger.readStream(POLICY_STREAM)) {
+    last = e.data as { contentHash?: string };
+    position = e.streamPosition;
+  }
+  if (last?.contentHash === contentHash) return undefined;
+  const entry: NewEntry<'PolicyActivated'> = {
+    // Deterministic for the ledger's state: two processes starting together append it once.
+    eventId: `policy:${contentHash.slice(0, 16)}:${position + 1}`,
+    tenantId: POLICY_STREAM,
+    type: 'PolicyActivated',
+    occurredAt: now.toISOString(),
+    data: { version: policy.version, contentHash, policy: JSON.parse(canonicalPolicyJson(policy)) },
+    subject: null,
+    source: null,
+  };
+  await ledger.appendBatch([entry], now);
+  return entry;
 }

@@ -6,7 +6,8 @@ export function repoRoot(): string {
   let dir = __dirname;
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'retention-ledger') return dir;
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'retention-ledger')
+      return dir;
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`cannot find the retention-ledger checkout above ${__dirname}`);
     dir = up;

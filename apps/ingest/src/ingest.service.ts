@@ -1,10 +1,23 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { TopicNames } from '@app/contracts';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, KAFKA, LEDGER_STORE, LOGGER, Logger } from '@app/config';
+import { issuedEventId } from '@app/contracts';
+import {
+  APP_CONFIG,
+  AppConfig,
+  CLOCK,
+  Clock,
+  KAFKA,
+  LEDGER_STORE,
+  LOGGER,
+  Logger,
+  WORK_SIGNAL,
+  WorkSignal,
+} from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
 import { Ingestor } from './ingestor';
+import { receiptCheck } from './receipt-check';
 import { KNOWN_CATEGORIES } from './known-categories';
 
 /** Wires the batch consumer over every lifecycle and receipt topic to the ledger. */
@@ -21,6 +34,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LEDGER_STORE) ledger: LedgerStore,
     @Inject(KNOWN_CATEGORIES) categories: ReadonlySet<string>,
     @Inject(CLOCK) now: Clock,
+    @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
   ) {
     const topics = new TopicNames(config.topicPrefix, config.regions);
     const regions = new Set(config.regions);
@@ -32,12 +46,18 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       deadLetter: (rejections, at) => {
         for (const r of rejections) {
           this.log.warn(
-            { topic: r.record.topic, partition: r.record.partition, offset: r.record.offset, reason: r.reason },
+            {
+              topic: r.record.topic,
+              partition: r.record.partition,
+              offset: r.record.offset,
+              reason: r.reason,
+            },
             'record dead-lettered',
           );
         }
         return deadLetters.publish(rejections, at);
       },
+      check: receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
       parseContext: () => ({
         topics,
         categories,
@@ -63,11 +83,18 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.config.ingestGroupId,
       topics: topics.ingestTopics(),
-      handler: (records) => this.ingestor.handle(records),
-      onCrash: (error) => this.log.error({ err: error }, 'ingest consumer stopped after a non-retriable error'),
+      handler: async (records) => {
+        await this.ingestor.handle(records);
+        this.signal.emit('ledger');
+      },
+      onCrash: (error) =>
+        this.log.error({ err: error }, 'ingest consumer stopped after a non-retriable error'),
     });
     await this.consumer.start();
-    this.log.info({ group: this.config.ingestGroupId, topics: topics.ingestTopics().length }, 'ingest running');
+    this.log.info(
+      { group: this.config.ingestGroupId, topics: topics.ingestTopics().length },
+      'ingest running',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -14,6 +14,8 @@ export interface IngestorDeps {
   deadLetter: (rejections: Rejection[], rejectedAt: Date) => Promise<void>;
   parseContext: () => ParseContext;
   now: () => Date;
+  /** Semantic checks needing the ledger (a receipt's command): a reason to reject, or undefined. */
+  check?: (entry: NewEntry) => Promise<string | undefined>;
 }
 
 /**
@@ -34,18 +36,19 @@ export class Ingestor {
     const rejections: Rejection[] = [];
     for (const record of records) {
       const parsed = parseRecord(record, ctx);
-      if (parsed.ok) {
+      const reason = parsed.ok ? await this.deps.check?.(parsed.entry) : parsed.reason;
+      if (parsed.ok && reason === undefined) {
         entries.push(parsed.entry);
         sources.push(record);
       } else {
-        rejections.push({ record, reason: parsed.reason });
+        rejections.push({ record, reason: reason ?? 'rejected' });
       }
     }
     const outcomes = entries.length > 0 ? await this.deps.ledger.appendBatch(entries) : [];
     outcomes.forEach((outcome, i) => {
       if (outcome.status === 'appended') this.counters.appended++;
       else if (outcome.status === 'duplicate') this.counters.duplicates++;
-      else rejections.push({ record: sources[i], reason: outcome.reason });
+      else rejections.push({ record: sources[i], reason: `eventId "${outcome.eventId}": ${outcome.reason}` });
     });
     if (rejections.length > 0) {
       await this.deps.deadLetter(rejections, this.deps.now());

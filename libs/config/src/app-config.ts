@@ -19,6 +19,9 @@ export interface AppConfig {
   maxMessageBytes: number;
   maxFutureSkewMs: number;
   logLevel: string;
+  dispatchIntervalMs: number;
+  dispatchMaxAttempts: number;
+  dispatchRetryBaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 16 * 1024 * 1024),
     maxFutureSkewMs: isoDurationMs(env, 'MAX_FUTURE_SKEW', 'PT15M'),
     logLevel,
+    dispatchIntervalMs: isoDurationMs(env, 'DISPATCH_INTERVAL', 'PT1S'),
+    dispatchMaxAttempts: positiveInt(env, 'DISPATCH_MAX_ATTEMPTS', 5, 100),
+    dispatchRetryBaseMs: isoDurationMs(env, 'DISPATCH_RETRY_BACKOFF', 'PT30S'),
   };
 }

@@ -1,3 +1,4 @@
 export * from './app-config';
 export * from './logger';
 export * from './tokens';
+export * from './work-signal';

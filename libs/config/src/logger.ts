@@ -7,16 +7,26 @@ export type { Logger } from 'pino';
  * Subject identifiers are personal data and API keys are secrets: the redact paths
  * catch them should a caller ever pass an entry or a request into a log line.
  */
-export function createLogger(level: string, name = 'retention-ledger'): Logger {
+export function createLogger(level: string, name = 'retention-ledger', file?: string): Logger {
   return pino(
     {
       name,
       level,
       redact: {
-        paths: ['subjectId', '*.subjectId', 'subject', '*.subject', 'authorization', '*.authorization', 'key'],
+        paths: [
+          'subjectId',
+          '*.subjectId',
+          'subject',
+          '*.subject',
+          'authorization',
+          '*.authorization',
+          'key',
+        ],
         censor: '[redacted]',
       },
     },
-    pino.destination({ fd: 2, sync: false }),
+    file
+      ? pino.destination({ dest: file, sync: true, mkdir: true })
+      : pino.destination({ fd: 2, sync: true }),
   );
 }

@@ -8,3 +8,5 @@ export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
 export const LEDGER_STORE = Symbol('LEDGER_STORE');
 export const KAFKA = Symbol('KAFKA');
+export const READ_MODEL = Symbol('READ_MODEL');
+export const WORK_SIGNAL = Symbol('WORK_SIGNAL');

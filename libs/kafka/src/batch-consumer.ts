@@ -66,7 +66,13 @@ export class BatchConsumer {
     this.state = 'running';
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const records = batch.messages.map((m) => toRawRecord(batch.topic, batch.partition, m));
     await this.opts.handler(records);

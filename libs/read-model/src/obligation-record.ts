@@ -20,8 +20,8 @@ export interface ProjectionWrite {
   upserts: ObligationRecord[];
   /** Obligation ids that no longer exist (e.g. a rule that stopped applying). */
   removals: string[];
-  /** The ledger cursor after the last entry this write accounts for. */
-  checkpoint: string;
+  /** The ledger cursor after the last entry this write accounts for; undefined leaves it as it is. */
+  checkpoint: string | undefined;
 }
 
 export interface ReadModel {
@@ -30,10 +30,22 @@ export interface ReadModel {
   checkpoint(): Promise<string | undefined>;
   obligations(tenantId: string): Promise<ObligationRecord[]>;
   obligation(obligationId: string): Promise<ObligationRecord | undefined>;
+  obligationIds(tenantId: string): Promise<string[]>;
   /** Scheduled obligations whose due time has passed, oldest first; served by an index. */
   due(now: Date, limit: number): Promise<ObligationRecord[]>;
+  /** Obligations in one status (e.g. `failed` for retries, `issued` for outbox recovery), oldest due first. */
+  withStatus(status: string, limit: number): Promise<ObligationRecord[]>;
   countsByStatus(): Promise<Record<string, number>>;
-  /** Drops every obligation and the checkpoint (rebuild). */
+  /** Obligations past their deadline and neither confirmed nor cancelled (what `isOverdue` says), for /metrics. */
+  overdueCount(now: Date): Promise<number>;
+  /**
+   * The dispatcher's publication marks: which issued commands reached Kafka. Not derived
+   * from the ledger, so a rebuild forgets them and the dispatcher publishes the issued,
+   * unconfirmed commands again; stores dedupe by commandId.
+   */
+  markPublished(commandIds: string[], at: Date): Promise<void>;
+  published(commandIds: string[]): Promise<Set<string>>;
+  /** Drops every obligation and the checkpoint (rebuild); publication marks stay (dispatcher state). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }

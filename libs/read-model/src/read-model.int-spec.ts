@@ -21,7 +21,10 @@ function ob(id: string, over: Partial<ObligationRecord> = {}): ObligationRecord 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-rm-'));
 const adapters: Array<[string, () => string]> = [
   ['sqlite', () => `sqlite:${path.join(dir, `${randomBytes(4).toString('hex')}.db`)}`],
-  ['postgres', () => `postgres://postgres@127.0.0.1:5432/postgres?schema=rm_${randomBytes(4).toString('hex')}`],
+  [
+    'postgres',
+    () => `postgres://postgres@127.0.0.1:5432/postgres?schema=rm_${randomBytes(4).toString('hex')}`,
+  ],
 ];
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +40,7 @@ describe.each(adapters)('%s read model', (_name, url) => {
     await rm.write({ upserts: [ob('a'), ob('b', { tenantId: 'other' })], removals: [], checkpoint: '10' });
     expect(await rm.checkpoint()).toBe('10');
     expect((await rm.obligations('acme')).map((o) => o.obligationId)).toEqual(['a']);
+    expect(await rm.obligationIds('other')).toEqual(['b']);
     expect(await rm.obligation('b')).toEqual(ob('b', { tenantId: 'other' }));
   });
 
@@ -63,10 +67,21 @@ describe.each(adapters)('%s read model', (_name, url) => {
     expect((await rm.due(new Date('2026-06-01T00:00:00Z'), 1)).map((o) => o.obligationId)).toEqual(['early']);
   });
 
+  it('lists by status and remembers published commands', async () => {
+    await rm.write({ upserts: [ob('a', { status: 'failed' }), ob('b')], removals: [], checkpoint: '1' });
+    expect((await rm.withStatus('failed', 10)).map((o) => o.obligationId)).toEqual(['a']);
+    await rm.markPublished(['c1', 'c2'], new Date());
+    await rm.markPublished(['c2'], new Date());
+    expect(await rm.published(['c1', 'c3', 'c2'])).toEqual(new Set(['c1', 'c2']));
+  });
+
   it('reset drops everything', async () => {
     await rm.write({ upserts: [ob('a')], removals: [], checkpoint: '1' });
+    await rm.markPublished(['c1'], new Date());
     await rm.reset();
     expect(await rm.checkpoint()).toBeUndefined();
+    // Publication marks are the dispatcher's, not derived: a rebuild keeps them.
+    expect(await rm.published(['c1'])).toEqual(new Set(['c1']));
     expect(await rm.countsByStatus()).toEqual({});
   });
 });

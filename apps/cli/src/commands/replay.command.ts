@@ -30,7 +30,8 @@ export function replayCommand(): Command {
       const ledger = await openLedger(loadConfig().ledgerUrl);
       try {
         if (opts.tenant) {
-          for await (const e of ledger.readStream(opts.tenant, opts.from ?? 1)) await writeLine(JSON.stringify(e));
+          for await (const e of ledger.readStream(opts.tenant, opts.from ?? 1))
+            await writeLine(JSON.stringify(e));
           return;
         }
         const total = (await ledger.counts()).entries;
@@ -38,7 +39,10 @@ export function replayCommand(): Command {
         let after = opts.from !== undefined ? String(opts.from - 1) : undefined;
         let done = 0;
         for (;;) {
-          const page: { entries: LedgerEntry[]; last: string | undefined } = await ledger.readAll(after, PAGE);
+          const page: { entries: LedgerEntry[]; last: string | undefined } = await ledger.readAll(
+            after,
+            PAGE,
+          );
           for (const e of page.entries) await writeLine(JSON.stringify(e));
           done += page.entries.length;
           bar.update(done, Math.max(total, done));

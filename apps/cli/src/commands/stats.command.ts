@@ -4,6 +4,7 @@ import { loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
 import { createKafka } from '@app/kafka';
 import { openLedger } from '@app/ledger';
+import { openReadModel } from '@app/read-model';
 import { resolveBrokers } from '../brokers';
 
 export interface Stats {
@@ -32,15 +33,23 @@ export function statsCommand(): Command {
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
       const ledger = await openLedger(config.ledgerUrl);
+      const readModel = await openReadModel(config.readModelUrl);
       let stats: Stats;
       try {
-        const kafka = createKafka({ brokers: await resolveBrokers(config), clientId: 'retention-ledger-stats' });
+        const kafka = createKafka({
+          brokers: await resolveBrokers(config),
+          clientId: 'retention-ledger-stats',
+        });
         stats = {
           ledger: await ledger.counts(),
-          obligations: {},
-          deadLetters: await countDeadLetters(kafka, new TopicNames(config.topicPrefix, config.regions).deadLetter),
+          obligations: await readModel.countsByStatus(),
+          deadLetters: await countDeadLetters(
+            kafka,
+            new TopicNames(config.topicPrefix, config.regions).deadLetter,
+          ),
         };
       } finally {
+        await readModel.close();
         await ledger.close();
       }
       if (opts.json) {

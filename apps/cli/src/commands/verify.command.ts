@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
-import { openLedger, verifyLedger } from '@app/ledger';
+import { openLedger } from '@app/ledger';
 import { progressBar } from '../progress';
 
 /** Recomputes every hash chain; exit 1 names the first broken tenant and position. */
@@ -12,7 +12,7 @@ export function verifyCommand(): Command {
       const ledger = await openLedger(loadConfig().ledgerUrl);
       const bar = progressBar('verify', true);
       try {
-        const result = await verifyLedger(ledger, {
+        const result = await ledger.verify({
           tenantId: opts.tenant,
           onProgress: (done, total) => bar.update(done, total),
         });
@@ -20,7 +20,9 @@ export function verifyCommand(): Command {
         if (result.ok) {
           process.stdout.write(`ok: ${result.entries} entries in ${result.streams} streams\n`);
         } else {
-          process.stdout.write(`broken: tenant ${result.tenantId} position ${result.position}: ${result.reason}\n`);
+          process.stdout.write(
+            `broken: tenant ${result.tenantId} position ${result.position}: ${result.reason}\n`,
+          );
           process.exitCode = 1;
         }
       } finally {

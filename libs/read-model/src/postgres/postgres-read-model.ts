@@ -18,6 +18,11 @@ CREATE TABLE IF NOT EXISTS ${schema}.obligations (
 );
 CREATE INDEX IF NOT EXISTS obligations_by_tenant ON ${schema}.obligations (tenant_id, due_at);
 CREATE INDEX IF NOT EXISTS obligations_due ON ${schema}.obligations (due_at) WHERE status = 'scheduled';
+CREATE INDEX IF NOT EXISTS obligations_by_status ON ${schema}.obligations (status, due_at);
+CREATE TABLE IF NOT EXISTS ${schema}.published_commands (
+  command_id TEXT PRIMARY KEY,
+  published_at TIMESTAMPTZ NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ${schema}.projection_checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   position TEXT NOT NULL
@@ -97,11 +102,12 @@ export class PostgresReadModel implements ReadModel {
       if (change.removals.length > 0) {
         await client.query(`DELETE FROM ${s}.obligations WHERE obligation_id = ANY($1)`, [change.removals]);
       }
-      await client.query(
-        `INSERT INTO ${s}.projection_checkpoint (id, position) VALUES (1, $1)
+      if (change.checkpoint !== undefined)
+        await client.query(
+          `INSERT INTO ${s}.projection_checkpoint (id, position) VALUES (1, $1)
          ON CONFLICT (id) DO UPDATE SET position = excluded.position`,
-        [change.checkpoint],
-      );
+          [change.checkpoint],
+        );
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -124,10 +130,19 @@ export class PostgresReadModel implements ReadModel {
     return r.rows.map(toRecord);
   }
 
+  async obligationIds(tenantId: string): Promise<string[]> {
+    const r = await this.pool.query<{ obligation_id: string }>(
+      `SELECT obligation_id FROM ${this.schema}.obligations WHERE tenant_id = $1`,
+      [tenantId],
+    );
+    return r.rows.map((x) => x.obligation_id);
+  }
+
   async obligation(obligationId: string): Promise<ObligationRecord | undefined> {
-    const r = await this.pool.query<Row>(`SELECT * FROM ${this.schema}.obligations WHERE obligation_id = $1`, [
-      obligationId,
-    ]);
+    const r = await this.pool.query<Row>(
+      `SELECT * FROM ${this.schema}.obligations WHERE obligation_id = $1`,
+      [obligationId],
+    );
     return r.rows[0] ? toRecord(r.rows[0]) : undefined;
   }
 
@@ -139,11 +154,44 @@ export class PostgresReadModel implements ReadModel {
     return r.rows.map(toRecord);
   }
 
+  async withStatus(status: string, limit: number): Promise<ObligationRecord[]> {
+    const r = await this.pool.query<Row>(
+      `SELECT * FROM ${this.schema}.obligations WHERE status = $1 ORDER BY due_at LIMIT $2`,
+      [status, limit],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  async markPublished(commandIds: string[], at: Date): Promise<void> {
+    if (commandIds.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO ${this.schema}.published_commands (command_id, published_at)
+       SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+      [commandIds, at],
+    );
+  }
+
+  async published(commandIds: string[]): Promise<Set<string>> {
+    const r = await this.pool.query<{ command_id: string }>(
+      `SELECT command_id FROM ${this.schema}.published_commands WHERE command_id = ANY($1)`,
+      [commandIds],
+    );
+    return new Set(r.rows.map((x) => x.command_id));
+  }
+
   async countsByStatus(): Promise<Record<string, number>> {
     const r = await this.pool.query<{ status: string; n: string }>(
       `SELECT status, count(*) AS n FROM ${this.schema}.obligations GROUP BY status`,
     );
     return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
+  }
+
+  async overdueCount(now: Date): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled')`,
+      [now],
+    );
+    return Number(r.rows[0].n);
   }
 
   async reset(): Promise<void> {

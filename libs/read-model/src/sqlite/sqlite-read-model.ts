@@ -17,6 +17,11 @@ CREATE TABLE IF NOT EXISTS obligations (
 CREATE INDEX IF NOT EXISTS obligations_by_tenant ON obligations (tenant_id, due_at);
 -- The dispatcher's scan: only scheduled rows, by due time, so its cost follows what is due.
 CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due_at) WHERE status = 'scheduled';
+CREATE INDEX IF NOT EXISTS obligations_by_status ON obligations (status, due_at);
+CREATE TABLE IF NOT EXISTS published_commands (
+  command_id   TEXT PRIMARY KEY,
+  published_at TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS projection_checkpoint (
   id       INTEGER PRIMARY KEY CHECK (id = 1),
   position TEXT NOT NULL
@@ -75,7 +80,7 @@ export class SqliteReadModel implements ReadModel {
     this.writeTx = this.db.transaction((change: ProjectionWrite) => {
       for (const o of change.upserts) this.upsert.run({ ...o, detail: JSON.stringify(o.detail) });
       for (const id of change.removals) this.remove.run(id);
-      this.setCheckpoint.run(change.checkpoint);
+      if (change.checkpoint !== undefined) this.setCheckpoint.run(change.checkpoint);
     });
   }
 
@@ -85,8 +90,7 @@ export class SqliteReadModel implements ReadModel {
 
   async checkpoint(): Promise<string | undefined> {
     const row = this.db.prepare('SELECT position FROM projection_checkpoint WHERE id = 1').get() as
-      | { position: string }
-      | undefined;
+      { position: string } | undefined;
     return row?.position;
   }
 
@@ -97,10 +101,16 @@ export class SqliteReadModel implements ReadModel {
     return rows.map(toRecord);
   }
 
+  async obligationIds(tenantId: string): Promise<string[]> {
+    return this.db
+      .prepare('SELECT obligation_id FROM obligations WHERE tenant_id = ?')
+      .pluck()
+      .all(tenantId) as string[];
+  }
+
   async obligation(obligationId: string): Promise<ObligationRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM obligations WHERE obligation_id = ?').get(obligationId) as
-      | Row
-      | undefined;
+      Row | undefined;
     return row ? toRecord(row) : undefined;
   }
 
@@ -114,12 +124,42 @@ export class SqliteReadModel implements ReadModel {
     return rows.map(toRecord);
   }
 
+  async withStatus(status: string, limit: number): Promise<ObligationRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM obligations WHERE status = ? ORDER BY due_at LIMIT ?')
+      .all(status, limit) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async markPublished(commandIds: string[], at: Date): Promise<void> {
+    const stmt = this.db.prepare(
+      'INSERT OR IGNORE INTO published_commands (command_id, published_at) VALUES (?, ?)',
+    );
+    this.db.transaction(() => commandIds.forEach((id) => stmt.run(id, at.toISOString())))();
+  }
+
+  async published(commandIds: string[]): Promise<Set<string>> {
+    const stmt = this.db.prepare('SELECT 1 FROM published_commands WHERE command_id = ?').pluck();
+    return new Set(commandIds.filter((id) => stmt.get(id) !== undefined));
+  }
+
   async countsByStatus(): Promise<Record<string, number>> {
-    const rows = this.db.prepare('SELECT status, count(*) AS n FROM obligations GROUP BY status').all() as Array<{
+    const rows = this.db
+      .prepare('SELECT status, count(*) AS n FROM obligations GROUP BY status')
+      .all() as Array<{
       status: string;
       n: number;
     }>;
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async overdueCount(now: Date): Promise<number> {
+    return this.db
+      .prepare(
+        "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled')",
+      )
+      .pluck()
+      .get(now.toISOString()) as number;
   }
 
   async reset(): Promise<void> {

@@ -1,0 +1,59 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import type { ApiKeyStore } from '@app/read-model';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { HealthController } from './health/health.controller';
+import { PipelineHealth } from './health/pipeline-health';
+import { ParametersPipe } from './http/parameters.pipe';
+import { KafkaAdminService } from './kafka-admin.service';
+import type { ApiMetrics } from './metrics/api-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import type { PipelineProbes } from './pipeline-probes';
+import { AuditController } from './routes/audit.controller';
+import { LedgerController } from './routes/ledger.controller';
+import { ObligationsController } from './routes/obligations.controller';
+import { RebuildController } from './routes/rebuild.controller';
+import { StatsController } from './routes/stats.controller';
+import { VerifyController } from './routes/verify.controller';
+import { API_KEYS, API_METRICS, PIPELINE_PROBES } from './tokens';
+
+export interface AuditApiDeps {
+  keys: ApiKeyStore;
+  metrics: ApiMetrics;
+  pipeline: PipelineProbes;
+}
+
+/**
+ * The auditor and operator HTTP surface. Needs APP_CONFIG, LOGGER, KAFKA, LEDGER_STORE,
+ * READ_MODEL and CLOCK from the composition root, which also hands in the key store,
+ * the metrics and what it lets the API see of the other services.
+ */
+@Module({})
+export class AuditApiModule {
+  static forRoot(deps: AuditApiDeps): DynamicModule {
+    return {
+      module: AuditApiModule,
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      controllers: [
+        LedgerController,
+        ObligationsController,
+        AuditController,
+        VerifyController,
+        StatsController,
+        RebuildController,
+        HealthController,
+        MetricsController,
+      ],
+      providers: [
+        { provide: API_KEYS, useValue: deps.keys },
+        { provide: API_METRICS, useValue: deps.metrics },
+        { provide: PIPELINE_PROBES, useValue: deps.pipeline },
+        KafkaAdminService,
+        PipelineHealth,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_PIPE, useClass: ParametersPipe },
+      ],
+    };
+  }
+}

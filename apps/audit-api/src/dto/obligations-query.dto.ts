@@ -1,0 +1,19 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import type { ObligationStatus } from '@app/retention';
+
+export const OBLIGATION_STATUSES: readonly ObligationStatus[] = [
+  'scheduled',
+  'held',
+  'cancelled',
+  'issued',
+  'confirmed',
+  'failed',
+];
+
+export class ObligationsQueryDto {
+  @ApiPropertyOptional({ enum: OBLIGATION_STATUSES, description: 'only obligations in this status' })
+  @IsOptional()
+  @IsIn(OBLIGATION_STATUSES, { message: `status must be one of: ${OBLIGATION_STATUSES.join(', ')}` })
+  status?: ObligationStatus;
+}

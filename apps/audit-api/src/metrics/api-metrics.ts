@@ -1,0 +1,194 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock, Logger } from '@app/config';
+import type { LedgerStore } from '@app/ledger';
+import type { ReadModel } from '@app/read-model';
+import type { PipelineProbes } from '../pipeline-probes';
+import { METRIC } from './metric-names';
+import { OBLIGATION_STATUSES } from '../dto/obligations-query.dto';
+
+export interface MetricSources {
+  ledger: LedgerStore;
+  readModel: ReadModel;
+  clock: Clock;
+  pipeline: PipelineProbes;
+  log: Logger;
+}
+
+/** From seconds (the demo's compressed policy) to the 30-day deadline and beyond. */
+const LATENCY_BUCKETS = [
+  1, 10, 60, 300, 3600, 21_600, 86_400, 259_200, 604_800, 1_209_600, 2_592_000, 5_184_000,
+];
+
+type Readings = Record<string, number> | undefined;
+
+/**
+ * The process's metrics. Counters mirror the in-process services' own counters (ingest,
+ * dispatcher) at scrape time; gauges read the stores (obligations by status, overdue,
+ * ledger size), so they are right whichever process runs which service; the deletion
+ * command latency is observed as the projector records confirmations (see settlement-meter).
+ */
+export class ApiMetrics {
+  readonly registry = new Registry();
+  private readonly latency: Histogram<'outcome'>;
+  private readonly http: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(private readonly src: MetricSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const ingest = () => src.pipeline.ingest?.counters();
+    const dispatch = () => src.pipeline.dispatcher?.counters();
+    this.mirror(
+      METRIC.eventsIngested,
+      'Lifecycle events and receipts ingest appended to the ledger (duplicate = redelivery absorbed)',
+      () => {
+        const c = ingest();
+        return c && { appended: c.appended, duplicate: c.duplicates };
+      },
+      'outcome',
+    );
+    this.mirror(METRIC.deadLetters, 'Records ingest sent to the dead-letter topic', () => {
+      const c = ingest();
+      return c && { '': c.rejected };
+    });
+    this.mirror(
+      METRIC.commandsIssued,
+      'Deletion commands the dispatcher issued (appended to the ledger)',
+      () => {
+        const c = dispatch();
+        return c && { '': c.issued };
+      },
+    );
+    this.mirror(METRIC.commandsPublished, 'Deletion commands the dispatcher published to Kafka', () => {
+      const c = dispatch();
+      return c && { '': c.published };
+    });
+    this.mirror(METRIC.commandsRetried, 'Deletion commands issued again after a failure receipt', () => {
+      const c = dispatch();
+      return c && { '': c.retried };
+    });
+    new Gauge({
+      name: METRIC.consumerLag,
+      help: 'Records on the ingest topics beyond the last batch handled (ingest in this process)',
+      registers,
+      collect() {
+        const probe = src.pipeline.ingest;
+        if (probe) this.set(probe.consumerLag());
+      },
+    });
+    new Gauge({
+      name: METRIC.consumerUp,
+      help: '1 while the ingest consumer in this process is running',
+      registers,
+      collect() {
+        const probe = src.pipeline.ingest;
+        if (probe) this.set(probe.consumerStatus() === 'running' ? 1 : 0);
+      },
+    });
+    const readModel = src.readModel;
+    const guarded = this.guarded.bind(this);
+    new Gauge({
+      name: METRIC.obligations,
+      help: 'Obligations in the read model by status',
+      labelNames: ['status'],
+      registers,
+      async collect() {
+        await guarded('obligations', async () => {
+          const counts = await readModel.countsByStatus();
+          for (const status of new Set([...OBLIGATION_STATUSES, ...Object.keys(counts)])) {
+            this.set({ status }, counts[status] ?? 0);
+          }
+        });
+      },
+    });
+    new Gauge({
+      name: METRIC.overdue,
+      help: 'Obligations past their deadline, neither confirmed nor cancelled',
+      registers,
+      async collect() {
+        await guarded('overdue', async () => this.set(await readModel.overdueCount(src.clock())));
+      },
+    });
+    const ledger = src.ledger;
+    const counts = { entries: 0, streams: 0 };
+    new Gauge({
+      name: METRIC.ledgerEntries,
+      help: 'Entries in the ledger',
+      registers,
+      async collect() {
+        await guarded('ledger', async () => Object.assign(counts, await ledger.counts()));
+        this.set(counts.entries);
+      },
+    });
+    new Gauge({
+      name: METRIC.ledgerStreams,
+      help: 'Streams (tenants, and the policy stream) in the ledger',
+      registers,
+      collect() {
+        // Read with the entries above: collectors run in registration order.
+        this.set(counts.streams);
+      },
+    });
+    this.latency = new Histogram({
+      name: METRIC.commandLatency,
+      help: 'From a deletion command being issued to its receipt (confirmed or failed), as the projector records it',
+      labelNames: ['outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.http = new Histogram({
+      name: METRIC.httpDuration,
+      help: 'Audit API requests by route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+  }
+
+  observeSettlement(outcome: 'confirmed' | 'failed', seconds: number): void {
+    this.latency.observe({ outcome }, Math.max(0, seconds));
+  }
+
+  observeRequest(method: string, route: string, status: number, seconds: number): void {
+    this.http.observe({ method, route, status: String(status) }, seconds);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** A store that is down must not take /metrics with it (health reports it): keep the last values. */
+  private async guarded(what: string, read: () => Promise<unknown>): Promise<void> {
+    try {
+      await read();
+    } catch (err) {
+      this.src.log.warn({ err, what }, 'metrics: could not read a store; the gauge keeps its last value');
+    }
+  }
+
+  /**
+   * A counter that follows a service's own monotonic counter: at each scrape it is
+   * increased by what the service counted since the previous scrape. `''` = no label.
+   */
+  private mirror(name: string, help: string, read: () => Readings, label?: string): void {
+    const seen = new Map<string, number>();
+    new Counter({
+      name,
+      help,
+      labelNames: label ? [label] : [],
+      registers: [this.registry],
+      collect() {
+        const now = read();
+        if (!now) return;
+        for (const [value, total] of Object.entries(now)) {
+          const delta = Math.max(0, total - (seen.get(value) ?? 0));
+          seen.set(value, total);
+          if (label) this.inc({ [label]: value }, delta);
+          else this.inc(delta);
+        }
+      },
+    });
+  }
+}

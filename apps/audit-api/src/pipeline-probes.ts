@@ -1,0 +1,19 @@
+/**
+ * What the API may see of the services running in the same process. Apps do not import
+ * each other (DESIGN.md), so the composition root (apps/cli/src/runtime.ts) fills this
+ * in after it created the services; a member is absent when its service runs elsewhere.
+ */
+export interface PipelineProbes {
+  ingest?: {
+    counters(): { appended: number; duplicates: number; rejected: number };
+    consumerStatus(): string;
+    consumerLag(): number;
+  };
+  dispatcher?: {
+    counters(): { issued: number; published: number; retried: number };
+  };
+  /** Drops the read model and replays the ledger; returns the entries replayed. */
+  rebuild?: () => Promise<number>;
+  /** A projector in this process would race a rebuild, so the API refuses one then. */
+  projectorInProcess: boolean;
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { checkRfc3339 } from '@app/contracts';
+import { loadConfig } from '@app/config';
+import { openLedger } from '@app/ledger';
+import { renderHtml, renderMarkdown, tenantAuditReport } from '@app/reports';
+
+const FORMATS = ['json', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+function parseTime(v: string): Date {
+  const checked = checkRfc3339(v);
+  if (!checked.ok) throw new Error(`--as-of ${checked.problem}, got "${v}"`);
+  const at = new Date(Date.parse(v.toUpperCase()));
+  if (at.getTime() > Date.now()) throw new Error(`--as-of must not be in the future, got "${v}"`);
+  return at;
+}
+
+/** The compliance report; `--as-of` reports as the ledger stood then. */
+export function auditCommand(): Command {
+  return new Command('audit')
+    .description('the compliance report of one tenant')
+    .requiredOption('--tenant <tenantId>', 'the tenant')
+    .addOption(
+      new Option('--as-of <time>', 'report as the ledger stood at this time (RFC 3339)').argParser(parseTime),
+    )
+    .addOption(
+      new Option('--format <format>', 'json, md, or html (one self-contained page)')
+        .choices(FORMATS)
+        .default('md'),
+    )
+    .option('--out <file>', 'write the report to this file instead of stdout')
+    .action(async (opts: { tenant: string; asOf?: Date; format: Format; out?: string }) => {
+      const ledger = await openLedger(loadConfig().ledgerUrl);
+      try {
+        const now = new Date();
+        const report = await tenantAuditReport(ledger, opts.tenant, { asOf: opts.asOf, now });
+        const text =
+          opts.format === 'json'
+            ? JSON.stringify(report, null, 2) + '\n'
+            : opts.format === 'html'
+              ? renderHtml(report, { generatedAt: now })
+              : renderMarkdown(report);
+        if (opts.out) {
+          fs.writeFileSync(opts.out, text);
+          process.stderr.write(`audit report of tenant ${opts.tenant} written to ${opts.out}\n`);
+        } else {
+          process.stdout.write(text);
+        }
+      } finally {
+        await ledger.close();
+      }
+    });
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { loadConfig } from '@app/config';
+import { openLedger } from '@app/ledger';
+import { openReadModel } from '@app/read-model';
+import { Projector } from '../../../projector/src';
+import { progressBar } from '../progress';
+
+/** Drops the obligations read model and replays the whole ledger into it. */
+export function rebuildCommand(): Command {
+  return new Command('rebuild')
+    .description('drop the obligations read model and replay the ledger into it (stop the projector first)')
+    .action(async () => {
+      const config = loadConfig();
+      const ledger = await openLedger(config.ledgerUrl);
+      const readModel = await openReadModel(config.readModelUrl);
+      const bar = progressBar('rebuild', true);
+      try {
+        const total = (await ledger.counts()).entries;
+        const started = Date.now();
+        const n = await new Projector(ledger, readModel, { batchSize: 5000 }).rebuild((done) =>
+          bar.update(done, Math.max(done, total)),
+        );
+        bar.stop();
+        const counts = await readModel.countsByStatus();
+        process.stdout.write(
+          `rebuilt from ${n} entries in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(counts)}\n`,
+        );
+      } finally {
+        bar.stop();
+        await readModel.close();
+        await ledger.close();
+      }
+    });
+}

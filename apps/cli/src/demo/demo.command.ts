@@ -1,0 +1,200 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { createLogger, loadConfig } from '@app/config';
+import { TopicNames } from '@app/contracts';
+import { RegionalStore } from '../../../regional-store/src';
+import { buildAuditReport } from '@app/reports';
+import { startRuntime } from '../runtime';
+import { tenantObligations } from '@app/reports';
+import { DEMO_POLICY_YAML } from './demo-policy';
+import { DEMO_TENANTS, demoStory } from './story';
+import { DemoDisplay } from './demo-display';
+import { checkStores } from './store-check';
+
+const TIMEOUT_MS = 110_000;
+const TERMINAL = new Set(['confirmed', 'cancelled']);
+
+/**
+ * `retention-ledger demo`: the whole story on a laptop, in one process — the local
+ * broker, ingest, projector, dispatcher and two reference regional stores (eu, us) —
+ * with a compressed policy. Exit 0 only if every obligation was met, the stores hold
+ * exactly what they should, and `verify` passes.
+ */
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('run the whole story with a compressed policy; exit 0 only if every promise was kept')
+    .option('--dir <dir>', 'where the demo keeps its databases and log', './data')
+    .action(async (opts: { dir: string }) => {
+      process.exitCode = await runDemo(opts.dir);
+    });
+}
+
+export async function runDemo(baseDir: string): Promise<number> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const dir = path.resolve(baseDir, `demo-${stamp}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const policyFile = path.join(dir, 'demo-policy.yaml');
+  fs.writeFileSync(policyFile, DEMO_POLICY_YAML);
+  const config = loadConfig({
+    ...process.env,
+    LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
+    READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    RETENTION_POLICY: policyFile,
+    REGIONS: 'eu,us',
+    TOPIC_PREFIX: `demo-${stamp}.`,
+    DISPATCH_INTERVAL: 'PT0.2S',
+    DISPATCH_RETRY_BACKOFF: 'PT1S',
+  });
+  const logFile = path.join(dir, 'demo.log');
+  const log = createLogger(config.logLevel, 'retention-ledger', logFile);
+  const show = new DemoDisplay(process.stdout);
+  show.say(`Retention ledger demo — data and logs in ${dir}`);
+  show.say(
+    'Starting the local Kafka broker (if needed), ingest, projector, dispatcher and two regional stores…',
+  );
+
+  // The API is left out: a second demo, or a service already on API_PORT, must not stop it.
+  const runtime = await startRuntime(config, ['ingest', 'projector', 'dispatcher'], { log });
+  const { kafka, readModel, ledger } = runtime.core;
+  const topics = new TopicNames(config.topicPrefix, config.regions);
+  const stores = Object.fromEntries(
+    config.regions.map((region) => [
+      region,
+      new RegionalStore({
+        kafka,
+        region,
+        topics,
+        dbPath: path.join(dir, `store-${region}.db`),
+        groupId: `${config.topicPrefix}regional-store-${region}`,
+        logger: log.child({ component: `regional-store-${region}` }),
+      }),
+    ]),
+  ) as Record<string, RegionalStore>;
+  let storesStopped = false;
+  const stopAll = async () => {
+    if (!storesStopped) {
+      storesStopped = true;
+      for (const s of Object.values(stores)) await s.stop();
+    }
+    await runtime.stop();
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    for (const s of Object.values(stores)) await s.start();
+    const { events, expect } = demoStory(`demo-${stamp}`);
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const started = Date.now();
+    show.say(`Policy ${'demo-compressed-1'}: one day lasts 0.1 s (30 days = 3 s). The story:`);
+    let heldChecked = false;
+    let heldOk = true;
+    for (const ev of events) {
+      const wait = started + ev.atMs - Date.now();
+      if (wait > 0) await show.live(wait, () => progress(readModel, stores));
+      if (!heldChecked && ev.atMs >= expect.releaseAtMs) {
+        // Just before the release: the held rows must still be there.
+        heldChecked = true;
+        heldOk = expect.heldUntilRelease.every((r) =>
+          stores[r.region].rows(r.tenantId).some((x) => x.dataId === r.dataId),
+        );
+        show.say(
+          heldOk
+            ? '  ✓ held data untouched while the hold was active'
+            : '  ✗ held data was deleted during the hold',
+        );
+      }
+      const value = { ...ev.value, occurredAt: new Date().toISOString() };
+      await producer.send({
+        topic: topics.lifecycle(ev.topic),
+        acks: -1,
+        messages: [{ key: String(ev.value.tenantId), value: JSON.stringify(value) }],
+      });
+      show.say(`  +${((Date.now() - started) / 1000).toFixed(1)}s  ${ev.note}`);
+    }
+    await producer.disconnect();
+
+    show.say('Waiting until every obligation is confirmed or cancelled (audit logs expire last)…');
+    const finished = await waitUntil(
+      started + TIMEOUT_MS,
+      show,
+      async () => {
+        const all = (await Promise.all(DEMO_TENANTS.map((t) => readModel.obligations(t)))).flat();
+        return all.length > 0 && all.every((o) => TERMINAL.has(o.status));
+      },
+      () => progress(readModel, stores),
+    );
+    if (!finished) show.say(`✗ not finished within ${TIMEOUT_MS / 1000} s`);
+
+    const storeProblems = checkStores(stores, expect);
+    await stopAll();
+
+    show.say('');
+    show.say('Audit summary (from the ledger, with the same fold the projector runs):');
+    let allMet = finished && heldOk && storeProblems.length === 0;
+    const reopened = await import('@app/ledger').then((m) => m.openLedger(config.ledgerUrl));
+    try {
+      for (const tenantId of DEMO_TENANTS) {
+        const report = buildAuditReport(tenantId, await tenantObligations(reopened, tenantId), new Date());
+        const s = report.summary;
+        const ok = s.breached === 0 && s.pending === 0 && s.held === 0 && s.total > 0;
+        allMet &&= ok;
+        show.say(
+          `  ${ok ? '✓' : '✗'} ${tenantId.padEnd(8)} ${s.total} obligations: ${s.met} met, ${s.cancelled} cancelled, ${s.breached} breached, ${s.pending} pending, ${s.held} held`,
+        );
+      }
+      for (const p of storeProblems) show.say(`  ✗ ${p}`);
+      if (storeProblems.length === 0) {
+        show.say(
+          '  ✓ regional stores: deleted rows are gone, audit logs outlived user deletions, the reactivated tenant kept its data',
+        );
+      }
+      const verdict = await reopened.verify();
+      if (verdict.ok) show.say(`  ✓ verify: ok: ${verdict.entries} entries in ${verdict.streams} streams`);
+      else
+        show.say(
+          `  ✗ verify: broken: tenant ${verdict.tenantId} position ${verdict.position}: ${verdict.reason}`,
+        );
+      allMet &&= verdict.ok;
+    } finally {
+      await reopened.close();
+    }
+    void ledger;
+    show.say(allMet ? '\nEvery promise was kept. ✓' : '\nSome promise was not kept. ✗');
+    show.say(
+      `Look closer: LEDGER_URL=sqlite:${path.join(dir, 'ledger.db')} npm run -s cli -- audit --tenant acme`,
+    );
+    return allMet ? 0 : 1;
+  } catch (err) {
+    await stopAll().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function progress(
+  readModel: { countsByStatus(): Promise<Record<string, number>> },
+  stores: Record<string, RegionalStore>,
+): Promise<string> {
+  const counts = await readModel.countsByStatus();
+  const rows = Object.entries(stores).map(([region, s]) => `${region} ${s.rows().length} rows`);
+  const statuses = ['scheduled', 'held', 'issued', 'failed', 'confirmed', 'cancelled']
+    .filter((k) => counts[k])
+    .map((k) => `${k} ${counts[k]}`);
+  return `obligations: ${statuses.join(', ') || 'none yet'} | stores: ${rows.join(', ')}`;
+}
+
+async function waitUntil(
+  deadline: number,
+  show: DemoDisplay,
+  done: () => Promise<boolean>,
+  status: () => Promise<string>,
+): Promise<boolean> {
+  while (Date.now() < deadline) {
+    if (await done()) {
+      show.live(0, status);
+      return true;
+    }
+    await show.live(500, status);
+  }
+  return false;
+}

@@ -1,0 +1,193 @@
+import type { AddressInfo } from 'node:net';
+import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig, Clock, createLogger, Logger, systemClock, WorkSignal } from '@app/config';
+import { createKafka } from '@app/kafka';
+import { LedgerStore, openLedger } from '@app/ledger';
+import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
+import { IngestModule, IngestService } from '../../ingest/src';
+import { Projector, ProjectorModule } from '../../projector/src';
+import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
+import type { PipelineProbes } from '../../audit-api/src';
+import { CoreContext, CoreModule } from './core.module';
+import { resolveBrokers } from './brokers';
+import { activatePolicy, loadPolicy } from './policy';
+
+export const SERVICES = ['ingest', 'projector', 'dispatcher', 'api'] as const;
+export type Service = (typeof SERVICES)[number];
+
+const PIPELINE_MODULES: Record<Exclude<Service, 'api'>, DynamicModule['module']> = {
+  ingest: IngestModule,
+  projector: ProjectorModule,
+  dispatcher: DispatcherModule,
+};
+
+@Module({})
+class RunModule {
+  static of(core: DynamicModule, modules: Array<DynamicModule | DynamicModule['module']>): DynamicModule {
+    return { module: RunModule, imports: [core, ...modules] };
+  }
+}
+
+export interface Runtime {
+  core: CoreContext;
+  app: INestApplicationContext;
+  /** With the `api` service: where it listens, e.g. `http://127.0.0.1:3000`. */
+  apiUrl?: string;
+  /** Stops the services (each finishes what it has in flight), then closes the stores. */
+  stop(): Promise<void>;
+}
+
+export function parseServices(value: string): Service[] {
+  const list = value.split(',').map((s) => s.trim());
+  const unknown = list.filter((s) => !(SERVICES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new Error(`--only: unknown service ${unknown.join(', ')} (known: ${SERVICES.join(', ')})`);
+  }
+  return list as Service[];
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Overrides API_PORT; 0 picks a free port (tests), see `Runtime.apiUrl`. */
+  apiPort?: number;
+}
+
+/**
+ * Builds the shared context (config already validated), records the policy in the
+ * ledger, and starts the chosen services in one Nest application: an application
+ * context, or an HTTP application listening on API_PORT when `api` is among them.
+ */
+export async function startRuntime(
+  config: AppConfig,
+  services: readonly Service[],
+  opts: RuntimeOptions = {},
+): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const policy = loadPolicy(config);
+  const brokers = await resolveBrokers(config, log);
+  const ledger = await openLedger(config.ledgerUrl);
+  const storedReadModel = await openReadModel(config.readModelUrl);
+  const activated = await activatePolicy(ledger, policy, clock());
+  if (activated)
+    log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
+  const kafka = createKafka({
+    brokers,
+    clientId: 'retention-ledger',
+    log: (level, message, extra) => log[level]({ ...extra }, message),
+  });
+  const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
+  // Loaded only when asked for: Swagger and friends would slow every other command's start.
+  const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
+  const metrics = auditApi
+    ? new auditApi.ApiMetrics({ ledger, readModel: storedReadModel, clock, pipeline, log })
+    : undefined;
+  const core: CoreContext = {
+    config,
+    log,
+    kafka,
+    ledger,
+    // With the API, the projector's writes also time each command from issue to receipt.
+    readModel:
+      auditApi && metrics
+        ? auditApi.meterSettlements(storedReadModel, (o, s) => metrics.observeSettlement(o, s))
+        : storedReadModel,
+    clock,
+    categories: new Set(policy.categories),
+    signal: new WorkSignal(),
+  };
+  const api =
+    auditApi && metrics
+      ? { lib: auditApi, deps: { keys: await openKeyStore(config.readModelUrl), metrics, pipeline } }
+      : undefined;
+  const closeStores = async () => {
+    await api?.deps.keys.close();
+    await storedReadModel.close();
+    await ledger.close();
+  };
+  const modules = [
+    ...services.flatMap((s) => (s === 'api' ? [] : [PIPELINE_MODULES[s]])),
+    ...(api ? [api.lib.AuditApiModule.forRoot(api.deps)] : []),
+  ];
+  const root = RunModule.of(CoreModule.forRoot(core), modules);
+
+  let app: INestApplicationContext;
+  let apiUrl: string | undefined;
+  if (!api) {
+    app = await NestFactory.createApplicationContext(root, {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
+    await app.init();
+  } else {
+    const http = await NestFactory.create<NestExpressApplication>(root, {
+      logger: new api.lib.PinoNestLogger(log),
+      abortOnError: false,
+    });
+    exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
+    api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics });
+    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores);
+    log.info({ url: apiUrl }, 'audit API listening');
+    app = http;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    core,
+    app,
+    apiUrl,
+    stop: () =>
+      (stopping ??= (async () => {
+        await app.close();
+        await closeStores();
+      })()),
+  };
+}
+
+/** What the API may see of the other services in this process (apps do not import each other). */
+function exposeServices(
+  app: INestApplicationContext,
+  services: readonly Service[],
+  pipeline: PipelineProbes,
+  stores: { ledger: LedgerStore; readModel: ReadModel },
+): void {
+  if (services.includes('ingest')) {
+    const ingest = app.get(IngestService, { strict: false });
+    pipeline.ingest = {
+      counters: () => ingest.ingestor.counters,
+      consumerStatus: () => ingest.consumerStatus,
+      consumerLag: () => ingest.consumerLag,
+    };
+  }
+  if (services.includes('dispatcher')) {
+    const dispatcher = app.get(DispatcherService, { strict: false });
+    pipeline.dispatcher = { counters: () => dispatcher.dispatcher.counters };
+  }
+  if (!services.includes('projector')) {
+    pipeline.rebuild = () => new Projector(stores.ledger, stores.readModel, { batchSize: 5000 }).rebuild();
+  }
+}
+
+/** Starts the services and the HTTP server; a port already in use stops start-up naming API_PORT. */
+async function listen(
+  app: NestExpressApplication,
+  port: number,
+  closeStores: () => Promise<void>,
+): Promise<string> {
+  try {
+    await app.listen(port);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    await closeStores();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `API_PORT ${port} is already in use: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
+      );
+    }
+    throw err;
+  }
+  const address = app.getHttpServer().address() as AddressInfo;
+  return `http://127.0.0.1:${address.port}`;
+}

@@ -1,0 +1,111 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { DeletionCommand, TopicNames } from '@app/contracts';
+import {
+  APP_CONFIG,
+  AppConfig,
+  CLOCK,
+  Clock,
+  KAFKA,
+  LEDGER_STORE,
+  LOGGER,
+  Logger,
+  READ_MODEL,
+  WORK_SIGNAL,
+  WorkSignal,
+} from '@app/config';
+import type { LedgerStore } from '@app/ledger';
+import type { ReadModel } from '@app/read-model';
+import { ensureTopics, IdempotentProducer } from '@app/kafka';
+import { Dispatcher } from './dispatcher';
+
+/** Runs the dispatcher's pass every DISPATCH_INTERVAL; publishes with an idempotent producer. */
+@Injectable()
+export class DispatcherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly dispatcher: Dispatcher;
+  private readonly producer: IdempotentProducer;
+  private readonly topics: TopicNames;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly log: Logger,
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(LEDGER_STORE) ledger: LedgerStore,
+    @Inject(READ_MODEL) readModel: ReadModel,
+    @Inject(CLOCK) now: Clock,
+    @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
+  ) {
+    this.topics = new TopicNames(config.topicPrefix, config.regions);
+    this.producer = new IdempotentProducer(kafka);
+    this.dispatcher = new Dispatcher(
+      {
+        ledger,
+        readModel,
+        now,
+        publish: (commands) => this.publish(commands),
+        findIssued: (eventId) => ledger.findByEventId(eventId),
+        afterAppend: failpoint(),
+      },
+      { batchSize: 500, maxAttempts: config.dispatchMaxAttempts, retryBaseMs: config.dispatchRetryBaseMs },
+    );
+  }
+
+  private async publish(commands: DeletionCommand[]): Promise<void> {
+    const byRegion = new Map<string, DeletionCommand[]>();
+    for (const c of commands) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
+    await this.producer.sendBatch(
+      [...byRegion].map(([region, list]) => ({
+        // Residency: a command goes only to its own region's topic.
+        topic: this.topics.commands(region),
+        messages: list.map((c) => ({ key: c.tenantId, value: JSON.stringify(c) })),
+      })),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await ensureTopics(this.kafka, this.topics.allTopics());
+    await this.producer.connect();
+    const recovered = await this.dispatcher.recover();
+    if (recovered > 0) this.log.warn({ recovered }, 'published commands that were issued but not published');
+    this.schedule();
+    this.log.info({ intervalMs: this.config.dispatchIntervalMs }, 'dispatcher running');
+  }
+
+  /** A pass every DISPATCH_INTERVAL, or at once when the projector changed obligations. */
+  private schedule(): void {
+    this.running = (async () => {
+      while (!this.stopped) {
+        await this.pass();
+        await this.signal.wait('obligations', this.config.dispatchIntervalMs);
+      }
+    })();
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      const n = await this.dispatcher.tick();
+      if (n > 0) this.log.info({ published: n }, 'deletion commands published');
+    } catch (err) {
+      // Nothing is lost: the next pass issues and publishes again (idempotent by commandId).
+      this.log.error({ err }, 'dispatch pass failed; retrying on the next pass');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.signal.emit('obligations');
+    await this.running;
+    await this.producer.disconnect();
+  }
+}
+
+/**
+ * RL_FAILPOINT=dispatcher-after-append kills the process between the ledger append and
+ * the publish: the crash the outbox must survive (test/dispatcher-crash.e2e-spec.ts).
+ */
+function failpoint(): (() => void) | undefined {
+  if (process.env.RL_FAILPOINT !== 'dispatcher-after-append') return undefined;
+  return () => process.kill(process.pid, 'SIGKILL');
+}

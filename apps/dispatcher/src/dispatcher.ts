@@ -1,0 +1,137 @@
+import type { DeletionCommand, LedgerEntry, NewEntry } from '@app/contracts';
+import type { LedgerStore } from '@app/ledger';
+import type { ObligationRecord, ReadModel } from '@app/read-model';
+import { commandIdFor, issuedEventId } from './command-id';
+import { buildCommand, issuedCommands } from './deletion-command.builder';
+
+export interface DispatcherOptions {
+  batchSize: number;
+  /** Attempts per obligation, the first included; after the last failure it stays failed. */
+  maxAttempts: number;
+  /** Backoff before attempt n+1 = retryBaseMs × 2^(n-1). */
+  retryBaseMs: number;
+}
+
+export interface DispatcherDeps {
+  ledger: LedgerStore;
+  readModel: ReadModel;
+  /** Publishes to `deletion-commands.<command.region>`; resolves once Kafka has it. */
+  publish: (commands: DeletionCommand[]) => Promise<void>;
+  now: () => Date;
+  /** Reads one ledger entry by eventId (the outbox lookup). */
+  findIssued: (eventId: string) => Promise<LedgerEntry | undefined>;
+  /** Failpoint for crash tests: runs between the ledger append and the publish. */
+  afterAppend?: () => void;
+}
+
+export interface DispatchCounters {
+  issued: number;
+  published: number;
+  retried: number;
+}
+
+/**
+ * Issues due obligations. The ledger is the outbox: `DeletionCommandIssued` is appended
+ * first, then the command is published and the publication marked. Whatever was issued
+ * but not marked (a crash in between, Kafka down) is published again on the next pass;
+ * regional stores dedupe by commandId.
+ */
+export class Dispatcher {
+  readonly counters: DispatchCounters = { issued: 0, published: 0, retried: 0 };
+
+  constructor(
+    private readonly deps: DispatcherDeps,
+    private readonly opts: DispatcherOptions,
+  ) {}
+
+  /** One pass; returns how many commands it published. */
+  async tick(): Promise<number> {
+    const now = this.deps.now();
+    const due = await this.deps.readModel.due(now, this.opts.batchSize);
+    const retries = await this.retriesDue(now);
+    const work: Array<{ o: ObligationRecord; attempt: number }> = [
+      ...due.map((o) => ({ o, attempt: issuedCommands(o).length + 1 })),
+      ...retries,
+    ];
+    const commands = await this.issue(work, now);
+    if (commands.length > 0) this.deps.afterAppend?.();
+    return this.publishUnmarked(commands, now);
+  }
+
+  /** Issued commands not yet marked published (after a crash): publish them again. */
+  async recover(): Promise<number> {
+    const now = this.deps.now();
+    const commands: DeletionCommand[] = [];
+    for (const o of await this.deps.readModel.withStatus('issued', 100_000)) {
+      const last = issuedCommands(o).at(-1);
+      if (last) commands.push(buildCommand(o, last.commandId, last.issuedAt));
+    }
+    return this.publishUnmarked(commands, now);
+  }
+
+  private async retriesDue(now: Date): Promise<Array<{ o: ObligationRecord; attempt: number }>> {
+    const out: Array<{ o: ObligationRecord; attempt: number }> = [];
+    for (const o of await this.deps.readModel.withStatus('failed', this.opts.batchSize)) {
+      const attempts = issuedCommands(o).length;
+      if (attempts >= this.opts.maxAttempts) continue;
+      const failedAt = Date.parse(String((o.detail as { failedAt?: string }).failedAt ?? ''));
+      const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, attempts - 1);
+      if (Number.isNaN(failedAt) || failedAt + backoff <= now.getTime())
+        out.push({ o, attempt: attempts + 1 });
+    }
+    return out;
+  }
+
+  private async issue(
+    work: Array<{ o: ObligationRecord; attempt: number }>,
+    now: Date,
+  ): Promise<DeletionCommand[]> {
+    if (work.length === 0) return [];
+    const issuedAt = now.toISOString();
+    const planned = work.map(({ o, attempt }) => ({
+      o,
+      attempt,
+      commandId: commandIdFor(o.obligationId, attempt),
+    }));
+    const entries: NewEntry<'DeletionCommandIssued'>[] = planned.map(({ o, attempt, commandId }) => ({
+      eventId: issuedEventId(commandId),
+      tenantId: o.tenantId,
+      type: 'DeletionCommandIssued',
+      occurredAt: issuedAt,
+      data: { commandId, obligationId: o.obligationId, region: o.region, store: o.store, issuedAt, attempt },
+      subject: null,
+      source: null,
+    }));
+    const outcomes = await this.deps.ledger.appendBatch(entries, now);
+    const commands: DeletionCommand[] = [];
+    for (let i = 0; i < planned.length; i++) {
+      const { o, attempt, commandId } = planned[i];
+      const outcome = outcomes[i];
+      if (outcome.status === 'appended') {
+        this.counters.issued++;
+        if (attempt > 1) this.counters.retried++;
+        commands.push(buildCommand(o, commandId, issuedAt));
+      } else {
+        // Issued before (by us before a crash, or by another dispatcher): same id, its own issuedAt.
+        const existing = await this.deps.findIssued(issuedEventId(commandId));
+        const at = (existing?.data as { issuedAt?: string } | undefined)?.issuedAt ?? issuedAt;
+        commands.push(buildCommand(o, commandId, at));
+      }
+    }
+    return commands;
+  }
+
+  private async publishUnmarked(commands: DeletionCommand[], now: Date): Promise<number> {
+    if (commands.length === 0) return 0;
+    const done = await this.deps.readModel.published(commands.map((c) => c.commandId));
+    const todo = commands.filter((c) => !done.has(c.commandId));
+    if (todo.length === 0) return 0;
+    await this.deps.publish(todo);
+    await this.deps.readModel.markPublished(
+      todo.map((c) => c.commandId),
+      now,
+    );
+    this.counters.published += todo.length;
+    return todo.length;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './dispatcher';
+export * from './dispatcher.module';
+export * from './dispatcher.service';
+export * from './command-id';

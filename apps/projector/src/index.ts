@@ -1,0 +1,3 @@
+export * from './projector';
+export * from './projector.module';
+export * from './projector.service';

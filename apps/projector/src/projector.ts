@@ -1,0 +1,166 @@
+import { LedgerEntry, POLICY_STREAM } from '@app/contracts';
+import type { LedgerStore } from '@app/ledger';
+import type { ObligationRecord, ReadModel } from '@app/read-model';
+import { drainChanges, evolve, initialState, Obligation, obligations, TenantState } from '@app/retention';
+import { TenantCache } from './tenant-cache';
+
+export interface ProjectorOptions {
+  /** Ledger entries read and applied per read-model transaction. */
+  batchSize: number;
+  /** Tenant states kept in memory while following the ledger (least recently used are dropped). */
+  cachedTenants?: number;
+}
+
+export function toRecord(o: Obligation): ObligationRecord {
+  return {
+    obligationId: o.obligationId,
+    tenantId: o.tenantId,
+    region: o.region,
+    store: o.store,
+    status: o.status,
+    dueAt: o.dueAt,
+    deadline: o.deadline,
+    detail: o as unknown as Record<string, unknown>,
+  };
+}
+
+/**
+ * Keeps the obligations read model from the ledger with the pure fold (libs/retention).
+ *
+ * Following the ledger, it applies each page to the touched tenants' states and writes
+ * only their changed obligations, with the checkpoint, in one transaction. States are a
+ * cache, not a source of truth: a tenant not in memory is re-folded from its own stream
+ * (the fold is idempotent, so entries seen twice change nothing), which keeps memory
+ * bounded however large the ledger grows. A rebuild goes stream by stream for the same
+ * reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
+ */
+export class Projector {
+  private readonly cache: TenantCache;
+  private policies: LedgerEntry[] | undefined;
+  private cursor: string | undefined;
+  private started = false;
+  entriesApplied = 0;
+
+  constructor(
+    private readonly ledger: LedgerStore,
+    private readonly readModel: ReadModel,
+    private readonly opts: ProjectorOptions,
+  ) {
+    this.cache = new TenantCache(opts.cachedTenants ?? 5000);
+  }
+
+  /** Applies the next page of the ledger; returns how many entries it read (0 = caught up). */
+  async step(): Promise<{ entries: number; changed: ObligationRecord[] }> {
+    if (!this.started) {
+      this.cursor = await this.readModel.checkpoint();
+      this.policies = await this.readPolicies();
+      this.started = true;
+    }
+    const page = await this.ledger.readAll(this.cursor, this.opts.batchSize);
+    if (page.entries.length === 0 || page.last === undefined) return { entries: 0, changed: [] };
+    const upserts: ObligationRecord[] = [];
+    const removals: string[] = [];
+    const byTenant = new Map<string, LedgerEntry[]>();
+    let policyChanged = false;
+    for (const e of page.entries) {
+      if (e.tenantId === POLICY_STREAM) {
+        this.policies!.push(e);
+        policyChanged = true;
+      } else {
+        const list = byTenant.get(e.tenantId) ?? [];
+        list.push(e);
+        byTenant.set(e.tenantId, list);
+      }
+    }
+    if (policyChanged) {
+      // A new policy can change any tenant's schedule: re-derive them all, stream by stream.
+      this.cache.clear();
+      await this.refreshAll(page.last);
+      this.cursor = page.last;
+      this.entriesApplied += page.entries.length;
+      return { entries: page.entries.length, changed: [] };
+    }
+    for (const [tenantId, entries] of byTenant) {
+      const cached = this.cache.get(tenantId);
+      const state = cached ?? (await this.load(tenantId));
+      for (const e of entries) evolve(state, e);
+      const changes = drainChanges(state);
+      for (const o of changes.upserted) upserts.push(toRecord(o));
+      removals.push(...changes.removed);
+      if (!cached) {
+        // A state folded afresh knows nothing of what earlier drains emitted.
+        removals.push(...(await this.staleIds(tenantId, changes.upserted)));
+        this.cache.set(tenantId, state);
+      }
+    }
+    await this.readModel.write({ upserts, removals, checkpoint: page.last });
+    this.cursor = page.last;
+    this.entriesApplied += page.entries.length;
+    return { entries: page.entries.length, changed: upserts };
+  }
+
+  /** Drops the read model and derives it again from the whole ledger, tenant by tenant. */
+  async rebuild(onProgress?: (entries: number) => void): Promise<number> {
+    await this.readModel.reset();
+    this.cache.clear();
+    this.policies = await this.readPolicies();
+    const head = await this.ledger.lastPosition();
+    const n = await this.refreshAll(head, onProgress);
+    this.cursor = head;
+    this.started = true;
+    return n;
+  }
+
+  /**
+   * Re-derives every tenant from its own stream and moves the checkpoint to `upTo`.
+   * Entries appended meanwhile may already be folded in; the next step applies them
+   * again, which the idempotent fold ignores.
+   */
+  private async refreshAll(
+    upTo: string | undefined,
+    onProgress?: (entries: number) => void,
+  ): Promise<number> {
+    let entries = this.policies!.length;
+    let upserts: ObligationRecord[] = [];
+    let removals: string[] = [];
+    const flush = async (checkpoint: string | undefined) => {
+      await this.readModel.write({ upserts, removals, checkpoint });
+      upserts = [];
+      removals = [];
+    };
+    for (const head of await this.ledger.streamHeads()) {
+      if (head.tenantId === POLICY_STREAM) continue;
+      const state = await this.load(head.tenantId);
+      const derived = obligations(state);
+      for (const o of derived) upserts.push(toRecord(o));
+      removals.push(...(await this.staleIds(head.tenantId, derived)));
+      entries += head.position;
+      onProgress?.(entries);
+      // Intermediate writes leave the checkpoint alone: a crash mid-way redoes the refresh.
+      if (upserts.length >= 20_000) await flush(undefined);
+    }
+    await flush(upTo);
+    return entries;
+  }
+
+  /** Obligation ids the read model holds for the tenant that the facts no longer yield. */
+  private async staleIds(tenantId: string, derived: Obligation[]): Promise<string[]> {
+    const current = await this.readModel.obligationIds(tenantId);
+    if (current.length === 0) return [];
+    const keep = new Set(derived.map((o) => o.obligationId));
+    return current.filter((id) => !keep.has(id));
+  }
+
+  private async load(tenantId: string): Promise<TenantState> {
+    const state = initialState(tenantId);
+    for (const p of this.policies!) evolve(state, { ...p, tenantId });
+    for await (const e of this.ledger.readStream(tenantId)) evolve(state, e);
+    return state;
+  }
+
+  private async readPolicies(): Promise<LedgerEntry[]> {
+    const out: LedgerEntry[] = [];
+    for await (const e of this.ledger.readStream(POLICY_STREAM)) out.push(e);
+    return out;
+  }
+}

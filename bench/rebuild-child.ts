@@ -1,0 +1,48 @@
+import { openLedger } from '@app/ledger';
+import { openReadModel } from '@app/read-model';
+import { Projector } from '../apps/projector/src/projector';
+
+/**
+ * Runs in its own process so its RSS is the rebuild's alone:
+ *   node dist/bench/rebuild-child.js <ledger.db> <read-model.db>
+ * Prints one JSON line: the raw ledger scan rate (baseline), the rebuild rate, RSS.
+ */
+async function main(): Promise<void> {
+  const [ledgerPath, readModelPath] = process.argv.slice(2);
+  const ledger = await openLedger(`sqlite:${ledgerPath}`);
+  let scanned = 0;
+  const scanStart = performance.now();
+  let after: string | undefined;
+  for (;;) {
+    const page = await ledger.readAll(after, 5000);
+    if (page.entries.length === 0) break;
+    scanned += page.entries.length;
+    after = page.last;
+  }
+  const scanPerSec = scanned / ((performance.now() - scanStart) / 1000);
+
+  const readModel = await openReadModel(`sqlite:${readModelPath}`);
+  const started = performance.now();
+  const entries = await new Projector(ledger, readModel, { batchSize: 5000 }).rebuild();
+  const seconds = (performance.now() - started) / 1000;
+  const rssEnd = process.memoryUsage().rss;
+  const counts = await readModel.countsByStatus();
+  await readModel.close();
+  await ledger.close();
+  process.stdout.write(
+    JSON.stringify({
+      scanned,
+      scanPerSec,
+      entries,
+      rebuildPerSec: entries / seconds,
+      rssEndMb: rssEnd / 2 ** 20,
+      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      obligations: Object.values(counts).reduce((a, b) => a + b, 0),
+    }) + '\n',
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err.stack ?? err}\n`);
+  process.exit(1);
+});

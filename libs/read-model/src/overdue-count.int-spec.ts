@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ObligationRecord, openReadModel } from '.';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-overdue-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function ob(id: string, status: string, deadline: string): ObligationRecord {
+  const dueAt = '2026-01-01T00:00:00.000Z';
+  return {
+    obligationId: id,
+    tenantId: 'acme',
+    region: 'eu',
+    store: 'crm',
+    status,
+    dueAt,
+    deadline,
+    detail: { obligationId: id },
+  };
+}
+
+describe.each([
+  ['sqlite', () => `sqlite:${path.join(dir, `${randomBytes(4).toString('hex')}.db`)}`],
+  [
+    'postgres',
+    () => `postgres://postgres@127.0.0.1:5432/postgres?schema=rm_${randomBytes(4).toString('hex')}`,
+  ],
+])('%s read model: overdueCount (for /metrics)', (_name, url) => {
+  it('counts past-deadline obligations that are neither confirmed nor cancelled', async () => {
+    const rm = await openReadModel(url());
+    const past = '2026-01-31T00:00:00.000Z';
+    await rm.write({
+      upserts: [
+        ob('scheduled-late', 'scheduled', past),
+        ob('issued-late', 'issued', past),
+        ob('held-late', 'held', past),
+        ob('failed-late', 'failed', past),
+        ob('confirmed', 'confirmed', past),
+        ob('cancelled', 'cancelled', past),
+        ob('not-yet', 'scheduled', '2026-03-01T00:00:00.000Z'),
+      ],
+      removals: [],
+      checkpoint: '1',
+    });
+    expect(await rm.overdueCount(new Date('2026-02-01T00:00:00Z'))).toBe(4);
+    expect(await rm.overdueCount(new Date('2026-01-30T00:00:00Z'))).toBe(0);
+    await rm.close();
+  });
+});

@@ -1,0 +1,6 @@
+export * from './audit-report';
+export * from './tenant-view';
+export * from './tenant-audit';
+export * from './html-report';
+export { escapeHtml } from './html-escape';
+export { durationText } from './duration-text';
