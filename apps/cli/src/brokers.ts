@@ -11,7 +11,8 @@ export async function resolveBrokers(config: AppConfig, log?: Logger): Promise<s
   if (config.kafkaBrokers) return config.kafkaBrokers;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const local: LocalBroker = require(path.join(repoRoot(), 'deploy', 'kafka', 'broker.js'));
-  const { brokers, startedHere } = await local.ensureBroker({ quiet: true });
+  // Say what is happening on a terminal: the first start resolves jars and formats storage.
+  const { brokers, startedHere } = await local.ensureBroker({ quiet: !process.stderr.isTTY });
   log?.info({ brokers, startedHere }, 'KAFKA_BROKERS unset: using the local broker from deploy/kafka');
   return [brokers];
 }
