@@ -53,7 +53,7 @@ function ensureJars(quiet) {
   log(quiet, 'resolving Apache Kafka jars from Maven Central (first run only)…');
   const res = spawnSync(
     'mvn',
-    ['-q', '-B', 'dependency:copy-dependencies', `-DoutputDirectory=${LIB_DIR}`, '-DincludeScope=runtime'],
+    ['-q', '-B', '-Dstyle.color=never', 'dependency:copy-dependencies', `-DoutputDirectory=${LIB_DIR}`, '-DincludeScope=runtime'],
     { cwd: HERE, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8' },
   );
   if (res.error) throw new Error(`cannot run Maven (mvn): ${res.error.message}`);
@@ -122,8 +122,17 @@ function java(args, opts) {
 function formatStorage(s, quiet) {
   if (fs.existsSync(path.join(s.dataDir, 'meta.properties'))) return;
   log(quiet, `formatting KRaft storage in ${s.dataDir}`);
-  const clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
-  const res = java(['kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', path.join(s.runDir, 'server.properties')]);
+  // A base64url id may start with '-', which the tool's argument parser takes for an option
+  // (Kafka's own random ids avoid that too); `--cluster-id=` keeps it a value either way.
+  let clusterId;
+  do clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
+  while (clusterId.startsWith('-'));
+  const res = java([
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    `--config=${path.join(s.runDir, 'server.properties')}`,
+  ]);
   if (res.status !== 0) throw new Error(`formatting Kafka storage failed:\n${res.stdout}${res.stderr}`);
 }
 
