@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NewEntry, parseRecord, TopicNames } from '@app/contracts';
+import { NewEntry, TopicNames } from '@app/contracts';
 import { createKafka, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
 import { openLedger } from '@app/ledger';
 import { Ingestor } from '../apps/ingest/src/ingestor';
 import { lifecycleEvents } from '../test/support/fixtures';
+import { lifecycleEntries } from '../test/support/ledger-facts';
 import { benchLedger } from './ledger.bench';
 import { consumeRate } from './kafka-bench';
 import { benchRebuild } from './projection.bench';
@@ -97,21 +98,7 @@ async function main(): Promise<void> {
   line('ingest appended / rejected', `${ingestor.counters.appended} / ${ingestor.counters.rejected}`);
 
   // In-process ledger figures on the same events, parsed once up front.
-  const entries: NewEntry[] = events.map((e, i) => {
-    const parsed = parseRecord(
-      {
-        topic: topics.lifecycle(e.topic),
-        partition: 0,
-        offset: String(i),
-        key: Buffer.from(e.key),
-        value: Buffer.from(JSON.stringify(e.value)),
-        headers: {},
-      },
-      ctx,
-    );
-    if (!parsed.ok) throw new Error(parsed.reason);
-    return parsed.entry;
-  });
+  const entries: NewEntry[] = lifecycleEntries(N, { tenants: 1000, seed: 'bench' });
   const { appendPerSec, verifyPerSec } = await benchLedger({ entries, dir, log: () => undefined });
   line('ledger append, in process (target ≥ 100k/s)', `${fmt(appendPerSec)} events/s`);
   line('verify (target ≥ 300k/s)', `${fmt(verifyPerSec)} events/s`);
