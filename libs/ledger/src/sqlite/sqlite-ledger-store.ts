@@ -29,6 +29,7 @@ export interface SqliteLedgerOptions {
 }
 
 const READ_PAGE = 1000;
+const PAGE_SIZE = 16384;
 const VERIFY_BATCH = 4096;
 /** Below this many entries a worker thread costs more to start than it saves. */
 const PARALLEL_VERIFY_FROM = 20_000;
@@ -108,6 +109,10 @@ export class SqliteLedgerStore implements LedgerStore {
     const synchronous = options.synchronous ?? 'FULL';
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.db = new Database(path, { timeout: busyTimeoutMs });
+    // Only takes effect on a new file (before the schema exists and before WAL).
+    // 16 KiB pages rather than 4 KiB: ~600-byte rows, batches of 1000 — measured
+    // commit ~2.6 → ~1.8 µs/entry and insert ~4.7 → ~4.2 µs/entry, 5–15% end to end.
+    this.db.pragma(`page_size = ${PAGE_SIZE}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${synchronous}`);
     this.db.exec(SQLITE_SCHEMA);
