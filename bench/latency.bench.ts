@@ -32,7 +32,11 @@ function percentile(values: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-async function sendSpaced(kafka: Kafka, messages: Array<{ topic: string; key: string; value: string }>, gapMs: number) {
+async function sendSpaced(
+  kafka: Kafka,
+  messages: Array<{ topic: string; key: string; value: string }>,
+  gapMs: number,
+) {
   const producer = kafka.producer();
   await producer.connect();
   const sentAt: number[] = [];
@@ -46,7 +50,13 @@ async function sendSpaced(kafka: Kafka, messages: Array<{ topic: string; key: st
 }
 
 /** Collects `count` records from `topics`, calling `id` on each to key its arrival time. */
-async function arrivals(kafka: Kafka, groupId: string, topics: string[], count: number, id: (v: string) => number) {
+async function arrivals(
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+  count: number,
+  id: (v: string) => number,
+) {
   const at = new Map<number, number>();
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 20 });
   await consumer.connect();
@@ -82,7 +92,9 @@ export async function benchLatency(kafka: Kafka, dir: string, triggers: number):
   await ensureTopics(kafka, [...topics.allTopics(), `${prefix}baseline`]);
 
   // Baseline first, while nothing else runs.
-  const base = await arrivals(kafka, `${prefix}baseline-reader`, [`${prefix}baseline`], triggers, (v) => Number(v));
+  const base = await arrivals(kafka, `${prefix}baseline-reader`, [`${prefix}baseline`], triggers, (v) =>
+    Number(v),
+  );
   const baseSent = await sendSpaced(
     kafka,
     Array.from({ length: triggers }, (_, i) => ({ topic: `${prefix}baseline`, key: 'k', value: String(i) })),
@@ -118,8 +130,12 @@ export async function benchLatency(kafka: Kafka, dir: string, triggers: number):
     });
     await producer.disconnect();
     await new Promise((r) => setTimeout(r, 3000));
-    const cmds = await arrivals(kafka, `${prefix}cmd-reader`, [topics.commands('eu'), topics.commands('us')], triggers, (v) =>
-      Number(JSON.parse(v).target.subjectId.slice(2)),
+    const cmds = await arrivals(
+      kafka,
+      `${prefix}cmd-reader`,
+      [topics.commands('eu'), topics.commands('us')],
+      triggers,
+      (v) => Number(JSON.parse(v).target.subjectId.slice(2)),
     );
     const sent = await sendSpaced(
       kafka,
