@@ -3,7 +3,7 @@ import type { NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
 import { appendedEntry } from '../chain-record';
 import type { AppendOutcome } from '../ledger-store';
-import { INSERT_COLUMNS } from '../sql-record-row';
+import { INSERT_COLUMNS, insertValues } from '../sql-record-row';
 
 interface CachedHead {
   streamId: number;
@@ -132,23 +132,8 @@ export class SqliteAppender {
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       globalPosition++;
-      this.stmt.insert.run(
-        this.heads.get(r.tenantId)?.streamId ?? newStreams.get(r.tenantId) ?? 0,
-        globalPosition,
-        r.tenantId,
-        r.streamPosition,
-        r.eventId,
-        r.type,
-        r.occurredAt,
-        r.recordedAt,
-        r.dataJson,
-        r.subjectJson,
-        r.subjectDigest,
-        r.sourceJson,
-        r.payloadHash,
-        r.prevHash,
-        r.hash,
-      );
+      const streamId = this.heads.get(r.tenantId)?.streamId ?? newStreams.get(r.tenantId) ?? 0;
+      this.stmt.insert.run(streamId, ...insertValues(globalPosition, r));
       outcomes[toAppend[i].index] = {
         status: 'appended',
         entry: appendedEntry(toAppend[i].entry, r, String(globalPosition)),
