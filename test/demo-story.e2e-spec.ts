@@ -8,7 +8,7 @@ import { openReadModel } from '@app/read-model';
 import { DEMO_POLICY_YAML } from '../apps/cli/src/demo/demo-policy';
 import { DEMO_TENANTS, demoStory } from '../apps/cli/src/demo/story';
 import { ensureTopics, randomPrefix, testKafka, waitFor } from './support/kafka';
-import { exited, ROOT, runCli, startCli } from './support/cli-process';
+import { exited, ROOT, runCli, startCli, testEnv } from './support/cli-process';
 import { spawn } from 'node:child_process';
 
 /**
@@ -19,18 +19,10 @@ import { spawn } from 'node:child_process';
 describe('the demo story across processes', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-story-'));
   const prefix = randomPrefix();
-  const policyFile = path.join(dir, 'policy.yaml');
-  fs.writeFileSync(policyFile, DEMO_POLICY_YAML);
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
-    READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
-    RETENTION_POLICY: policyFile,
-    TOPIC_PREFIX: prefix,
-    REGIONS: 'eu,us',
-    DISPATCH_INTERVAL: 'PT0.2S',
-    DISPATCH_RETRY_BACKOFF: 'PT1S',
-  };
+  const env = testEnv(dir, prefix, {
+    policy: DEMO_POLICY_YAML,
+    extra: { DISPATCH_INTERVAL: 'PT0.2S', DISPATCH_RETRY_BACKOFF: 'PT1S' },
+  });
   const processes: ChildProcess[] = [];
   const storeDb = (region: string) => path.join(dir, `store-${region}.db`);
 
@@ -70,7 +62,11 @@ describe('the demo story across processes', () => {
     const kafka = testKafka();
     const topics = new TopicNames(prefix, ['eu', 'us']);
     await ensureTopics(kafka, topics.allTopics());
-    const ledgerProcess = startCli(['run', '--only', 'ingest,projector,dispatcher'], env, path.join(dir, 'run.log'));
+    const ledgerProcess = startCli(
+      ['run', '--only', 'ingest,projector,dispatcher'],
+      env,
+      path.join(dir, 'run.log'),
+    );
     processes.push(ledgerProcess);
     startStore('eu');
     startStore('us');
@@ -127,7 +123,7 @@ describe('the demo story across processes', () => {
     }
     await producer.disconnect();
 
-    const readModel = await openReadModel(env.READ_MODEL_URL);
+    const readModel = await openReadModel(env.READ_MODEL_URL!);
     try {
       await waitFor(
         async () => (await Promise.all(DEMO_TENANTS.map((t) => readModel.obligations(t)))).flat(),

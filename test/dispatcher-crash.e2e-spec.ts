@@ -4,7 +4,7 @@ import path from 'node:path';
 import { NewEntry, TopicNames } from '@app/contracts';
 import { openLedger } from '@app/ledger';
 import { consumeAll, ensureTopics, randomPrefix, testKafka, waitFor } from './support/kafka';
-import { exited, startCli } from './support/cli-process';
+import { exited, startCli, testEnv } from './support/cli-process';
 
 const OBLIGATIONS = 600;
 const REGIONS = ['eu', 'us'];
@@ -52,17 +52,11 @@ function facts(now: Date): NewEntry[] {
 describe('dispatcher killed between the ledger append and the publish, and at random points', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-dispatch-crash-'));
   const prefix = randomPrefix();
-  const policyFile = path.join(dir, 'policy.yaml');
-  fs.writeFileSync(policyFile, ZERO_DELAY_POLICY);
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
-    READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
-    RETENTION_POLICY: policyFile,
-    TOPIC_PREFIX: prefix,
-    REGIONS: REGIONS.join(','),
-    DISPATCH_INTERVAL: 'PT0.1S',
-  };
+  const env = testEnv(dir, prefix, {
+    policy: ZERO_DELAY_POLICY,
+    regions: REGIONS,
+    extra: { DISPATCH_INTERVAL: 'PT0.1S' },
+  });
   const log = path.join(dir, 'dispatcher.log');
 
   afterAll(() => {
@@ -79,13 +73,13 @@ describe('dispatcher killed between the ledger append and the publish, and at ra
     policyRecorded.kill('SIGTERM');
     await exited(policyRecorded);
     {
-      const ledger = await openLedger(env.LEDGER_URL);
+      const ledger = await openLedger(env.LEDGER_URL!);
       await ledger.appendBatch(facts(new Date()));
       await ledger.close();
     }
 
     const issuedPerObligation = async () => {
-      const ledger = await openLedger(env.LEDGER_URL);
+      const ledger = await openLedger(env.LEDGER_URL!);
       const per = new Map<string, number>();
       const commands = new Map<string, string>();
       try {

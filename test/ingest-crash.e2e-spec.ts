@@ -5,21 +5,14 @@ import { POLICY_STREAM, TopicNames } from '@app/contracts';
 import { openLedger } from '@app/ledger';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
-import { exited, runCli, startCli } from './support/cli-process';
+import { exited, runCli, startCli, testEnv } from './support/cli-process';
 
 const REGIONS = ['eu', 'us'];
 
 describe('ingest process killed in the middle of a stream', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-crash-'));
   const prefix = randomPrefix();
-  const env = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
-    READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
-    TOPIC_PREFIX: prefix,
-    REGIONS: REGIONS.join(','),
-    LOG_LEVEL: 'info',
-  };
+  const env = testEnv(dir, prefix, { regions: REGIONS, extra: { LOG_LEVEL: 'info' } });
   const log = path.join(dir, 'ingest.log');
 
   afterAll(() => {
@@ -42,7 +35,7 @@ describe('ingest process killed in the middle of a stream', () => {
     const ledgerPath = path.join(dir, 'ledger.db');
     const count = async () => {
       if (!fs.existsSync(ledgerPath)) return 0;
-      const ledger = await openLedger(env.LEDGER_URL);
+      const ledger = await openLedger(env.LEDGER_URL!);
       try {
         return Math.max(0, (await ledger.counts()).entries - 1);
       } finally {
@@ -63,7 +56,7 @@ describe('ingest process killed in the middle of a stream', () => {
     second.kill('SIGTERM');
     expect(await exited(second)).not.toBe(null);
 
-    const ledger = await openLedger(env.LEDGER_URL);
+    const ledger = await openLedger(env.LEDGER_URL!);
     try {
       const ids = new Set<string>();
       let after: string | undefined;

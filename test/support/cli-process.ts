@@ -50,3 +50,27 @@ export function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
+
+/**
+ * The environment of a CLI process under test: its own SQLite files in `dir`, its own
+ * topic prefix on the shared broker, and a policy file when `policy` (YAML text) is given.
+ */
+export function testEnv(
+  dir: string,
+  prefix: string,
+  opts: { policy?: string; regions?: string[]; extra?: NodeJS.ProcessEnv } = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+    LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
+    READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    TOPIC_PREFIX: prefix,
+    REGIONS: (opts.regions ?? ['eu', 'us']).join(','),
+    ...opts.extra,
+  };
+  if (opts.policy !== undefined) {
+    env.RETENTION_POLICY = path.join(dir, 'policy.yaml');
+    fs.writeFileSync(env.RETENTION_POLICY, opts.policy);
+  }
+  return env;
+}
