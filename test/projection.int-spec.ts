@@ -35,12 +35,17 @@ describe('projection', () => {
     const ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
     const live = await openReadModel(`sqlite:${path.join(dir, 'live.db')}`);
     const projector = new Projector(ledger, live, { batchSize: 1000 });
-    // Appends and projection steps interleave: the projector sees the ledger grow.
+    // A cache far smaller than the tenants: most steps re-fold a tenant from its stream.
+    const thrashing = await openReadModel(`sqlite:${path.join(dir, 'thrashing.db')}`);
+    const small = new Projector(ledger, thrashing, { batchSize: 1000, cachedTenants: 7 });
+    // Appends and projection steps interleave: the projectors see the ledger grow.
     for (let i = 0; i < entries.length; i += 2500) {
       await ledger.appendBatch(entries.slice(i, i + 2500));
       await projector.step();
+      await small.step();
     }
     while ((await projector.step()).entries > 0);
+    while ((await small.step()).entries > 0);
 
     const rebuilt = await openReadModel(`sqlite:${path.join(dir, 'rebuilt.db')}`);
     const n = await new Projector(ledger, rebuilt, { batchSize: 5000 }).rebuild();
@@ -50,6 +55,7 @@ describe('projection', () => {
     const b = await allObligations(rebuilt, tenants);
     expect(a.length).toBeGreaterThan(10_000);
     expect(a).toEqual(b);
+    expect(await allObligations(thrashing, tenants)).toEqual(b);
     expect(await live.checkpoint()).toBe(await rebuilt.checkpoint());
 
     // A projector restarted on the live read model warms up and carries on where it was.
@@ -63,7 +69,7 @@ describe('projection', () => {
     expect(after.length).toBeGreaterThan(a.length);
     expect(after).toEqual(await allObligations(rebuilt2, everyone));
 
-    for (const rm of [live, rebuilt, rebuilt2]) await rm.close();
+    for (const rm of [live, thrashing, rebuilt, rebuilt2]) await rm.close();
     await ledger.close();
   }, 180_000);
 });

@@ -30,9 +30,8 @@ export function toRecord(o: Obligation): ObligationRecord {
  * Following the ledger, it applies each page to the touched tenants' states and writes
  * only their changed obligations, with the checkpoint, in one transaction. States are a
  * cache, not a source of truth: a tenant not in memory is re-folded from its own stream
- * (the fold is idempotent, so entries seen twice change nothing), which keeps memory
- * bounded however large the ledger grows. A rebuild goes stream by stream for the same
- * reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
+ * up to the page (see `loadBefore`), which keeps memory bounded however large the ledger
+ * grows. A rebuild goes stream by stream for the same reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
  */
 export class Projector {
   private readonly cache: TenantCache;
@@ -81,17 +80,11 @@ export class Projector {
       return { entries: page.entries.length, changed: [] };
     }
     for (const [tenantId, entries] of byTenant) {
-      const cached = this.cache.get(tenantId);
-      const state = cached ?? (await this.load(tenantId));
+      const state = this.cache.get(tenantId) ?? (await this.loadBefore(tenantId, entries[0]));
       for (const e of entries) evolve(state, e);
       const changes = drainChanges(state);
       for (const o of changes.upserted) upserts.push(toRecord(o));
       removals.push(...changes.removed);
-      if (!cached) {
-        // A state folded afresh knows nothing of what earlier drains emitted.
-        removals.push(...(await this.staleIds(tenantId, changes.upserted)));
-        this.cache.set(tenantId, state);
-      }
     }
     await this.readModel.write({ upserts, removals, checkpoint: page.last });
     this.cursor = page.last;
@@ -149,6 +142,24 @@ export class Projector {
     if (current.length === 0) return [];
     const keep = new Set(derived.map((o) => o.obligationId));
     return current.filter((id) => !keep.has(id));
+  }
+
+  /**
+   * A tenant not in memory: fold its stream up to (not including) `first`, the first of
+   * its entries in the page being applied. The read model already holds what that prefix
+   * yields (the checkpoint lies before the page), so the prefix's drain is only
+   * bookkeeping, and the page then writes just the groups it touches.
+   */
+  private async loadBefore(tenantId: string, first: LedgerEntry): Promise<TenantState> {
+    const state = initialState(tenantId);
+    for (const p of this.policies!) evolve(state, { ...p, tenantId });
+    for await (const e of this.ledger.readStream(tenantId)) {
+      if (e.globalPosition === first.globalPosition) break;
+      evolve(state, e);
+    }
+    drainChanges(state);
+    this.cache.set(tenantId, state);
+    return state;
   }
 
   private async load(tenantId: string): Promise<TenantState> {
