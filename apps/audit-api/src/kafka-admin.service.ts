@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Admin, Kafka } from 'kafkajs';
 import { KAFKA } from '@app/config';
+import { topicRecordCount } from '@app/kafka';
 import { withTimeout } from './with-timeout';
 
 const TIMEOUT_MS = 5000;
@@ -35,10 +36,7 @@ export class KafkaAdminService implements OnApplicationShutdown {
   /** Records in a topic (high minus low watermarks), 0 if it does not exist; as `stats` counts dead letters. */
   async recordCount(topic: string): Promise<number> {
     const admin = await this.connected();
-    const topics = await withTimeout(admin.listTopics(), TIMEOUT_MS, 'Kafka listTopics');
-    if (!topics.includes(topic)) return 0;
-    const offsets = await withTimeout(admin.fetchTopicOffsets(topic), TIMEOUT_MS, 'Kafka fetchTopicOffsets');
-    return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    return withTimeout(topicRecordCount(admin, topic), TIMEOUT_MS, 'Kafka topic offsets');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { Kafka } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { createKafka } from '@app/kafka';
+import { createKafka, topicRecordCount } from '@app/kafka';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
 import { resolveBrokers } from '../brokers';
@@ -18,9 +18,7 @@ async function countDeadLetters(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic)) return 0;
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    return await topicRecordCount(admin, topic);
   } finally {
     await admin.disconnect();
   }
