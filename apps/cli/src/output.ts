@@ -3,3 +3,14 @@ export function writeLine(line: string): Promise<void> | void {
   if (process.stdout.write(line + '\n')) return;
   return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
 }
+
+/** A plain aligned table: columns padded to their widest cell, two spaces apart. */
+export function renderTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}

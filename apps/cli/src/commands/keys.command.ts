@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '@app/config';
 import { API_KEY_ROLES, ApiKeyRecord, ApiKeyRole, ApiKeyStore, openKeyStore } from '@app/read-model';
+import { renderTable } from '../output';
 
 const TENANT_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -70,13 +71,7 @@ function listCommand(): Command {
         k.revokedAt ? `revoked ${k.revokedAt}` : 'active',
       ]);
       const head = ['id', 'role', 'scope', 'created', 'state'];
-      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-      const fmt = (r: string[]) =>
-        r
-          .map((c, i) => c.padEnd(widths[i]))
-          .join('  ')
-          .trimEnd();
-      process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
+      process.stdout.write(renderTable(head, rows));
     });
 }
 

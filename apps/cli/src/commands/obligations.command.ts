@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { isOverdue, tenantObligations } from '@app/reports';
+import { renderTable } from '../output';
 
 function describeTarget(t: { kind: string; dataId?: string; categories?: readonly string[] }): string {
   if (t.kind === 'data') return `data ${t.dataId}`;
@@ -41,13 +42,7 @@ export function obligationsCommand(): Command {
           o.obligationId,
         ]);
         const head = ['status', 'reason', 'region/store', 'target', 'due', 'deadline', 'policy', 'id'];
-        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-        const fmt = (r: string[]) =>
-          r
-            .map((c, i) => c.padEnd(widths[i]))
-            .join('  ')
-            .trimEnd();
-        process.stdout.write([fmt(head), ...rows.map(fmt)].join('\n') + '\n');
+        process.stdout.write(renderTable(head, rows));
       } finally {
         await ledger.close();
       }
