@@ -151,21 +151,20 @@ export class Projector {
    * bookkeeping, and the page then writes just the groups it touches.
    */
   private async loadBefore(tenantId: string, first: LedgerEntry): Promise<TenantState> {
-    const state = initialState(tenantId);
-    for (const p of this.policies!) evolve(state, { ...p, tenantId });
-    for await (const e of this.ledger.readStream(tenantId)) {
-      if (e.globalPosition === first.globalPosition) break;
-      evolve(state, e);
-    }
+    const state = await this.load(tenantId, first.globalPosition);
     drainChanges(state);
     this.cache.set(tenantId, state);
     return state;
   }
 
-  private async load(tenantId: string): Promise<TenantState> {
+  /** Folds the policies and the tenant's stream, stopping before `stopAt` (a global position) if given. */
+  private async load(tenantId: string, stopAt?: string): Promise<TenantState> {
     const state = initialState(tenantId);
     for (const p of this.policies!) evolve(state, { ...p, tenantId });
-    for await (const e of this.ledger.readStream(tenantId)) evolve(state, e);
+    for await (const e of this.ledger.readStream(tenantId)) {
+      if (e.globalPosition === stopAt) break;
+      evolve(state, e);
+    }
     return state;
   }
 
