@@ -17,8 +17,16 @@ export function testKafka(clientId = 'test'): Kafka {
   return createKafka({ brokers: testBrokers(), clientId });
 }
 
+/**
+ * Idempotent, so a send that kafkajs retries (e.g. "not the leader" on a topic the broker is
+ * still settling) lands once: tests can then count exactly what is on the topic.
+ */
 export async function produce(kafka: Kafka, topic: string, messages: Message[], chunk = 2000): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    idempotent: true,
+    maxInFlightRequests: 1,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += chunk) {
