@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,12 +6,11 @@ import { openLedger } from '@app/ledger';
 import { auditStory, HOSTILE_DATA_ID, STORY_SUBJECT } from '../libs/reports/src/testing/audit-story';
 import { ROOT, runCli } from './support/cli-process';
 
-/** Debian's `chromium` (.ci/run installs it); CHROMIUM_PATH overrides. */
-function chromiumPath(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  if (fs.existsSync('/usr/lib/chromium/chromium')) return '/usr/lib/chromium/chromium';
-  return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
-}
+// Debian's `chromium`, installed on first use where apt-get can; CHROMIUM_PATH overrides.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureChromium } = require('../deploy/chromium/ensure-chromium.js') as {
+  ensureChromium: () => string;
+};
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
@@ -32,7 +30,7 @@ describe('HTML audit report in a browser', () => {
     await ledger.close();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
-      executablePath: chromiumPath(),
+      executablePath: ensureChromium(),
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -43,7 +41,7 @@ describe('HTML audit report in a browser', () => {
         '--disable-sync',
       ],
     });
-  }, 60_000);
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
