@@ -14,6 +14,28 @@ const LEVEL_NAMES: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs warns whenever an idempotent producer has a finite retry budget. Ours is finite on
+ * purpose: a broker that stays down must surface as a failed send (health, logs, a batch left
+ * uncommitted) rather than a send that waits forever. A send retried after giving up is
+ * harmless here: commands carry deterministic commandIds that regional stores dedupe, and
+ * ingest dedupes by eventId. So the warning says nothing an operator can act on.
+ */
+export function isKnownNoise(message: string): boolean {
+  return message.includes('Limiting retries for the idempotent producer');
+}
+
+function toConsole(
+  level: 'error' | 'warn' | 'info' | 'debug',
+  message: string,
+  extra: Record<string, unknown>,
+) {
+  const line = JSON.stringify({ level: level.toUpperCase(), ...extra, logger: 'kafkajs', message });
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
 export function createKafka(opts: KafkaClientOptions): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
   const log = opts.log;
@@ -22,12 +44,14 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     brokers: opts.brokers,
     logLevel: log ? logLevel.INFO : logLevel.WARN,
     retry: { initialRetryTime: 100, retries: 8 },
-    logCreator: log
-      ? () =>
-          ({ level, log: entry }: LogEntry) => {
-            const { message, ...extra } = entry;
-            log(LEVEL_NAMES[level] ?? 'info', `kafkajs: ${message}`, extra);
-          }
-      : undefined,
+    logCreator:
+      () =>
+      ({ namespace, level, log: entry }: LogEntry) => {
+        const { message, ...extra } = entry;
+        if (isKnownNoise(message)) return;
+        const name = LEVEL_NAMES[level] ?? 'info';
+        if (log) log(name, `kafkajs: ${message}`, extra);
+        else toConsole(name, namespace ? `[${namespace}] ${message}` : message, extra);
+      },
   });
 }
