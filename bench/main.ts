@@ -18,6 +18,8 @@ import { benchDispatch } from './dispatch.bench';
  * the machines are shared and noisy. Starts the local broker unless KAFKA_BROKERS is set.
  * Sizes: BENCH_EVENTS (ingest, default 200 000), BENCH_REBUILD_EVENTS (1 000 000),
  * BENCH_TRIGGERS (latency, 1 000), BENCH_SCHEDULED / BENCH_DUE (dispatch, 1 000 000 / 20 000).
+ * BENCH_ONLY=append runs only the in-process ledger append and verify (no broker needed),
+ * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -38,7 +40,22 @@ async function brokers(): Promise<string[]> {
   return [(await local.ensureBroker({ quiet: true })).brokers];
 }
 
+/** BENCH_ONLY=append: the in-process ledger figures alone, BENCH_REPEAT times on the same entries. */
+async function appendOnly(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const repeat = Number(process.env.BENCH_REPEAT || 1);
+  const entries: NewEntry[] = lifecycleEntries(N, { tenants: 1000, seed: 'bench' });
+  line('events', fmt(N));
+  for (let run = 1; run <= repeat; run++) {
+    const { appendPerSec, verifyPerSec } = await benchLedger({ entries, dir, log: () => undefined });
+    line(`run ${run}: ledger append / verify`, `${fmt(appendPerSec)} / ${fmt(verifyPerSec)} events/s`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'append') return appendOnly();
+  if (process.env.BENCH_ONLY !== undefined) throw new Error(`unknown BENCH_ONLY=${process.env.BENCH_ONLY}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   const kafka = createKafka({ brokers: await brokers(), clientId: 'bench' });
   const prefix = `bench${Date.now().toString(36)}.`;
