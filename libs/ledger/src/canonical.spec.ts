@@ -7,6 +7,7 @@ import {
   canonicalJson,
   hashedEnvelope,
   type HashedFields,
+  quoteJson,
 } from './canonical';
 import { referenceCanonicalize } from './testing/reference-canonicalize';
 
@@ -80,6 +81,39 @@ describe('canonicalJson (RFC 8785)', () => {
     });
     const reference = referenceCanonicalize(values);
     values.forEach((value, i) => expect(canonicalJson(value)).toBe(reference[i]));
+  });
+});
+
+describe('quoteJson', () => {
+  const tricky = [
+    '',
+    'plain',
+    'a"b',
+    'back\\slash',
+    'nul\u0000',
+    'tab\t',
+    '\u001f',
+    '\u007f',
+    '\u2028',
+    'é',
+    '😀',
+    '\ud800',
+    'x\udc00',
+  ];
+
+  it('equals JSON.stringify on strings that need escaping and on those that do not', () => {
+    for (const s of tricky) expect(quoteJson(s)).toBe(JSON.stringify(s));
+  });
+
+  it('equals JSON.stringify on random strings, lone surrogates included', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => quoteJson(s) === JSON.stringify(s)));
+    fc.assert(fc.property(fc.string({ unit: 'grapheme-ascii' }), (s) => quoteJson(s) === JSON.stringify(s)));
+  });
+
+  it('leaves the well-formedness check to canonicalJson, which still refuses lone surrogates', () => {
+    expect(() => canonicalJson({ a: 'x\ud800' })).toThrow(CanonicalJsonError);
+    expect(() => canonicalJson({ ['\udc00']: 1 })).toThrow(CanonicalJsonError);
+    expect(canonicalJson({ a: '😀"' })).toBe('{"a":"😀\\""}');
   });
 });
 

@@ -1,3 +1,4 @@
+import { quoteJson } from './canonical';
 import { sha256Hex } from './sha256';
 
 /** The parts of an entry that make up its identity for eventId idempotency. */
@@ -22,13 +23,13 @@ export function payloadHash(p: PayloadFields): string {
     '{"data":' +
       p.dataJson +
       ',"occurredAt":' +
-      JSON.stringify(p.occurredAt) +
+      quoteJson(p.occurredAt) +
       ',"subjectId":' +
-      (p.subjectId === null ? 'null' : JSON.stringify(p.subjectId)) +
+      (p.subjectId === null ? 'null' : quoteJson(p.subjectId)) +
       ',"tenantId":' +
-      JSON.stringify(p.tenantId) +
+      quoteJson(p.tenantId) +
       ',"type":' +
-      JSON.stringify(p.type) +
+      quoteJson(p.type) +
       '}',
   );
 }
