@@ -122,6 +122,29 @@ describe('chainEntries', () => {
     expect(second.heads.has('tenant-b')).toBe(false);
   });
 
+  it('moves its own copy of a head forward, never the head object it was given', () => {
+    const first = chainEntries(prepareEntries([dataCreated()]), () => undefined, 'day 1');
+    const cached = first.heads.get('tenant-a')!;
+    const before = { ...cached };
+    const second = chainEntries(
+      prepareEntries([dataCreated(), subscriptionEnded(), dataCreated()]),
+      () => cached,
+      'day 2',
+    );
+    // The caller's head (e.g. its cache, kept if the write rolls back) is unchanged.
+    expect(cached).toEqual(before);
+    expect(second.records.map((r) => [r.streamPosition, r.prevHash])).toEqual([
+      [2, cached.hash],
+      [3, second.records[0].hash],
+      [4, second.records[1].hash],
+    ]);
+    expect(second.heads.get('tenant-a')).toEqual({
+      tenantId: 'tenant-a',
+      position: 4,
+      hash: second.records[2].hash,
+    });
+  });
+
   it('salts each subject separately and keeps the plaintext out of the hashed fields', () => {
     const same = { subject: { subjectId: 'alice' } };
     const { records } = chainEntries(

@@ -159,7 +159,15 @@ export function chainEntries(
     const { entry, dataJson } = toAppend[i];
     let current = heads.get(entry.tenantId);
     if (current === undefined) {
-      current = head(entry.tenantId) ?? { tenantId: entry.tenantId, position: 0, hash: GENESIS_HASH };
+      // A copy, moved forward in place below: one object per stream and batch instead of
+      // one per entry, and the caller's head (often its cache) is left untouched.
+      const stored = head(entry.tenantId);
+      current = {
+        tenantId: entry.tenantId,
+        position: stored === undefined ? 0 : stored.position,
+        hash: stored === undefined ? GENESIS_HASH : stored.hash,
+      };
+      heads.set(entry.tenantId, current);
     }
     const subjectJson =
       entry.subject === null ? null : canonicalSubject(salts[nextSalt++], entry.subject.subjectId);
@@ -180,11 +188,8 @@ export function chainEntries(
     };
     record.hash = entryHash(record);
     records[i] = record;
-    heads.set(entry.tenantId, {
-      tenantId: entry.tenantId,
-      position: record.streamPosition,
-      hash: record.hash,
-    });
+    current.position = record.streamPosition;
+    current.hash = record.hash;
   }
   return { records, heads };
 }

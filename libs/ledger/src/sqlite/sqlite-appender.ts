@@ -3,7 +3,7 @@ import type { NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
 import { appendedEntry } from '../chain-record';
 import type { AppendOutcome } from '../ledger-store';
-import { INSERT_COLUMNS, insertValues } from '../sql-record-row';
+import { INSERT_COLUMNS } from '../sql-record-row';
 
 interface CachedHead {
   streamId: number;
@@ -11,7 +11,24 @@ interface CachedHead {
   hash: string;
 }
 
-type InsertRow = [streamId: number, ...values: Array<string | number | null>];
+/** `stream_id` then INSERT_COLUMNS, in order. */
+type InsertRow = [
+  streamId: number,
+  globalPosition: number,
+  tenantId: string,
+  streamPosition: number,
+  eventId: string,
+  type: string,
+  occurredAt: string,
+  recordedAt: string,
+  dataJson: string,
+  subjectJson: string | null,
+  subjectDigest: string | null,
+  sourceJson: string | null,
+  payloadHash: string,
+  prevHash: string,
+  hash: string,
+];
 
 /**
  * Appends for SqliteLedgerStore, one IMMEDIATE transaction per batch: the
@@ -133,7 +150,25 @@ export class SqliteAppender {
       const r = records[i];
       globalPosition++;
       const streamId = this.heads.get(r.tenantId)?.streamId ?? newStreams.get(r.tenantId) ?? 0;
-      this.stmt.insert.run(streamId, ...insertValues(globalPosition, r));
+      // Arguments spelled out (INSERT_COLUMNS order, as insertValues) rather than a spread
+      // array: no array per row on the hot path.
+      this.stmt.insert.run(
+        streamId,
+        globalPosition,
+        r.tenantId,
+        r.streamPosition,
+        r.eventId,
+        r.type,
+        r.occurredAt,
+        r.recordedAt,
+        r.dataJson,
+        r.subjectJson,
+        r.subjectDigest,
+        r.sourceJson,
+        r.payloadHash,
+        r.prevHash,
+        r.hash,
+      );
       outcomes[toAppend[i].index] = {
         status: 'appended',
         entry: appendedEntry(toAppend[i].entry, r, String(globalPosition)),
