@@ -20,6 +20,8 @@ import { benchDispatch } from './dispatch.bench';
  * BENCH_TRIGGERS (latency, 1 000), BENCH_SCHEDULED / BENCH_DUE (dispatch, 1 000 000 / 20 000).
  * BENCH_ONLY=append runs only the in-process ledger append and verify (no broker needed),
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
+ * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
+ * latency and dispatch).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -55,7 +57,8 @@ async function appendOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
-  if (process.env.BENCH_ONLY !== undefined) throw new Error(`unknown BENCH_ONLY=${process.env.BENCH_ONLY}`);
+  const only = process.env.BENCH_ONLY;
+  if (only !== undefined && only !== 'ingest') throw new Error(`unknown BENCH_ONLY=${only}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   const kafka = createKafka({ brokers: await brokers(), clientId: 'bench' });
   const prefix = `bench${Date.now().toString(36)}.`;
@@ -121,6 +124,10 @@ async function main(): Promise<void> {
   line('verify (target ≥ 300k/s)', `${fmt(verifyPerSec)} events/s`);
   line('append ÷ raw consume', (appendPerSec / raw.perSec).toFixed(2));
   line('verify ÷ raw consume', (verifyPerSec / raw.perSec).toFixed(2));
+  if (only === 'ingest') {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   process.stdout.write('\n');
   const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
