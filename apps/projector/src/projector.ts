@@ -9,7 +9,16 @@ export interface ProjectorOptions {
   batchSize: number;
   /** Tenant states kept in memory while following the ledger (least recently used are dropped). */
   cachedTenants?: number;
+  /** About how many entries a rebuild folds at once (default GROUP_ENTRIES). */
+  rebuildGroupEntries?: number;
 }
+
+/**
+ * A rebuild folds streams in groups of about this many entries. Folded state takes
+ * ~265 bytes per entry (1M entries folded at once: ~265 MB), so a group ~50 MB;
+ * fewer, larger groups only save passes over the ledger, which are cheap (SQLite).
+ */
+const GROUP_ENTRIES = 200_000;
 
 export function toRecord(o: Obligation): ObligationRecord {
   return {
@@ -31,7 +40,7 @@ export function toRecord(o: Obligation): ObligationRecord {
  * only their changed obligations, with the checkpoint, in one transaction. States are a
  * cache, not a source of truth: a tenant not in memory is re-folded from its own stream
  * up to the page (see `loadBefore`), which keeps memory bounded however large the ledger
- * grows. A rebuild goes stream by stream for the same reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
+ * grows. A rebuild folds a group of streams at a time for the same reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
  */
 export class Projector {
   private readonly cache: TenantCache;
@@ -106,6 +115,8 @@ export class Projector {
 
   /**
    * Re-derives every tenant from its own stream and moves the checkpoint to `upTo`.
+   * Streams come in groups (see `readStreamsGrouped`): a group's tenants are folded
+   * together, derived, written and dropped, so memory follows the group size.
    * Entries appended meanwhile may already be folded in; the next step applies them
    * again, which the idempotent fold ignores.
    */
@@ -121,13 +132,26 @@ export class Projector {
       upserts = [];
       removals = [];
     };
-    for (const head of await this.ledger.streamHeads()) {
-      if (head.tenantId === POLICY_STREAM) continue;
-      const state = await this.load(head.tenantId);
-      const derived = obligations(state);
-      for (const o of derived) upserts.push(toRecord(o));
-      removals.push(...(await this.staleIds(head.tenantId, derived)));
-      entries += head.position;
+    let group = new Map<string, TenantState>();
+    for await (const page of this.ledger.readStreamsGrouped(this.opts.rebuildGroupEntries ?? GROUP_ENTRIES)) {
+      for (const e of page.facts) {
+        // The policies were read first and start every tenant's fold.
+        if (e.tenantId === POLICY_STREAM) continue;
+        let state = group.get(e.tenantId);
+        if (state === undefined) {
+          state = this.withPolicies(e.tenantId);
+          group.set(e.tenantId, state);
+        }
+        evolve(state, e);
+        entries++;
+      }
+      if (!page.streamsComplete) continue;
+      for (const [tenantId, state] of group) {
+        const derived = obligations(state);
+        for (const o of derived) upserts.push(toRecord(o));
+        removals.push(...(await this.staleIds(tenantId, derived)));
+      }
+      group = new Map();
       onProgress?.(entries);
       // Intermediate writes leave the checkpoint alone: a crash mid-way redoes the refresh.
       if (upserts.length >= 20_000) await flush(undefined);
@@ -159,12 +183,18 @@ export class Projector {
 
   /** Folds the policies and the tenant's stream, stopping before `stopAt` (a global position) if given. */
   private async load(tenantId: string, stopAt?: string): Promise<TenantState> {
-    const state = initialState(tenantId);
-    for (const p of this.policies!) evolve(state, { ...p, tenantId });
+    const state = this.withPolicies(tenantId);
     for await (const e of this.ledger.readStream(tenantId)) {
       if (e.globalPosition === stopAt) break;
       evolve(state, e);
     }
+    return state;
+  }
+
+  /** A fresh state for the tenant with the policies folded in. */
+  private withPolicies(tenantId: string): TenantState {
+    const state = initialState(tenantId);
+    for (const p of this.policies!) evolve(state, { ...p, tenantId });
     return state;
   }
 
