@@ -18,6 +18,7 @@ import { benchDispatch } from './dispatch.bench';
  * the machines are shared and noisy. Starts the local broker unless KAFKA_BROKERS is set.
  * Sizes: BENCH_EVENTS (ingest, default 200 000), BENCH_REBUILD_EVENTS (1 000 000),
  * BENCH_TRIGGERS (latency, 1 000), BENCH_SCHEDULED / BENCH_DUE (dispatch, 1 000 000 / 20 000).
+ * BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -38,8 +39,27 @@ async function brokers(): Promise<string[]> {
   return [(await local.ensureBroker({ quiet: true })).brokers];
 }
 
+async function rebuildFigures(dir: string): Promise<void> {
+  const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
+  line('rebuild: raw ledger scan (baseline)', `${fmt(rebuild.scanPerSec)} entries/s`);
+  line(
+    'rebuild (target ≥ 200k/s)',
+    `${fmt(rebuild.rebuildPerSec)} entries/s of ${fmt(rebuild.entries)}, ${fmt(rebuild.obligations)} obligations`,
+  );
+  line('rebuild ÷ raw scan', (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
+  line(
+    'rebuild RSS at end / peak (target < 300 MB)',
+    `${fmt(rebuild.rssEndMb)} MB / ${fmt(rebuild.maxRssMb)} MB`,
+  );
+}
+
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  if (process.env.BENCH_ONLY === 'rebuild') {
+    await rebuildFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const kafka = createKafka({ brokers: await brokers(), clientId: 'bench' });
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = new TopicNames(prefix, REGIONS);
@@ -106,17 +126,7 @@ async function main(): Promise<void> {
   line('verify ÷ raw consume', (verifyPerSec / raw.perSec).toFixed(2));
 
   process.stdout.write('\n');
-  const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
-  line('rebuild: raw ledger scan (baseline)', `${fmt(rebuild.scanPerSec)} entries/s`);
-  line(
-    'rebuild (target ≥ 200k/s)',
-    `${fmt(rebuild.rebuildPerSec)} entries/s of ${fmt(rebuild.entries)}, ${fmt(rebuild.obligations)} obligations`,
-  );
-  line('rebuild ÷ raw scan', (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
-  line(
-    'rebuild RSS at end / peak (target < 300 MB)',
-    `${fmt(rebuild.rssEndMb)} MB / ${fmt(rebuild.maxRssMb)} MB`,
-  );
+  await rebuildFigures(dir);
 
   process.stdout.write('\n');
   const latency = await benchLatency(kafka, dir, TRIGGERS);
