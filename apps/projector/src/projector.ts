@@ -101,30 +101,33 @@ export class Projector {
     return { entries: page.entries.length, changed: upserts };
   }
 
-  /** Drops the read model and derives it again from the whole ledger, tenant by tenant. */
+  /**
+   * Derives the read model again from the whole ledger and replaces it at once (a
+   * `ReadModel.load`): until then readers keep the previous one, and a crash mid-way
+   * leaves it as it was.
+   */
   async rebuild(onProgress?: (entries: number) => void): Promise<number> {
-    await this.readModel.reset();
     this.cache.clear();
     this.policies = await this.readPolicies();
     const head = await this.ledger.lastPosition();
-    const n = await this.refreshAll(head, onProgress);
+    const load = await this.readModel.load();
+    const n = await this.foldGroups(async (group) => {
+      const records: ObligationRecord[] = [];
+      for (const state of group.values()) for (const o of obligations(state)) records.push(toRecord(o));
+      await load.add(records);
+    }, onProgress);
+    await load.commit(head);
     this.cursor = head;
     this.started = true;
     return n;
   }
 
   /**
-   * Re-derives every tenant from its own stream and moves the checkpoint to `upTo`.
-   * Streams come in groups (see `readStreamsGrouped`): a group's tenants are folded
-   * together, derived, written and dropped, so memory follows the group size.
+   * Re-derives every tenant in place and moves the checkpoint to `upTo`.
    * Entries appended meanwhile may already be folded in; the next step applies them
    * again, which the idempotent fold ignores.
    */
-  private async refreshAll(
-    upTo: string | undefined,
-    onProgress?: (entries: number) => void,
-  ): Promise<number> {
-    let entries = this.policies!.length;
+  private async refreshAll(upTo: string | undefined): Promise<void> {
     let upserts: ObligationRecord[] = [];
     let removals: string[] = [];
     const flush = async (checkpoint: string | undefined) => {
@@ -132,6 +135,28 @@ export class Projector {
       upserts = [];
       removals = [];
     };
+    await this.foldGroups(async (group) => {
+      for (const [tenantId, state] of group) {
+        const derived = obligations(state);
+        for (const o of derived) upserts.push(toRecord(o));
+        removals.push(...(await this.staleIds(tenantId, derived)));
+      }
+      // Intermediate writes leave the checkpoint alone: a crash mid-way redoes the refresh.
+      if (upserts.length >= 20_000) await flush(undefined);
+    });
+    await flush(upTo);
+  }
+
+  /**
+   * Folds every tenant from its stream, the policies first. Streams come in groups (see
+   * `readStreamsGrouped`): each group's states go to `use` once complete and are then
+   * dropped, so memory follows the group size. Returns the entries folded, policies included.
+   */
+  private async foldGroups(
+    use: (group: Map<string, TenantState>) => Promise<void>,
+    onProgress?: (entries: number) => void,
+  ): Promise<number> {
+    let entries = this.policies!.length;
     let group = new Map<string, TenantState>();
     for await (const page of this.ledger.readStreamsGrouped(this.opts.rebuildGroupEntries ?? GROUP_ENTRIES)) {
       for (const e of page.facts) {
@@ -146,17 +171,10 @@ export class Projector {
         entries++;
       }
       if (!page.streamsComplete) continue;
-      for (const [tenantId, state] of group) {
-        const derived = obligations(state);
-        for (const o of derived) upserts.push(toRecord(o));
-        removals.push(...(await this.staleIds(tenantId, derived)));
-      }
+      await use(group);
       group = new Map();
       onProgress?.(entries);
-      // Intermediate writes leave the checkpoint alone: a crash mid-way redoes the refresh.
-      if (upserts.length >= 20_000) await flush(undefined);
     }
-    await flush(upTo);
     return entries;
   }
 
