@@ -21,7 +21,7 @@ import { benchDispatch } from './dispatch.bench';
  * BENCH_ONLY=append runs only the in-process ledger append and verify (no broker needed),
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
- * latency and dispatch).
+ * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -55,11 +55,32 @@ async function appendOnly(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+async function rebuildFigures(dir: string): Promise<void> {
+  const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
+  line('rebuild: raw ledger scan (baseline)', `${fmt(rebuild.scanPerSec)} entries/s`);
+  line(
+    'rebuild (target ≥ 200k/s)',
+    `${fmt(rebuild.rebuildPerSec)} entries/s of ${fmt(rebuild.entries)}, ${fmt(rebuild.obligations)} obligations`,
+  );
+  line('rebuild ÷ raw scan', (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
+  line(
+    'rebuild RSS at end / peak (target < 300 MB)',
+    `${fmt(rebuild.rssEndMb)} MB / ${fmt(rebuild.maxRssMb)} MB`,
+  );
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest') throw new Error(`unknown BENCH_ONLY=${only}`);
+  if (only !== undefined && only !== 'ingest' && only !== 'rebuild') {
+    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest or rebuild)`);
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  if (only === 'rebuild') {
+    await rebuildFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const kafka = createKafka({ brokers: await brokers(), clientId: 'bench' });
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = new TopicNames(prefix, REGIONS);
@@ -130,17 +151,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write('\n');
-  const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
-  line('rebuild: raw ledger scan (baseline)', `${fmt(rebuild.scanPerSec)} entries/s`);
-  line(
-    'rebuild (target ≥ 200k/s)',
-    `${fmt(rebuild.rebuildPerSec)} entries/s of ${fmt(rebuild.entries)}, ${fmt(rebuild.obligations)} obligations`,
-  );
-  line('rebuild ÷ raw scan', (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
-  line(
-    'rebuild RSS at end / peak (target < 300 MB)',
-    `${fmt(rebuild.rssEndMb)} MB / ${fmt(rebuild.maxRssMb)} MB`,
-  );
+  await rebuildFigures(dir);
 
   process.stdout.write('\n');
   const latency = await benchLatency(kafka, dir, TRIGGERS);

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     after = page.last;
   }
   const scanPerSec = scanned / ((performance.now() - scanStart) / 1000);
+  // What the process holds before the rebuild starts (heap the scan grew, SQLite caches).
+  const rssAfterScan = process.memoryUsage().rss;
 
   const readModel = await openReadModel(`sqlite:${readModelPath}`);
   const started = performance.now();
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
       scanPerSec,
       entries,
       rebuildPerSec: entries / seconds,
+      rssAfterScanMb: rssAfterScan / 2 ** 20,
       rssEndMb: rssEnd / 2 ** 20,
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       obligations: Object.values(counts).reduce((a, b) => a + b, 0),

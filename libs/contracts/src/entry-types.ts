@@ -76,6 +76,13 @@ export interface NewEntry<T extends EntryType = EntryType> {
   source: EntrySource | null;
 }
 
+/**
+ * What a fold reads of an entry: its facts, without provenance or the ledger's
+ * envelope. Both `NewEntry` and `LedgerEntry` are one; a rebuild reads only this
+ * (see `LedgerStore.readStreamsGrouped`), which skips parsing what folding ignores.
+ */
+export type EntryFacts<T extends EntryType = EntryType> = Omit<NewEntry<T>, 'source'>;
+
 /** An entry as stored: the envelope the ledger adds, hash-chained per tenant stream. */
 export type LedgerEntry<T extends EntryType = EntryType> = NewEntry<T> & {
   /** 1-based position in the tenant's stream. */

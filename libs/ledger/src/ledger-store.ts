@@ -1,4 +1,4 @@
-import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 
 export type AppendOutcome =
   | { status: 'appended'; entry: LedgerEntry }
@@ -12,6 +12,13 @@ export interface StreamHead {
   tenantId: string;
   position: number;
   hash: string;
+}
+
+/** A page of `LedgerStore.readStreamsGrouped`. */
+export interface FactsPage {
+  facts: EntryFacts[];
+  /** Every stream with entries on this page or an earlier one is complete: no later page holds any of its entries. */
+  streamsComplete: boolean;
 }
 
 export interface VerifyOptions {
@@ -45,6 +52,14 @@ export interface LedgerStore {
    * (default 1000). `last` is the cursor to pass next: the last entry's, or `after` unchanged when nothing is new.
    */
   readAll(after?: string, limit?: number): Promise<{ entries: LedgerEntry[]; last: string | undefined }>;
+  /**
+   * Every stream's entries as facts (what a fold reads), for a rebuild: streams come in
+   * groups of about `groupEntries` entries, each stream in order, the streams of a group
+   * interleaved; a page with `streamsComplete` ends a group. A reader folds a group, uses
+   * the states and drops them: memory follows the group, not the ledger, without paying a
+   * read per stream. Includes the policy stream. Entries appended meanwhile may be included.
+   */
+  readStreamsGrouped(groupEntries: number): AsyncIterable<FactsPage>;
   /** The stored entry with this eventId (any tenant), if any. */
   findByEventId(eventId: string): Promise<LedgerEntry | undefined>;
   /** The cursor of the last entry in global order; undefined for an empty ledger. */

@@ -1,4 +1,6 @@
+import type { EntryDataByType, EntryFacts, EntryType } from '@app/contracts/entry-types';
 import type { ChainRecord, NewChainRecord } from './chain-record';
+import { parseStoredSubject } from './subject';
 
 /**
  * The column layout shared by the SQL adapters (SQLite and PostgreSQL), read in
@@ -47,6 +49,33 @@ export function rowToRecord(row: RecordRow): ChainRecord {
 /** The decimal cursor of a row. */
 export function rowCursor(row: RecordRow): string {
   return String(row[12]);
+}
+
+/** What a fold reads of a row (see `EntryFacts`): no hashes, provenance or recording time to decode. */
+export const FACT_COLUMNS =
+  'tenant_id, event_id, type, occurred_at, data_json, subject_json, global_position';
+
+export type FactRow = [
+  tenantId: string,
+  eventId: string,
+  type: string,
+  occurredAt: string,
+  dataJson: string,
+  subjectJson: string | null,
+  globalPosition: Int,
+];
+
+/** The facts of a row: what `toLedgerEntry` gives for the same row, without the envelope and source. */
+export function rowToFacts(row: FactRow): EntryFacts {
+  const subjectJson = row[5];
+  return {
+    eventId: row[1],
+    tenantId: row[0],
+    type: row[2] as EntryType,
+    occurredAt: row[3],
+    data: JSON.parse(row[4]) as EntryDataByType[EntryType],
+    subject: subjectJson === null ? null : { subjectId: parseStoredSubject(subjectJson).subjectId },
+  };
 }
 
 /** Columns written on insert, in the order of `insertValues`. */

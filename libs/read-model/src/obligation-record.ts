@@ -24,6 +24,14 @@ export interface ProjectionWrite {
   checkpoint: string | undefined;
 }
 
+/** A replacement of the whole read model being written (see `ReadModel.load`). */
+export interface ReadModelLoad {
+  /** Adds obligations, none of whose ids was added before in this load. */
+  add(records: ObligationRecord[]): Promise<void>;
+  /** Replaces every obligation and the checkpoint with what was added, in one transaction. */
+  commit(checkpoint: string | undefined): Promise<void>;
+}
+
 export interface ReadModel {
   /** Applies obligation changes and moves the checkpoint in one transaction. */
   write(change: ProjectionWrite): Promise<void>;
@@ -45,7 +53,13 @@ export interface ReadModel {
    */
   markPublished(commandIds: string[], at: Date): Promise<void>;
   published(commandIds: string[]): Promise<Set<string>>;
-  /** Drops every obligation and the checkpoint (rebuild); publication marks stay (dispatcher state). */
+  /**
+   * Starts replacing every obligation and the checkpoint (a rebuild): readers see the
+   * current ones until the load commits; an uncommitted load leaves them as they are.
+   * Publication marks stay (dispatcher state). One load at a time per read model.
+   */
+  load(): Promise<ReadModelLoad>;
+  /** Drops every obligation and the checkpoint; publication marks stay (dispatcher state). */
   reset(): Promise<void>;
   close(): Promise<void>;
 }

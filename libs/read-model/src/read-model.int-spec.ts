@@ -84,4 +84,34 @@ describe.each(adapters)('%s read model', (_name, url) => {
     expect(await rm.published(['c1'])).toEqual(new Set(['c1']));
     expect(await rm.countsByStatus()).toEqual({});
   });
+
+  it('a load replaces every obligation and the checkpoint at commit, not before', async () => {
+    await rm.write({ upserts: [ob('old'), ob('kept', { status: 'held' })], removals: [], checkpoint: '1' });
+    await rm.markPublished(['c1'], new Date());
+    // An uncommitted load changes nothing, and the next load starts afresh.
+    await (await rm.load()).add([ob('abandoned')]);
+    const load = await rm.load();
+    await load.add([ob('late', { dueAt: '2026-01-03T00:00:00.000Z' }), ob('kept', { status: 'issued' })]);
+    await load.add([
+      ob('early', { dueAt: '2026-01-01T00:00:00.000Z' }),
+      ob('x', { tenantId: 'other', dueAt: '2026-01-02T00:00:00.000Z' }),
+    ]);
+    await load.add([]);
+    expect((await rm.obligations('acme')).map((o) => o.obligationId)).toEqual(['kept', 'old']);
+    expect(await rm.checkpoint()).toBe('1');
+    await load.commit('9');
+    expect(await rm.checkpoint()).toBe('9');
+    expect((await rm.obligations('acme')).map((o) => o.obligationId)).toEqual(['early', 'kept', 'late']);
+    expect(await rm.obligation('kept')).toEqual(ob('kept', { status: 'issued' }));
+    expect(await rm.obligationIds('other')).toEqual(['x']);
+    expect(await rm.obligation('abandoned')).toBeUndefined();
+    // The indexes serve as before.
+    const due = await rm.due(new Date('2026-06-01T00:00:00Z'), 10);
+    expect(due.map((o) => o.obligationId)).toEqual(['early', 'x', 'late']);
+    expect((await rm.withStatus('issued', 10)).map((o) => o.obligationId)).toEqual(['kept']);
+    expect(await rm.published(['c1'])).toEqual(new Set(['c1']));
+    // Writes carry on after a load.
+    await rm.write({ upserts: [ob('next')], removals: ['late'], checkpoint: '10' });
+    expect((await rm.obligations('acme')).map((o) => o.obligationId)).toEqual(['early', 'kept', 'next']);
+  });
 });

@@ -1,4 +1,4 @@
-import type { EntryType, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, EntryType } from '@app/contracts/entry-types';
 import { parseInstant } from './internal/time';
 import { idBucket } from './obligation-id';
 import { compilePolicy } from './policy/compiled-policy';
@@ -17,7 +17,7 @@ import {
 } from './state';
 
 /** The ledger entry union, discriminated by `type`, so a switch narrows `data`. */
-export type AnyEntry = { [T in EntryType]: NewEntry<T> }[EntryType];
+export type AnyEntry = { [T in EntryType]: EntryFacts<T> }[EntryType];
 
 /** A fold over the tenant's ledger entries was handed an entry of another tenant. */
 export class TenantMismatchError extends Error {
@@ -38,7 +38,7 @@ export class TenantMismatchError extends Error {
  * PolicyActivated entries are accepted whatever their tenantId: a policy applies
  * to every tenant, and the ledger keeps it in a stream of its own.
  */
-export function evolve(state: TenantState, entry: NewEntry | LedgerEntry): TenantState {
+export function evolve(state: TenantState, entry: EntryFacts): TenantState {
   const e = entry as AnyEntry;
   if (e.type !== 'PolicyActivated' && e.tenantId !== state.tenantId) {
     throw new TenantMismatchError(
@@ -171,7 +171,7 @@ export function evolve(state: TenantState, entry: NewEntry | LedgerEntry): Tenan
 /** Folds entries into a state (a fresh one for `tenantId` unless given). */
 export function foldEntries(
   tenantId: string,
-  entries: Iterable<NewEntry | LedgerEntry>,
+  entries: Iterable<EntryFacts>,
   state: TenantState = initialState(tenantId),
 ): TenantState {
   for (const entry of entries) evolve(state, entry);

@@ -17,8 +17,16 @@ import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
 import { canonicalJson, canonicalSource, canonicalSubject } from '../canonical';
 import { appendedEntry, toLedgerEntry, type ChainRecord, type NewChainRecord } from '../chain-record';
 import { GENESIS_HASH, toChainLink, type ChainLink } from '../hash-chain';
-import type { AppendOutcome, LedgerStore, StreamHead, VerifyOptions, VerifyResult } from '../ledger-store';
+import type {
+  AppendOutcome,
+  FactsPage,
+  LedgerStore,
+  StreamHead,
+  VerifyOptions,
+  VerifyResult,
+} from '../ledger-store';
 import { parseStoredSubject, type StoredSubject } from '../subject';
+import { streamsOneByOne } from '../stream-groups';
 import { verifyChains } from '../verify';
 import { encodeEsdbCursor, parseEsdbCursor } from './esdb-cursor';
 import { LEDGER_CLAIM_NAMESPACE, LEDGER_EVENT_NAMESPACE, uuidV5 } from './event-uuid';
@@ -300,6 +308,11 @@ export class EsdbLedgerStore implements LedgerStore {
       }
       return outcomes as AppendOutcome[];
     }
+  }
+
+  readStreamsGrouped(): AsyncIterable<FactsPage> {
+    // Stream by stream: EventStoreDB keeps each tenant stream as a stream of its own.
+    return streamsOneByOne(this);
   }
 
   async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {

@@ -3,7 +3,14 @@ import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
 import { appendedEntry, toLedgerEntry } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
-import type { AppendOutcome, LedgerStore, StreamHead, VerifyOptions, VerifyResult } from '../ledger-store';
+import type {
+  AppendOutcome,
+  FactsPage,
+  LedgerStore,
+  StreamHead,
+  VerifyOptions,
+  VerifyResult,
+} from '../ledger-store';
 import {
   INSERT_COLUMNS,
   insertValues,
@@ -13,6 +20,7 @@ import {
   rowToRecord,
   type RecordRow,
 } from '../sql-record-row';
+import { streamsOneByOne } from '../stream-groups';
 import { verifyChains } from '../verify';
 import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
 
@@ -165,6 +173,11 @@ export class PostgresLedgerStore implements LedgerStore {
       if (rows.length < READ_PAGE) return;
       next = Number(rows[rows.length - 1][1]) + 1;
     }
+  }
+
+  readStreamsGrouped(): AsyncIterable<FactsPage> {
+    // Stream by stream: the (tenant_id, stream_position) index already makes each stream one range read.
+    return streamsOneByOne(this);
   }
 
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {

@@ -2,7 +2,14 @@ import Database from 'better-sqlite3';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { toLedgerEntry } from '../chain-record';
 import type { ChainLink } from '../hash-chain';
-import type { AppendOutcome, LedgerStore, StreamHead, VerifyOptions, VerifyResult } from '../ledger-store';
+import type {
+  AppendOutcome,
+  FactsPage,
+  LedgerStore,
+  StreamHead,
+  VerifyOptions,
+  VerifyResult,
+} from '../ledger-store';
 import {
   parseSequenceCursor,
   RECORD_COLUMNS,
@@ -16,6 +23,7 @@ import { SqliteAppender } from './sqlite-appender';
 import { LINK_COLUMNS, type LinkRow } from './sqlite-canonical';
 import { linkBatches, startLinkWorker } from './sqlite-links';
 import { EPOCH_BITS, SQLITE_SCHEMA } from './sqlite-schema';
+import { SqliteStreamGroups } from './sqlite-stream-groups';
 
 export interface SqliteLedgerOptions {
   /**
@@ -93,6 +101,7 @@ function* streamRows<R extends [string, number | string, ...unknown[]]>(
 export class SqliteLedgerStore implements LedgerStore {
   private readonly db: Database.Database;
   private readonly appender: SqliteAppender;
+  private readonly groups: SqliteStreamGroups;
   private readonly stmt: {
     allPage: Database.Statement<[number, number], RecordRow>;
     byEventId: Database.Statement<[string], RecordRow>;
@@ -118,6 +127,7 @@ export class SqliteLedgerStore implements LedgerStore {
     this.db.exec(SQLITE_SCHEMA);
     const db = this.db;
     this.appender = new SqliteAppender(db);
+    this.groups = new SqliteStreamGroups(db);
     this.stmt = {
       allPage: db
         .prepare<[number, number], RecordRow>(
@@ -149,6 +159,10 @@ export class SqliteLedgerStore implements LedgerStore {
     for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition)) {
       for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
     }
+  }
+
+  async *readStreamsGrouped(groupEntries: number): AsyncIterable<FactsPage> {
+    yield* this.groups.read(groupEntries);
   }
 
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {

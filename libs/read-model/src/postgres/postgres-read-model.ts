@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { ObligationRecord, ProjectionWrite, ReadModel } from '../obligation-record';
+import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -53,6 +53,28 @@ function toRecord(r: Row): ObligationRecord {
   };
 }
 
+/** Inserts the rows of `recordsJson` ($1) into `table`. */
+function insertSql(table: string): string {
+  return `INSERT INTO ${table} (obligation_id, tenant_id, region, store, status, due_at, deadline, detail)
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(obligation_id text, tenant_id text, region text,
+      store text, status text, due_at timestamptz, deadline timestamptz, detail jsonb)`;
+}
+
+function recordsJson(records: ObligationRecord[]): string {
+  return JSON.stringify(
+    records.map((o) => ({
+      obligation_id: o.obligationId,
+      tenant_id: o.tenantId,
+      region: o.region,
+      store: o.store,
+      status: o.status,
+      due_at: o.dueAt,
+      deadline: o.deadline,
+      detail: o.detail,
+    })),
+  );
+}
+
 /** The obligations read model in PostgreSQL (`postgres://…?schema=name`, default schema `retention`). */
 export class PostgresReadModel implements ReadModel {
   private constructor(
@@ -78,25 +100,10 @@ export class PostgresReadModel implements ReadModel {
       for (let i = 0; i < change.upserts.length; i += 500) {
         const chunk = change.upserts.slice(i, i + 500);
         await client.query(
-          `INSERT INTO ${s}.obligations (obligation_id, tenant_id, region, store, status, due_at, deadline, detail)
-           SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(obligation_id text, tenant_id text, region text,
-             store text, status text, due_at timestamptz, deadline timestamptz, detail jsonb)
+          `${insertSql(`${s}.obligations`)}
            ON CONFLICT (obligation_id) DO UPDATE SET status = excluded.status, due_at = excluded.due_at,
              deadline = excluded.deadline, detail = excluded.detail, region = excluded.region, store = excluded.store`,
-          [
-            JSON.stringify(
-              chunk.map((o) => ({
-                obligation_id: o.obligationId,
-                tenant_id: o.tenantId,
-                region: o.region,
-                store: o.store,
-                status: o.status,
-                due_at: o.dueAt,
-                deadline: o.deadline,
-                detail: o.detail,
-              })),
-            ),
-          ],
+          [recordsJson(chunk)],
         );
       }
       if (change.removals.length > 0) {
@@ -192,6 +199,40 @@ export class PostgresReadModel implements ReadModel {
       [now],
     );
     return Number(r.rows[0].n);
+  }
+
+  /** Loads into an unlogged table of its own, then swaps its rows in with one transaction. */
+  async load(): Promise<ReadModelLoad> {
+    const s = this.schema;
+    const staging = `${s}.obligations_load`;
+    await this.pool.query(
+      `DROP TABLE IF EXISTS ${staging}; CREATE UNLOGGED TABLE ${staging} (LIKE ${s}.obligations)`,
+    );
+    return {
+      add: async (records) => {
+        for (let i = 0; i < records.length; i += 500)
+          await this.pool.query(insertSql(staging), [recordsJson(records.slice(i, i + 500))]);
+      },
+      commit: async (checkpoint) => {
+        const client = await this.pool.connect();
+        try {
+          await client.query('BEGIN');
+          await client.query(`TRUNCATE ${s}.obligations, ${s}.projection_checkpoint`);
+          await client.query(`INSERT INTO ${s}.obligations SELECT * FROM ${staging}`);
+          if (checkpoint !== undefined)
+            await client.query(`INSERT INTO ${s}.projection_checkpoint (id, position) VALUES (1, $1)`, [
+              checkpoint,
+            ]);
+          await client.query(`DROP TABLE ${staging}`);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      },
+    };
   }
 
   async reset(): Promise<void> {

@@ -1,7 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ObligationRecord, ProjectionWrite, ReadModel } from '../obligation-record';
+import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
+
+const OBLIGATION_INDEXES = `
+CREATE INDEX IF NOT EXISTS obligations_by_tenant ON obligations (tenant_id, due_at);
+-- The dispatcher's scan: only scheduled rows, by due time, so its cost follows what is due.
+CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due_at) WHERE status = 'scheduled';
+CREATE INDEX IF NOT EXISTS obligations_by_status ON obligations (status, due_at);
+`;
+const DROP_OBLIGATION_INDEXES = `
+DROP INDEX IF EXISTS obligations_by_tenant;
+DROP INDEX IF EXISTS obligations_due;
+DROP INDEX IF EXISTS obligations_by_status;
+`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS obligations (
@@ -14,10 +26,7 @@ CREATE TABLE IF NOT EXISTS obligations (
   deadline      TEXT NOT NULL,
   detail        TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS obligations_by_tenant ON obligations (tenant_id, due_at);
--- The dispatcher's scan: only scheduled rows, by due time, so its cost follows what is due.
-CREATE INDEX IF NOT EXISTS obligations_due ON obligations (due_at) WHERE status = 'scheduled';
-CREATE INDEX IF NOT EXISTS obligations_by_status ON obligations (status, due_at);
+${OBLIGATION_INDEXES}
 CREATE TABLE IF NOT EXISTS published_commands (
   command_id   TEXT PRIMARY KEY,
   published_at TEXT NOT NULL
@@ -160,6 +169,47 @@ export class SqliteReadModel implements ReadModel {
       )
       .pluck()
       .get(now.toISOString()) as number;
+  }
+
+  /**
+   * Obligation ids are hashes: inserted as they come, every row lands on a random page of
+   * the table and of its indexes, and each commit rewrites most pages (measured: ~45 µs a
+   * row for 166k rows). A load appends to a temporary table instead, then moves the rows
+   * in sorted by id, with the indexes dropped and built again afterwards (~17 µs a row).
+   */
+  async load(): Promise<ReadModelLoad> {
+    const db = this.db;
+    db.exec(`DROP TABLE IF EXISTS temp.obligations_load;
+      CREATE TEMP TABLE obligations_load (obligation_id TEXT, tenant_id TEXT, region TEXT, store TEXT,
+        status TEXT, due_at TEXT, deadline TEXT, detail TEXT);`);
+    const insert = db.prepare('INSERT INTO temp.obligations_load VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const add = db.transaction((records: ObligationRecord[]) => {
+      for (const o of records)
+        insert.run(
+          o.obligationId,
+          o.tenantId,
+          o.region,
+          o.store,
+          o.status,
+          o.dueAt,
+          o.deadline,
+          JSON.stringify(o.detail),
+        );
+    });
+    const commit = db.transaction((checkpoint: string | undefined) => {
+      db.exec(`DELETE FROM obligations; DELETE FROM projection_checkpoint; ${DROP_OBLIGATION_INDEXES}`);
+      db.exec(`INSERT INTO obligations (obligation_id, tenant_id, region, store, status, due_at, deadline, detail)
+        SELECT * FROM temp.obligations_load ORDER BY obligation_id`);
+      db.exec(OBLIGATION_INDEXES);
+      if (checkpoint !== undefined) this.setCheckpoint.run(checkpoint);
+    });
+    return {
+      add: async (records) => add(records),
+      commit: async (checkpoint) => {
+        commit(checkpoint);
+        db.exec('DROP TABLE temp.obligations_load');
+      },
+    };
   }
 
   async reset(): Promise<void> {

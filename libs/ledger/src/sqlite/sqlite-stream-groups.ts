@@ -1,0 +1,76 @@
+import type Database from 'better-sqlite3';
+import type { FactsPage } from '../ledger-store';
+import { FACT_COLUMNS, rowToFacts, type FactRow } from '../sql-record-row';
+import { EPOCH_BITS } from './sqlite-schema';
+
+/**
+ * Cuts streams, in stream_id order, into ranges [lo, hi] of about `groupEntries`
+ * entries (a stream larger than that is a range of its own). The last range is
+ * open-ended, so a stream created while the groups are read still falls in one.
+ */
+export function streamIdRanges(
+  sizes: ReadonlyArray<readonly [streamId: number, entries: number]>,
+  groupEntries: number,
+): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  let lo = 0;
+  let sum = 0;
+  for (const [streamId, entries] of sizes) {
+    sum += entries;
+    if (sum >= groupEntries) {
+      ranges.push([lo, streamId]);
+      lo = streamId + 1;
+      sum = 0;
+    }
+  }
+  ranges.push([lo, Number.MAX_SAFE_INTEGER]);
+  return ranges;
+}
+
+/**
+ * The SQLite grouped read. A stream's rows are spread over the whole file, so reading
+ * streams one by one reads about one page per entry: 1M entries of 10k streams took
+ * ~25 s inside SQLite. A group instead reads each epoch (see EPOCH_BITS) once, through
+ * the epoch index: its streams' rows of that epoch, by (stream, position). Their pages
+ * lie within the epoch's ~10 MB, which the connection's page cache (16 MB by default
+ * in better-sqlite3's build) keeps while the epoch is read. Epochs come in order, so
+ * each stream comes in order. Each epoch of a group is one query, so the connection
+ * stays free for appends between them.
+ *
+ * Cost depends on where a group's rows lie. Measured on 1M entries in 20 groups: 1.4 s
+ * when a group's streams sit together in each epoch (as in the bench, whose streams
+ * take turns in id order), 5.2 s when they are spread over every page; 20 filtered
+ * passes over the whole table in global order take 4.2 s either way.
+ */
+export class SqliteStreamGroups {
+  private readonly sizes: Database.Statement<[], [number, number]>;
+  private readonly maxEpoch: Database.Statement<[], number>;
+  private readonly epochRows: Database.Statement<[number, number, number], FactRow>;
+
+  constructor(db: Database.Database) {
+    this.sizes = db
+      .prepare<[], [number, number]>('SELECT stream_id, position FROM ledger_streams ORDER BY stream_id')
+      .raw();
+    this.maxEpoch = db
+      .prepare<[], number>(`SELECT coalesce(max(global_position), 0) >> ${EPOCH_BITS} FROM ledger_entries`)
+      .pluck();
+    this.epochRows = db
+      .prepare<[number, number, number], FactRow>(
+        `SELECT ${FACT_COLUMNS} FROM ledger_entries
+         WHERE global_position >> ${EPOCH_BITS} = ? AND stream_id BETWEEN ? AND ?
+         ORDER BY stream_id, stream_position`,
+      )
+      .raw();
+  }
+
+  *read(groupEntries: number): Iterable<FactsPage> {
+    for (const [lo, hi] of streamIdRanges(this.sizes.all(), groupEntries)) {
+      // Re-read the last epoch as we go: appends during the read may open new ones.
+      for (let epoch = 0; epoch <= (this.maxEpoch.get() ?? 0); epoch++) {
+        const rows = this.epochRows.all(epoch, lo, hi);
+        if (rows.length > 0) yield { facts: rows.map(rowToFacts), streamsComplete: false };
+      }
+      yield { facts: [], streamsComplete: true };
+    }
+  }
+}
