@@ -12,7 +12,7 @@ export interface PipelineProbes {
   dispatcher?: {
     counters(): { issued: number; published: number; retried: number };
   };
-  /** Drops the read model and replays the ledger; returns the entries replayed. */
+  /** Replays the ledger into a new read model and swaps it in; returns the entries replayed. */
   rebuild?: () => Promise<number>;
   /** A projector in this process would race a rebuild, so the API refuses one then. */
   projectorInProcess: boolean;

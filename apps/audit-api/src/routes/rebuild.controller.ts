@@ -23,7 +23,8 @@ export class RebuildController {
   @HttpCode(200)
   @Access({ permission: 'rebuild', tenants: 'all' })
   @ApiOperation({
-    summary: 'operators: drop the obligations read model and replay the ledger into it (as `rebuild`)',
+    summary:
+      'operators: replay the ledger into a new obligations read model and swap it in at once (as `rebuild`)',
     description:
       'Only where no projector runs in the same process (`run --only api`); stop projectors elsewhere first, ' +
       'as for the `rebuild` command. Answers when the replay is done.',

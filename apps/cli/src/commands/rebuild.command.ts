@@ -8,7 +8,9 @@ import { progressBar } from '../progress';
 /** Drops the obligations read model and replays the whole ledger into it. */
 export function rebuildCommand(): Command {
   return new Command('rebuild')
-    .description('drop the obligations read model and replay the ledger into it (stop the projector first)')
+    .description(
+      'replay the ledger into a new obligations read model and swap it in at once (stop the projector first)',
+    )
     .action(async () => {
       const config = loadConfig();
       const ledger = await openLedger(config.ledgerUrl);
