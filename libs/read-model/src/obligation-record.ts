@@ -59,7 +59,5 @@ export interface ReadModel {
    * Publication marks stay (dispatcher state). One load at a time per read model.
    */
   load(): Promise<ReadModelLoad>;
-  /** Drops every obligation and the checkpoint; publication marks stay (dispatcher state). */
-  reset(): Promise<void>;
   close(): Promise<void>;
 }

@@ -235,10 +235,6 @@ export class PostgresReadModel implements ReadModel {
     };
   }
 
-  async reset(): Promise<void> {
-    await this.pool.query(`TRUNCATE ${this.schema}.obligations, ${this.schema}.projection_checkpoint`);
-  }
-
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -212,10 +212,6 @@ export class SqliteReadModel implements ReadModel {
     };
   }
 
-  async reset(): Promise<void> {
-    this.db.exec('DELETE FROM obligations; DELETE FROM projection_checkpoint;');
-  }
-
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
