@@ -52,8 +52,7 @@ export function rowCursor(row: RecordRow): string {
 }
 
 /** What a fold reads of a row (see `EntryFacts`): no hashes, provenance or recording time to decode. */
-export const FACT_COLUMNS =
-  'tenant_id, event_id, type, occurred_at, data_json, subject_json, global_position';
+export const FACT_COLUMNS = 'tenant_id, event_id, type, occurred_at, data_json, subject_json';
 
 export type FactRow = [
   tenantId: string,
@@ -62,7 +61,6 @@ export type FactRow = [
   occurredAt: string,
   dataJson: string,
   subjectJson: string | null,
-  globalPosition: Int,
 ];
 
 /** The facts of a row: what `toLedgerEntry` gives for the same row, without the envelope and source. */
