@@ -21,7 +21,7 @@ export interface LinkColumns {
  * and yields them in batches.
  *
  * Self-contained on purpose — it uses only its arguments and language
- * built-ins — because `startLinkWorker` also runs it in a worker thread from
+ * built-ins — because `parallelLinkBatches` also runs it in a worker thread from
  * its source text, which works the same from the compiled build and from jest's
  * on-the-fly TypeScript. Keep it that way (no imports, no helpers).
  */
@@ -79,12 +79,35 @@ export function* linkBatches(
   for (const columns of checkLinkRows(rows, sha256, batchSize)) yield columnsToLinks(columns);
 }
 
-export interface LinkQuery {
+export interface LinkChunks {
   path: string;
-  /** A SELECT of LINK_COLUMNS. */
+  /** A SELECT of LINK_COLUMNS with two parameters: global_position > ? AND global_position <= ?. */
   sql: string;
-  args: Array<string | number>;
-  batchSize: number;
+  /** Global positions per chunk. */
+  chunkSize: number;
+  /** Global positions per read: a whole chunk read at once keeps its strings alive long enough to cost more in GC than the reads save. */
+  pageSize: number;
+  /** The last global position to check. */
+  last: number;
+}
+
+/**
+ * The rows of (from, to], read `pageSize` global positions at a time: `all()`
+ * per page costs less per row than `iterate()`. Self-contained for the same
+ * reason as `checkLinkRows`.
+ */
+export function* readPages(
+  stmt: { all(from: number, to: number): LinkRow[] },
+  from: number,
+  to: number,
+  pageSize: number,
+): Generator<LinkRow, void, undefined> {
+  for (let lo = from; lo < to; lo += pageSize) yield* stmt.all(lo, Math.min(lo + pageSize, to));
+}
+
+/** Chunk `index` of `plan` as the (from, to] arguments of its SQL. */
+function chunkRange(plan: LinkChunks, index: number): [number, number] {
+  return [index * plan.chunkSize, Math.min((index + 1) * plan.chunkSize, plan.last)];
 }
 
 function workerSource(): string {
@@ -96,11 +119,20 @@ const sha256 = typeof crypto.hash === 'function'
   ? (text) => crypto.hash('sha256', text, 'hex')
   : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 const checkLinkRows = ${checkLinkRows.toString()};
-const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
+const readPages = ${readPages.toString()};
+const { plan, next } = workerData;
+const chunks = Math.ceil(plan.last / plan.chunkSize);
+const db = new Database(plan.path, { readonly: true, fileMustExist: true });
 try {
   db.exec('BEGIN');
-  const rows = db.prepare(workerData.sql).raw().iterate(...workerData.args);
-  for (const batch of checkLinkRows(rows, sha256, workerData.batchSize)) parentPort.postMessage(batch);
+  const stmt = db.prepare(plan.sql).raw();
+  for (let index = Atomics.add(next, 0, 1); index < chunks; index = Atomics.add(next, 0, 1)) {
+    const from = index * plan.chunkSize;
+    const rows = readPages(stmt, from, Math.min(from + plan.chunkSize, plan.last), plan.pageSize);
+    let links = { tenantId: [], streamPosition: [], prevHash: [], hash: [], hashMatches: [], subjectMatches: [] };
+    for (const batch of checkLinkRows(rows, sha256, Infinity)) links = batch;
+    parentPort.postMessage({ index, links });
+  }
 } finally {
   db.close();
 }
@@ -108,27 +140,42 @@ parentPort.postMessage(null);
 `;
 }
 
-/** A worker checking links, started at once; its batches are queued until read. */
-export interface LinkWorker {
-  batches: AsyncIterable<ChainLink[]>;
-  stop(): Promise<void>;
+interface CheckedChunk {
+  index: number;
+  links: LinkColumns;
 }
 
 /**
- * Starts checking the links of `query` in a worker thread (its own connection
- * and read transaction) right away, so it runs while the caller does its share.
+ * Checks the links of `plan` on this thread and on a worker thread (its own
+ * connection and read transaction) together: the log is cut into chunks of
+ * global positions that both threads claim in order from a shared counter, so
+ * both stay busy to the end however fast each one runs (the worker starts
+ * late, the host is shared). Batches come out in chunk order — global order,
+ * each stream in position order — whichever thread checked them.
+ *
+ * `mine` reads a page's rows on this thread, inside the caller's snapshot.
+ * Stop the worker (`return()` on the iterator, as `for await` does) when done.
  */
-export function startLinkWorker(query: LinkQuery): LinkWorker {
-  const worker = new Worker(workerSource(), { eval: true, workerData: query });
-  const queue: Array<LinkColumns | null> = [];
+export async function* parallelLinkBatches(
+  plan: LinkChunks,
+  mine: { all(from: number, to: number): LinkRow[] },
+  sha256: (text: string) => string,
+): AsyncGenerator<ChainLink[], void, undefined> {
+  const chunks = Math.ceil(plan.last / plan.chunkSize);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(workerSource(), { eval: true, workerData: { plan, next } });
+  // Chunks checked by either thread and not yet passed on, by index.
+  const ready = new Map<number, ChainLink[]>();
+  let workerDone = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const notify = () => {
     wake?.();
     wake = undefined;
   };
-  worker.on('message', (batch: LinkColumns | null) => {
-    queue.push(batch);
+  worker.on('message', (chunk: CheckedChunk | null) => {
+    if (chunk === null) workerDone = true;
+    else ready.set(chunk.index, columnsToLinks(chunk.links));
     notify();
   });
   worker.on('error', (error) => {
@@ -137,24 +184,37 @@ export function startLinkWorker(query: LinkQuery): LinkWorker {
   });
   worker.on('exit', (code) => {
     if (code !== 0) failure ??= new Error(`ledger verify worker exited with code ${code}`);
+    workerDone = true;
     notify();
   });
-  async function* batches(): AsyncGenerator<ChainLink[], void, undefined> {
+  try {
+    let emitted = 0;
     for (;;) {
-      const next = queue.shift();
-      if (next === null) return;
-      if (next !== undefined) {
-        yield columnsToLinks(next);
+      const index = Atomics.add(next, 0, 1);
+      if (index >= chunks) break;
+      const [from, to] = chunkRange(plan, index);
+      ready.set(index, [...linkBatches(readPages(mine, from, to, plan.pageSize), sha256, Infinity)].flat());
+      for (let links = ready.get(emitted); links !== undefined; links = ready.get(emitted)) {
+        ready.delete(emitted++);
+        yield links;
+      }
+      // A turn of the event loop lets the worker's finished chunks arrive
+      // (messages are not delivered while this loop runs), so they are passed
+      // on as we go instead of piling up until the end.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    while (emitted < chunks) {
+      const links = ready.get(emitted);
+      if (links !== undefined) {
+        ready.delete(emitted++);
+        yield links;
         continue;
       }
       if (failure !== undefined) throw failure;
+      if (workerDone) throw new Error(`ledger verify worker stopped before chunk ${emitted}`);
       await new Promise<void>((resolve) => (wake = resolve));
     }
+  } finally {
+    await worker.terminate();
   }
-  return {
-    batches: batches(),
-    stop: async () => {
-      await worker.terminate();
-    },
-  };
 }

@@ -5,7 +5,11 @@ import Database from 'better-sqlite3';
 import { openLedger } from '../open-ledger';
 import { describeLedgerConformance, type LedgerColumn, type RawLedgerAccess } from '../testing/conformance';
 import { dataCreated } from '../testing/entries';
+import { verifyChains } from '../verify';
+import { sha256Hex } from '../sha256';
+import { LINK_COLUMNS, type LinkRow } from './sqlite-canonical';
 import { SqliteLedgerStore } from './sqlite-ledger-store';
+import { parallelLinkBatches } from './sqlite-links';
 import { SQLITE_TRIGGERS } from './sqlite-schema';
 
 /**
@@ -118,8 +122,9 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
   });
 
   it.each([
-    ['early (checked on this thread)', 'a', 100],
-    ['late (checked by the worker thread)', 'c', 10_500],
+    // Either thread may check either one: they claim chunks as they go.
+    ['early in the log', 'a', 100],
+    ['late in the log', 'c', 10_500],
   ])('names a tampered entry %s exactly', async (_where, tenantId, position) => {
     const reader = new Database(path, { readonly: true });
     const original = reader
@@ -140,6 +145,63 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
     // Put it back for the next case.
     await raw.tamper(tenantId, position, 'occurred_at', original ?? '');
     expect(await store.verify()).toMatchObject({ ok: true });
+  });
+
+  it("takes the worker thread's verdicts, in global order, when the worker checks nearly everything", async () => {
+    const reader = new Database(path, { readonly: true });
+    try {
+      const tampered = reader
+        .prepare<[], { tenantId: string; position: number; occurredAt: string }>(
+          `SELECT tenant_id AS tenantId, stream_position AS position, occurred_at AS occurredAt
+           FROM ledger_entries ORDER BY global_position LIMIT 1 OFFSET 20000`,
+        )
+        .get();
+      if (tampered === undefined) throw new Error('no entry to tamper with');
+      await raw.tamper(tampered.tenantId, tampered.position, 'occurred_at', '1999-12-31T23:59:59.999Z');
+      try {
+        reader.exec('BEGIN');
+        const heads = reader
+          .prepare<[], { tenantId: string; position: number; hash: string }>(
+            'SELECT tenant_id AS tenantId, position, hash FROM ledger_streams WHERE position > 0',
+          )
+          .all();
+        const last = reader
+          .prepare<[], number>('SELECT max(global_position) FROM ledger_entries')
+          .pluck()
+          .get();
+        const page = reader
+          .prepare<[number, number], LinkRow>(
+            `SELECT ${LINK_COLUMNS} FROM ledger_entries
+             WHERE global_position > ? AND global_position <= ? ORDER BY global_position`,
+          )
+          .raw();
+        // This thread stalls on its first read (a blocking sleep), long after
+        // the worker has started, so the worker claims every other chunk.
+        let reads = 0;
+        const mine = {
+          all(from: number, to: number): LinkRow[] {
+            if (reads++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+            return page.all(from, to);
+          },
+        };
+        const batches = parallelLinkBatches(
+          { path, sql: page.source, chunkSize: 256, pageSize: 128, last: last ?? 0 },
+          mine,
+          sha256Hex,
+        );
+        expect(await verifyChains(heads, batches)).toEqual({
+          ok: false,
+          tenantId: tampered.tenantId,
+          position: tampered.position,
+          reason: 'hash does not match the entry content',
+        });
+        expect(reads).toBe(2);
+      } finally {
+        await raw.tamper(tampered.tenantId, tampered.position, 'occurred_at', tampered.occurredAt);
+      }
+    } finally {
+      reader.close();
+    }
   });
 });
 
