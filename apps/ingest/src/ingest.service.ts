@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { TopicNames } from '@app/contracts';
-import { issuedEventId } from '@app/contracts';
+import { issuedEventId, TopicNames } from '@app/contracts';
 import {
   APP_CONFIG,
   AppConfig,
