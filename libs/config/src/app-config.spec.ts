@@ -30,6 +30,54 @@ describe('loadConfig', () => {
     expect(c.maxFutureSkewMs).toBe(3_600_000);
   });
 
+  it('reads the Kafka connection and topic settings', () => {
+    const c = loadConfig({
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/ca.pem',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'ledger',
+      KAFKA_SASL_PASSWORD_FILE: '/run/secrets/pw',
+      KAFKA_REPLICATION_FACTOR: '3',
+      KAFKA_CREATE_TOPICS: 'false',
+      DEAD_LETTER_RETENTION: 'P7D',
+      CHECKPOINTS_RETENTION: 'forever',
+    });
+    expect(c.kafka).toMatchObject({ ssl: true, sslCaFile: '/ca.pem', clientId: 'retention-ledger' });
+    expect(c.kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'ledger',
+      password: undefined,
+      passwordFile: '/run/secrets/pw',
+    });
+    expect(c.topics).toMatchObject({ create: false, replicationFactor: 3 });
+    expect(c.topics.retentionMs.deadLetters).toBe(7 * 86_400_000);
+    expect(c.topics.retentionMs.checkpoints).toBe(-1);
+  });
+
+  it('gives the contract defaults of v1.1', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      apiHost: '127.0.0.1',
+      receiptTimeoutMs: 3_600_000,
+      dispatchLeaseMs: 30_000,
+      checkpointKey: './data/checkpoint-key.pem',
+      checkpointIntervalMs: 3_600_000,
+      subjectKeysUrl: 'sqlite:./data/subject-keys.db',
+      otelEndpoint: undefined,
+      minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
+    });
+    expect(c.kafka.sasl).toBeUndefined();
+    expect(c.topics.create).toBe(true);
+  });
+
+  it('refuses a SASL mechanism without a password, and a password given twice', () => {
+    const base = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' };
+    expect(() => loadConfig(base)).toThrow(/^KAFKA_SASL_PASSWORD /);
+    expect(() => loadConfig({ ...base, KAFKA_SASL_PASSWORD: 'p', KAFKA_SASL_PASSWORD_FILE: '/f' })).toThrow(
+      /^KAFKA_SASL_PASSWORD /,
+    );
+  });
+
   it.each([
     ['KAFKA_BROKERS', 'localhost'],
     ['LEDGER_URL', 'mysql://x'],
@@ -42,6 +90,21 @@ describe('loadConfig', () => {
     ['MAX_MESSAGE_BYTES', '0'],
     ['MAX_FUTURE_SKEW', '15 minutes'],
     ['LOG_LEVEL', 'loud'],
+    ['DISPATCH_INTERVAL', 'PT'],
+    ['DISPATCH_INTERVAL', 'PT0S'],
+    ['RECEIPT_TIMEOUT', 'an hour'],
+    ['DISPATCH_LEASE', 'P'],
+    ['CHECKPOINT_INTERVAL', 'PT'],
+    ['MIN_OCCURRED_AT', 'yesterday'],
+    ['KAFKA_SSL', 'yes'],
+    ['KAFKA_SASL_MECHANISM', 'gssapi'],
+    ['KAFKA_SSL_CERT_FILE', '/cert.pem'],
+    ['KAFKA_REPLICATION_FACTOR', '0'],
+    ['KAFKA_CREATE_TOPICS', 'maybe'],
+    ['KAFKA_CLIENT_ID', 'a b'],
+    ['API_HOST', 'a b'],
+    ['SUBJECT_KEYS_URL', 'mysql://x'],
+    ['COMMANDS_RETENTION', 'PT0S'],
   ])('stops with a message naming %s when it is "%s"', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));

@@ -1,4 +1,4 @@
-import { Duration } from 'luxon';
+import { parseIsoDurationMs } from './iso-duration';
 
 /**
  * Runtime configuration from environment variables (DESIGN.md "Configuration").
@@ -14,14 +14,57 @@ export interface AppConfig {
   regions: string[];
   topicPrefix: string;
   apiPort: number;
+  /** Interface the HTTP API binds to. */
+  apiHost: string;
   /** Extensions to the contract's table, documented in the README. */
   ingestGroupId: string;
   maxMessageBytes: number;
   maxFutureSkewMs: number;
+  /** The earliest `occurredAt` accepted (ms since the epoch): older events are dead-lettered. */
+  minOccurredAtMs: number;
   logLevel: string;
   dispatchIntervalMs: number;
   dispatchMaxAttempts: number;
   dispatchRetryBaseMs: number;
+  /** An issued command with no receipt after this long is retried as a new attempt. */
+  receiptTimeoutMs: number;
+  /** How long a dispatcher's claim on a due obligation lasts. */
+  dispatchLeaseMs: number;
+  kafka: KafkaConnectionConfig;
+  topics: TopicConfig;
+  /** PEM file of the Ed25519 checkpoint signing key (created on first use). */
+  checkpointKey: string;
+  checkpointIntervalMs: number;
+  subjectKeysUrl: string;
+  /** OTLP endpoint for traces; tracing is off when unset. */
+  otelEndpoint: string | undefined;
+}
+
+/** How every client (services, CLI, regional-client SDK) connects to Kafka. Secrets are never logged. */
+export interface KafkaConnectionConfig {
+  clientId: string;
+  ssl: boolean;
+  sslCaFile: string | undefined;
+  sslCertFile: string | undefined;
+  sslKeyFile: string | undefined;
+  sasl: KafkaSaslConfig | undefined;
+}
+
+export interface KafkaSaslConfig {
+  mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+  username: string;
+  /** The password itself, or the path of the file it was read from (KAFKA_SASL_PASSWORD_FILE). */
+  password: string | undefined;
+  passwordFile: string | undefined;
+}
+
+/** How the system's own topics are created (KAFKA_CREATE_TOPICS=false: an operator made them). */
+export interface TopicConfig {
+  create: boolean;
+  /** undefined: the broker's default. */
+  replicationFactor: number | undefined;
+  /** retention.ms per kind of system topic; -1 keeps forever. */
+  retentionMs: { commands: number; receipts: number; deadLetters: number; checkpoints: number };
 }
 
 export class ConfigError extends Error {
@@ -31,6 +74,7 @@ export class ConfigError extends Error {
 const REGION = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{0,100}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
   const raw = env[name];
@@ -42,13 +86,32 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max
   return n;
 }
 
-function isoDurationMs(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+/** Strict ISO-8601 durations: "PT" or "15 minutes" are errors, never 0 ms. */
+function isoDurationMs(env: NodeJS.ProcessEnv, name: string, fallback: string, min = 0): number {
   const raw = env[name] || fallback;
-  const d = Duration.fromISO(raw);
-  if (!d.isValid || d.toMillis() < 0) {
-    throw new ConfigError(`${name} must be a non-negative ISO-8601 duration such as PT15M, got "${raw}"`);
+  const ms = parseIsoDurationMs(raw);
+  if (ms === undefined || ms < min) {
+    const floor = min > 0 ? ` of at least ${min} ms` : '';
+    throw new ConfigError(`${name} must be an ISO-8601 duration${floor} such as PT15M, got "${raw}"`);
   }
-  return d.toMillis();
+  return ms;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function instant(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const raw = env[name] || fallback;
+  const ms = /^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:\d{2}))?$/.test(raw) ? Date.parse(raw) : NaN;
+  if (!Number.isFinite(ms)) {
+    throw new ConfigError(`${name} must be a date (2000-01-01) or RFC 3339 time with offset, got "${raw}"`);
+  }
+  return ms;
 }
 
 function brokers(raw: string | undefined): string[] | undefined {
@@ -82,6 +145,63 @@ function storeUrl(env: NodeJS.ProcessEnv, name: string, fallback: string, scheme
   return raw;
 }
 
+function sasl(env: NodeJS.ProcessEnv): KafkaSaslConfig | undefined {
+  const raw = env.KAFKA_SASL_MECHANISM;
+  if (raw === undefined || raw === '') return undefined;
+  const mechanism = SASL_MECHANISMS.find((m) => m === raw.toLowerCase());
+  if (!mechanism) {
+    throw new ConfigError(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}, got "${raw}"`);
+  }
+  const username = env.KAFKA_SASL_USERNAME;
+  if (!username) throw new ConfigError('KAFKA_SASL_USERNAME must be set when KAFKA_SASL_MECHANISM is');
+  const password = env.KAFKA_SASL_PASSWORD || undefined;
+  const passwordFile = env.KAFKA_SASL_PASSWORD_FILE || undefined;
+  if ((password === undefined) === (passwordFile === undefined)) {
+    throw new ConfigError('KAFKA_SASL_PASSWORD must be set (or KAFKA_SASL_PASSWORD_FILE), not both');
+  }
+  return { mechanism, username, password, passwordFile };
+}
+
+function kafkaConnection(env: NodeJS.ProcessEnv): KafkaConnectionConfig {
+  const clientId = env.KAFKA_CLIENT_ID || 'retention-ledger';
+  if (!/^[A-Za-z0-9._-]{1,255}$/.test(clientId)) {
+    throw new ConfigError(`KAFKA_CLIENT_ID may only hold [A-Za-z0-9._-] (1 to 255), got "${clientId}"`);
+  }
+  const sslCaFile = env.KAFKA_SSL_CA_FILE || undefined;
+  const sslCertFile = env.KAFKA_SSL_CERT_FILE || undefined;
+  const sslKeyFile = env.KAFKA_SSL_KEY_FILE || undefined;
+  if ((sslCertFile === undefined) !== (sslKeyFile === undefined)) {
+    throw new ConfigError('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE must be set together (mutual TLS)');
+  }
+  const ssl = bool(env, 'KAFKA_SSL', false);
+  if (!ssl && (sslCaFile || sslCertFile)) {
+    throw new ConfigError('KAFKA_SSL must be true when KAFKA_SSL_CA_FILE or KAFKA_SSL_CERT_FILE is set');
+  }
+  return { clientId, ssl, sslCaFile, sslCertFile, sslKeyFile, sasl: sasl(env) };
+}
+
+/** retention.ms as an ISO duration, or "forever". */
+function retentionMs(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const raw = env[name] || fallback;
+  if (raw === 'forever') return -1;
+  return isoDurationMs(env, name, fallback, 1);
+}
+
+function topics(env: NodeJS.ProcessEnv): TopicConfig {
+  const rf = env.KAFKA_REPLICATION_FACTOR;
+  return {
+    create: bool(env, 'KAFKA_CREATE_TOPICS', true),
+    replicationFactor:
+      rf === undefined || rf === '' ? undefined : positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1, 32),
+    retentionMs: {
+      commands: retentionMs(env, 'COMMANDS_RETENTION', 'P30D'),
+      receipts: retentionMs(env, 'RECEIPTS_RETENTION', 'P30D'),
+      deadLetters: retentionMs(env, 'DEAD_LETTER_RETENTION', 'P30D'),
+      checkpoints: retentionMs(env, 'CHECKPOINTS_RETENTION', 'forever'),
+    },
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const prefix = env.TOPIC_PREFIX ?? '';
   if (!TOPIC_PREFIX.test(prefix)) {
@@ -90,6 +210,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const apiHost = env.API_HOST || '127.0.0.1';
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(apiHost)) {
+    throw new ConfigError(`API_HOST must be a host name or IP address, got "${apiHost}"`);
   }
   return {
     kafkaBrokers: brokers(env.KAFKA_BROKERS),
@@ -111,12 +235,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     regions: regions(env.REGIONS),
     topicPrefix: prefix,
     apiPort: positiveInt(env, 'API_PORT', 3000, 65535),
+    apiHost,
     ingestGroupId: env.INGEST_GROUP_ID || `${prefix}retention-ledger-ingest`,
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 16 * 1024 * 1024),
     maxFutureSkewMs: isoDurationMs(env, 'MAX_FUTURE_SKEW', 'PT15M'),
+    minOccurredAtMs: instant(env, 'MIN_OCCURRED_AT', '2000-01-01T00:00:00Z'),
     logLevel,
-    dispatchIntervalMs: isoDurationMs(env, 'DISPATCH_INTERVAL', 'PT1S'),
+    dispatchIntervalMs: isoDurationMs(env, 'DISPATCH_INTERVAL', 'PT1S', 1),
     dispatchMaxAttempts: positiveInt(env, 'DISPATCH_MAX_ATTEMPTS', 5, 100),
     dispatchRetryBaseMs: isoDurationMs(env, 'DISPATCH_RETRY_BACKOFF', 'PT30S'),
+    receiptTimeoutMs: isoDurationMs(env, 'RECEIPT_TIMEOUT', 'PT1H', 1),
+    dispatchLeaseMs: isoDurationMs(env, 'DISPATCH_LEASE', 'PT30S', 1),
+    kafka: kafkaConnection(env),
+    topics: topics(env),
+    checkpointKey: env.CHECKPOINT_KEY || './data/checkpoint-key.pem',
+    checkpointIntervalMs: isoDurationMs(env, 'CHECKPOINT_INTERVAL', 'PT1H', 1),
+    subjectKeysUrl: storeUrl(env, 'SUBJECT_KEYS_URL', 'sqlite:./data/subject-keys.db', [
+      'sqlite:',
+      'postgres://',
+      'postgresql://',
+    ]),
+    otelEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
   };
 }
