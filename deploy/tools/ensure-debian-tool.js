@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Finds a command-line peer the tests drive (kcat, promtool, docker-compose, …) and, on a
+ * fresh Debian machine, installs the Debian package that ships it — CI runs on a clean
+ * machine where nothing installed by hand is there.
+ *
+ *   node deploy/tools/ensure-debian-tool.js kcat kcat        prints the binary's path
+ *
+ * Installing needs root and apt-get; without them the error says what to install. Jest
+ * workers may ask at once, so installs are serialised by a lock directory.
+ */
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const LOCK = path.join(os.tmpdir(), 'retention-ledger-apt.lock');
+
+function which(binary) {
+  try {
+    return execFileSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function canApt() {
+  return typeof process.getuid === 'function' && process.getuid() === 0 && which('apt-get') !== null;
+}
+
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function withLock(fn) {
+  const deadline = Date.now() + 10 * 60 * 1000;
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const age = Date.now() - fs.statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs;
+      if (age > 15 * 60 * 1000) fs.rmSync(LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${LOCK}`);
+      sleep(500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** The path of `binary`, installing Debian's package `pkg` first where it is missing. */
+function ensureTool(binary, pkg = binary, { log = (m) => process.stderr.write(`[${binary}] ${m}\n`) } = {}) {
+  const found = which(binary);
+  if (found) return found;
+  if (!canApt()) {
+    throw new Error(`${binary} not found: install Debian's "${pkg}" package (apt-get install ${pkg})`);
+  }
+  return withLock(() => {
+    const again = which(binary);
+    if (again) return again;
+    log(`not installed: apt-get install ${pkg} (Debian package)`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const stdio = ['ignore', 'ignore', 'inherit'];
+    execFileSync('apt-get', ['update', '-q'], { env, stdio });
+    execFileSync('apt-get', ['install', '-y', '-q', pkg], { env, stdio });
+    const installed = which(binary);
+    if (!installed) throw new Error(`apt-get installed "${pkg}" but "${binary}" is not on PATH`);
+    log(`installed: ${installed}`);
+    return installed;
+  });
+}
+
+module.exports = { ensureTool, which };
+
+if (require.main === module) {
+  const [binary, pkg] = process.argv.slice(2);
+  if (!binary) {
+    process.stderr.write('usage: ensure-debian-tool.js BINARY [DEBIAN_PACKAGE]\n');
+    process.exit(2);
+  }
+  try {
+    process.stdout.write(`${ensureTool(binary, pkg)}\n`);
+  } catch (err) {
+    process.stderr.write(`[${binary}] ${err.message}\n`);
+    process.exit(1);
+  }
+}
