@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { KafkaSecurityError } from '@app/kafka';
 import { runCommand } from './commands/run.command';
 import { replayCommand } from './commands/replay.command';
 import { verifyCommand } from './commands/verify.command';
@@ -31,11 +32,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** README "Exit codes": 4 is Kafka refusing the connection's credentials or certificates. */
+export const EXIT_KAFKA_SECURITY = 4;
+
+function exitCodeOf(err: Error): number {
+  return err instanceof KafkaSecurityError ? EXIT_KAFKA_SECURITY : 2;
+}
+
 if (require.main === module) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((err: Error) => {
       process.stderr.write(`retention-ledger: ${err.message}\n`);
-      process.exit(2);
+      process.exit(exitCodeOf(err));
     });
 }

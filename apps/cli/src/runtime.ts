@@ -3,7 +3,7 @@ import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, Clock, createLogger, Logger, systemClock, WorkSignal } from '@app/config';
-import { createKafka } from '@app/kafka';
+import { createKafka, securityFailure } from '@app/kafka';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
@@ -76,7 +76,8 @@ export async function startRuntime(
     log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
   const kafka = createKafka({
     brokers,
-    clientId: 'retention-ledger',
+    clientId: config.kafka.clientId,
+    security: config.kafka,
     log: (level, message, extra) => log[level]({ ...extra }, message),
   });
   const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
@@ -117,9 +118,13 @@ export async function startRuntime(
   let app: INestApplicationContext;
   let apiUrl: string | undefined;
   if (!api) {
+    // Creating the context runs every service's start-up: a refused password surfaces here.
     app = await NestFactory.createApplicationContext(root, {
       logger: ['error', 'warn'],
       abortOnError: false,
+    }).catch(async (err: unknown) => {
+      await closeStores();
+      throw securityFailure(err, config.kafka) ?? err;
     });
     await app.init();
   } else {
@@ -129,7 +134,9 @@ export async function startRuntime(
     });
     exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
     api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics });
-    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores);
+    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores).catch((err: unknown) => {
+      throw securityFailure(err, config.kafka) ?? err;
+    });
     log.info({ url: apiUrl }, 'audit API listening');
     app = http;
   }

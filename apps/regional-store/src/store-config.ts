@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigError, KafkaConnectionConfig, kafkaConnection } from '@app/config';
 import { regionRule } from '@app/contracts';
 
 /** How the store process is configured (environment variables, see README). */
@@ -9,6 +10,8 @@ export interface StoreConfig {
   topicPrefix: string;
   groupId: string;
   logLevel: string;
+  /** TLS, SASL and client id: the same KAFKA_* variables as the ledger's services. */
+  kafka: KafkaConnectionConfig;
 }
 
 export class StoreConfigError extends Error {
@@ -43,6 +46,13 @@ export function readStoreConfig(env: NodeJS.ProcessEnv): StoreConfig {
     throw new StoreConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  let kafka: KafkaConnectionConfig;
+  try {
+    kafka = kafkaConnection(env, `regional-store-${region}`);
+  } catch (err) {
+    throw err instanceof ConfigError ? new StoreConfigError(err.message) : err;
+  }
+
   return {
     brokers,
     region,
@@ -50,5 +60,6 @@ export function readStoreConfig(env: NodeJS.ProcessEnv): StoreConfig {
     topicPrefix,
     groupId: env.REGIONAL_GROUP_ID || `${topicPrefix}regional-store-${region}`,
     logLevel,
+    kafka,
   };
 }

@@ -162,8 +162,9 @@ function sasl(env: NodeJS.ProcessEnv): KafkaSaslConfig | undefined {
   return { mechanism, username, password, passwordFile };
 }
 
-function kafkaConnection(env: NodeJS.ProcessEnv): KafkaConnectionConfig {
-  const clientId = env.KAFKA_CLIENT_ID || 'retention-ledger';
+/** KAFKA_SSL*, KAFKA_SASL_*, KAFKA_CLIENT_ID alone: for processes (a regional store) that need no other setting. */
+export function kafkaConnection(env: NodeJS.ProcessEnv, defaultClientId = 'retention-ledger'): KafkaConnectionConfig {
+  const clientId = env.KAFKA_CLIENT_ID || defaultClientId;
   if (!/^[A-Za-z0-9._-]{1,255}$/.test(clientId)) {
     throw new ConfigError(`KAFKA_CLIENT_ID may only hold [A-Za-z0-9._-] (1 to 255), got "${clientId}"`);
   }

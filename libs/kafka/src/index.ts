@@ -1,4 +1,5 @@
 export * from './kafka-client';
+export * from './kafka-security';
 export * from './topic-admin';
 export * from './raw-record';
 export * from './batch-consumer';
