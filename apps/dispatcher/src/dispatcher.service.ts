@@ -16,7 +16,7 @@ import {
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { ensureTopics, IdempotentProducer } from '@app/kafka';
+import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import { Dispatcher } from './dispatcher';
 
 /** Runs the dispatcher's pass every DISPATCH_INTERVAL; publishes with an idempotent producer. */
@@ -65,7 +65,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, this.topics.allTopics());
+    await ensureTopics(this.kafka, systemTopicSpecs(this.topics, this.config.topics), this.config.topics);
     await this.producer.connect();
     const recovered = await this.dispatcher.recover();
     if (recovered > 0) this.log.warn({ recovered }, 'published commands that were issued but not published');

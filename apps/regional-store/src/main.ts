@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { TopicNames } from '@app/contracts';
-import { createKafka, ensureTopics, KafkaSecurityError, securityFailure } from '@app/kafka';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaSecurityError,
+  MissingTopicsError,
+  securityFailure,
+  topicSpec,
+} from '@app/kafka';
 import { RegionalStore } from './regional-store';
 import { readStoreConfig, StoreConfigError } from './store-config';
 
@@ -32,11 +39,15 @@ async function main(): Promise<void> {
     throw securityFailure(err, config.kafka) ?? err;
   };
   // Standalone runs may come up before the ledger has created the topics; existing ones are left alone.
-  await ensureTopics(kafka, [
-    topics.lifecycle('data-created'),
-    topics.commands(config.region),
-    topics.receipts(config.region),
-  ]).catch(explain);
+  await ensureTopics(
+    kafka,
+    [
+      topicSpec(topics.lifecycle('data-created'), 'lifecycle', config.topics),
+      topicSpec(topics.commands(config.region), 'commands', config.topics),
+      topicSpec(topics.receipts(config.region), 'receipts', config.topics),
+    ],
+    config.topics,
+  ).catch(explain);
 
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
@@ -68,7 +79,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  const code = err instanceof StoreConfigError ? 2 : err instanceof KafkaSecurityError ? 4 : 1;
+  const code =
+    err instanceof StoreConfigError || err instanceof MissingTopicsError
+      ? 2
+      : err instanceof KafkaSecurityError
+        ? 4
+        : 1;
   process.stderr.write(`regional-store: ${err.message}\n`);
   process.exit(code);
 });

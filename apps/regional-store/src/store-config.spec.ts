@@ -18,6 +18,11 @@ describe('readStoreConfig', () => {
         sslKeyFile: undefined,
         sasl: undefined,
       },
+      topics: {
+        create: true,
+        replicationFactor: undefined,
+        retentionMs: { commands: 2592000000, receipts: 2592000000, deadLetters: 2592000000, checkpoints: -1 },
+      },
     });
   });
 

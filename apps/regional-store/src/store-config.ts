@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigError, KafkaConnectionConfig, kafkaConnection } from '@app/config';
+import { ConfigError, KafkaConnectionConfig, kafkaConnection, TopicConfig, topicConfig } from '@app/config';
 import { regionRule } from '@app/contracts';
 
 /** How the store process is configured (environment variables, see README). */
@@ -12,6 +12,8 @@ export interface StoreConfig {
   logLevel: string;
   /** TLS, SASL and client id: the same KAFKA_* variables as the ledger's services. */
   kafka: KafkaConnectionConfig;
+  /** KAFKA_CREATE_TOPICS, KAFKA_REPLICATION_FACTOR, *_RETENTION: as the ledger makes topics. */
+  topics: TopicConfig;
 }
 
 export class StoreConfigError extends Error {
@@ -47,8 +49,10 @@ export function readStoreConfig(env: NodeJS.ProcessEnv): StoreConfig {
   }
 
   let kafka: KafkaConnectionConfig;
+  let topics: TopicConfig;
   try {
     kafka = kafkaConnection(env, `regional-store-${region}`);
+    topics = topicConfig(env);
   } catch (err) {
     throw err instanceof ConfigError ? new StoreConfigError(err.message) : err;
   }
@@ -61,5 +65,6 @@ export function readStoreConfig(env: NodeJS.ProcessEnv): StoreConfig {
     groupId: env.REGIONAL_GROUP_ID || `${topicPrefix}regional-store-${region}`,
     logLevel,
     kafka,
+    topics,
   };
 }
