@@ -32,12 +32,14 @@ export async function startPrivateBroker(opts: {
   nodes?: number;
   users?: Array<{ username: string; password: string }>;
   heap?: string;
+  /** The first port to try (default: a free one); a taken one is replaced by a free one. */
+  port?: number;
 }): Promise<PrivateBroker> {
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-broker-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     KAFKA_RUN_DIR: runDir,
-    KAFKA_PORT: String(await broker.freePort()),
+    KAFKA_PORT: String(opts.port ?? (await broker.freePort())),
     KAFKA_CONTROLLER_PORT: '',
     ...(opts.heap ? { KAFKA_HEAP: opts.heap } : {}),
   };
@@ -53,7 +55,8 @@ export async function startPrivateBroker(opts: {
     info,
     env,
     stop: async () => {
-      await broker.stopBroker({ ...args, timeoutMs: 15_000 });
+      // Throw-away data: a node that does not stop within 5 s (a cluster that lost its quorum) is killed.
+      await broker.stopBroker({ ...args, timeoutMs: 5_000 });
       if (!process.env.KEEP_TEST_FILES) fs.rmSync(runDir, { recursive: true, force: true });
     },
   };

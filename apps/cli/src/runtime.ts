@@ -11,7 +11,7 @@ import { Projector, ProjectorModule } from '../../projector/src';
 import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
 import type { PipelineProbes } from '../../audit-api/src';
 import { CoreContext, CoreModule } from './core.module';
-import { resolveBrokers } from './brokers';
+import { resolveBrokerSet } from './brokers';
 import { activatePolicy, loadPolicy } from './policy';
 
 export const SERVICES = ['ingest', 'projector', 'dispatcher', 'api'] as const;
@@ -37,6 +37,8 @@ export interface Runtime {
   apiUrl?: string;
   /** Stops the services (each finishes what it has in flight), then closes the stores. */
   stop(): Promise<void>;
+  /** Set when KAFKA_BROKERS was unset and this process started the local broker: stops it. */
+  stopStartedBroker?: () => Promise<void>;
 }
 
 export function parseServices(value: string): Service[] {
@@ -68,7 +70,7 @@ export async function startRuntime(
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
-  const brokers = await resolveBrokers(config, log);
+  const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
   const ledger = await openLedger(config.ledgerUrl);
   const storedReadModel = await openReadModel(config.readModelUrl);
   const activated = await activatePolicy(ledger, policy, clock());
@@ -145,6 +147,7 @@ export async function startRuntime(
     core,
     app,
     apiUrl,
+    stopStartedBroker,
     stop: () =>
       (stopping ??= (async () => {
         await app.close();

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigResourceTypes } from 'kafkajs';
+import { POLICY_STREAM, TopicNames } from '@app/contracts';
+import { createKafka } from '@app/kafka';
+import { openLedger } from '@app/ledger';
+import { exited, runCli, startCli, testEnv } from './support/cli-process';
+import { lifecycleEvents } from './support/fixtures';
+import { produce, randomPrefix, waitFor } from './support/kafka';
+import { PrivateBroker, startPrivateBroker } from './support/private-broker';
+
+const EVENTS = 6000;
+const TENANTS = 30;
+
+/**
+ * A three-broker KRaft cluster (deploy/kafka `--cluster 3`), topics with replication
+ * factor 3 and min.insync.replicas 2, acks=all producers: one broker is killed (SIGKILL)
+ * while events stream in and ingest appends them. Nothing acknowledged may be lost, and
+ * nothing may reach the ledger twice.
+ */
+describe('ingest on a three-broker cluster that loses a broker mid-stream', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-cluster-'));
+  let cluster: PrivateBroker;
+
+  beforeAll(async () => {
+    cluster = await startPrivateBroker({ nodes: 3, heap: '256m' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    if (!process.env.KEEP_TEST_FILES) fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('keeps every event exactly once, and verify passes', async () => {
+    const prefix = randomPrefix();
+    const topics = new TopicNames(prefix, ['eu', 'us']);
+    const env = testEnv(dir, prefix, {
+      extra: { KAFKA_BROKERS: cluster.info.brokers, KAFKA_REPLICATION_FACTOR: '3', LOG_LEVEL: 'info' },
+    });
+    const kafka = createKafka({ brokers: cluster.info.brokers.split(','), clientId: 'cluster-test' });
+    const ledgerPath = path.join(dir, 'ledger.db');
+    const count = async () => {
+      if (!fs.existsSync(ledgerPath)) return 0;
+      const ledger = await openLedger(env.LEDGER_URL!);
+      try {
+        return Math.max(0, (await ledger.counts()).entries - 1);
+      } finally {
+        await ledger.close();
+      }
+    };
+    const log = path.join(dir, 'ingest.log');
+    const ingest = startCli(['run', '--only', 'ingest'], env, log);
+    const admin = kafka.admin();
+    await admin.connect();
+    let victim: number;
+    try {
+      // ingest created its topics: replicated 3 times, a write needs 2 in-sync replicas.
+      const created = topics.lifecycle('data-created');
+      await waitFor(
+        () => admin.listTopics(),
+        (l) => topics.allTopics().every((t) => l.includes(t)),
+        60_000,
+        'ingest to create the topics',
+      );
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [created] })).topics;
+      expect(meta.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: created, configNames: ['min.insync.replicas'] }],
+      });
+      expect(configs.resources[0].configEntries[0].configValue).toBe('2');
+      // The broker that leads partition 0 of the busiest topic goes down.
+      victim = meta.partitions.find((p) => p.partitionId === 0)!.leader;
+    } finally {
+      await admin.disconnect();
+    }
+
+    const events = lifecycleEvents(EVENTS, { tenants: TENANTS, seed: 'cluster' });
+    const send = async (from: number, to: number) => {
+      const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+      for (const e of events.slice(from, to)) {
+        const t = topics.lifecycle(e.topic);
+        byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
+      }
+      for (const [topic, msgs] of byTopic) await produce(kafka, topic, msgs, 250);
+    };
+    const third = EVENTS / 3;
+    await send(0, third);
+    await waitFor(count, (n) => n > 500, 60_000, 'ingest to get going');
+    // SIGKILL: no controlled shutdown, leadership moves only once the cluster fences the node.
+    process.kill(cluster.info.pids[victim - 1], 'SIGKILL');
+    await send(third, EVENTS);
+
+    await waitFor(count, (n) => n >= EVENTS, 120_000, `all ${EVENTS} events in the ledger`);
+    ingest.kill('SIGTERM');
+    await exited(ingest);
+
+    const ledger = await openLedger(env.LEDGER_URL!);
+    try {
+      const ids = new Set<string>();
+      let after: string | undefined;
+      for (;;) {
+        const page = await ledger.readAll(after, 10_000);
+        for (const e of page.entries) if (e.tenantId !== POLICY_STREAM) ids.add(e.eventId);
+        if (page.entries.length === 0 || page.last === undefined) break;
+        after = page.last;
+      }
+      expect(ids.size).toBe(EVENTS);
+      // Ledger entries = distinct events (+ the PolicyActivated entry): nothing twice.
+      expect(await ledger.counts()).toEqual({ entries: EVENTS + 1, streams: TENANTS + 1 });
+    } finally {
+      await ledger.close();
+    }
+    const verify = await runCli(['verify'], env);
+    expect(verify.stdout).toMatch(new RegExp(`^ok: ${EVENTS + 1} entries in ${TENANTS + 1} streams`));
+    expect(verify.code).toBe(0);
+  }, 240_000);
+});
