@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { DeletionCommand, TopicNames } from '@app/contracts';
+import { DeletionCommand, deletionCommandHeaders, TopicNames } from '@app/contracts';
 import {
   APP_CONFIG,
   AppConfig,
@@ -59,7 +59,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       [...byRegion].map(([region, list]) => ({
         // Residency: a command goes only to its own region's topic.
         topic: this.topics.commands(region),
-        messages: list.map((c) => ({ key: c.tenantId, value: JSON.stringify(c) })),
+        // CloudEvents binary mode: the attributes in ce_* headers, the contract's JSON as the value.
+        messages: list.map((c) => ({
+          key: c.tenantId,
+          value: JSON.stringify(c),
+          headers: deletionCommandHeaders(c),
+        })),
       })),
     );
   }
