@@ -70,36 +70,39 @@ describe('CloudEvents producers and consumers', () => {
     const kafka = testKafka();
     const time = new Date(Date.now() - 60_000).toISOString();
     const source = '/crm/eu';
+    const event = (id: string, type: string, at: string, data: Record<string, unknown>) =>
+      new CloudEvent({
+        id,
+        type,
+        source,
+        time: at,
+        partitionkey: tenant,
+        datacontenttype: 'application/json',
+        data,
+      });
     // Structured mode: no eventId or occurredAt in data; the CloudEvent's id and time stand in.
-    const created = new CloudEvent({
-      id: `${tenant}-created`,
-      type: 'com.example.data-created',
-      source,
-      time,
-      partitionkey: tenant,
-      datacontenttype: 'application/json',
-      data: { tenantId: tenant, dataId: 'd1', category: 'personal', region: 'eu', store: 'crm' },
+    const created = event(`${tenant}-created`, 'com.example.data-created', time, {
+      tenantId: tenant,
+      dataId: 'd1',
+      category: 'personal',
+      region: 'eu',
+      store: 'crm',
     });
     await produce(kafka, topics.lifecycle('data-created'), [asRecord(CeKafka.structured(created))]);
     // Binary mode (as before): ce_id / ce_time headers, the event as the value.
-    const second = new CloudEvent({
-      id: `${tenant}-created-2`,
-      type: 'com.example.data-created',
-      source,
-      time,
-      partitionkey: tenant,
-      datacontenttype: 'application/json',
-      data: { tenantId: tenant, dataId: 'd2', category: 'personal', region: 'us', store: 'crm' },
+    const second = event(`${tenant}-created-2`, 'com.example.data-created', time, {
+      tenantId: tenant,
+      dataId: 'd2',
+      category: 'personal',
+      region: 'us',
+      store: 'crm',
     });
     await produce(kafka, topics.lifecycle('data-created'), [asRecord(CeKafka.binary(second))]);
-    const deleted = new CloudEvent({
-      id: `${tenant}-deleted`,
-      type: 'com.example.data-deleted',
-      source,
-      time: new Date(Date.now() - 30_000).toISOString(),
-      partitionkey: tenant,
-      datacontenttype: 'application/json',
-      data: { tenantId: tenant, dataId: 'd1', deletedBy: 'user' },
+    const deletedAt = new Date(Date.now() - 30_000).toISOString();
+    const deleted = event(`${tenant}-deleted`, 'com.example.data-deleted', deletedAt, {
+      tenantId: tenant,
+      dataId: 'd1',
+      deletedBy: 'user',
     });
     await produce(kafka, topics.lifecycle('data-deleted'), [asRecord(CeKafka.structured(deleted))]);
     // A structured record whose data is not the event (a string) goes to the dead letters.
