@@ -83,6 +83,9 @@ function ensureSqlite(node) {
   const out = path.join(CACHE, `better-sqlite3-${version}-abi${abi}.node`);
   if (fs.existsSync(out)) return out;
   log(`compiling better-sqlite3 ${version} for Node ABI ${abi} (about a minute, once)`);
+  // A fresh Debian machine may lack the compiler toolchain node-gyp drives.
+  const { ensureTool } = require(path.join(ROOT, 'deploy', 'tools', 'ensure-debian-tool.js'));
+  for (const [bin, pkg] of [['python3', 'python3'], ['make', 'make'], ['g++', 'g++']]) ensureTool(bin, pkg);
   const tmp = fs.mkdtempSync(path.join(CACHE, '.build-'));
   try {
     fs.cpSync(pkgDir, tmp, { recursive: true, filter: (src) => !src.startsWith(path.join(pkgDir, 'build')) });

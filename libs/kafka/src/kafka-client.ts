@@ -1,5 +1,6 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
 import { KafkaSecurity, securityOptions } from './kafka-security';
+import { quietNegativeTimeoutWarnings } from './quiet-timeout-warning';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -41,6 +42,7 @@ function toConsole(
 
 export function createKafka(opts: KafkaClientOptions): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  quietNegativeTimeoutWarnings();
   const log = opts.log;
   return new Kafka({
     clientId: opts.clientId,
