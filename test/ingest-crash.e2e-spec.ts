@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TopicNames } from '@app/contracts';
 import { openLedger } from '@app/ledger';
-import { tenantEventIds } from './support/ledger-facts';
+import { eventsInLedger, tenantEventIds } from './support/ledger-facts';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 import { exited, runCli, startCli, testEnv } from './support/cli-process';
@@ -33,16 +33,7 @@ describe('ingest process killed in the middle of a stream', () => {
     }
     for (const [topic, msgs] of byTopic) await produce(kafka, topic, msgs);
 
-    const ledgerPath = path.join(dir, 'ledger.db');
-    const count = async () => {
-      if (!fs.existsSync(ledgerPath)) return 0;
-      const ledger = await openLedger(env.LEDGER_URL!);
-      try {
-        return Math.max(0, (await ledger.counts()).entries - 1);
-      } finally {
-        await ledger.close();
-      }
-    };
+    const count = () => eventsInLedger(path.join(dir, 'ledger.db'));
 
     const first = startCli(['run', '--only', 'ingest'], env, log);
     const partway = await waitFor(count, (n) => n > 2000, 60_000, 'ingest to get going');

@@ -14,6 +14,10 @@
  *   --cluster N N combined broker/controller nodes (replication factor N, min.insync.replicas
  *               N-1), node i on KAFKA_PORT+3(i-1); KAFKA_HEAP per node (256m); run dir run-cluster
  *
+ * KAFKA_SECURITY=sasl_ssl and KAFKA_NODES=N say the same as the flags; KAFKA_RUN_DIR,
+ * KAFKA_PORT and KAFKA_HEAP apply to every mode. Ports a running instance chose (freePorts)
+ * are kept in <run dir>/ports.json, so status, stop and a second start find it.
+ *
  * Plain JavaScript on purpose: it must run before anything is built.
  */
 'use strict';

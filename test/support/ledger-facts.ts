@@ -1,5 +1,6 @@
 import { NewEntry, parseRecord, POLICY_STREAM, TopicNames } from '@app/contracts';
-import type { LedgerStore } from '@app/ledger';
+import fs from 'node:fs';
+import { LedgerStore, openLedger } from '@app/ledger';
 import { lifecycleEvents } from './fixtures';
 
 /** The fixture events as ledger entries, through the same parser ingest uses. */
@@ -41,4 +42,19 @@ export async function tenantEventIds(ledger: LedgerStore): Promise<Set<string>> 
     after = page.last;
   }
   return ids;
+}
+
+/**
+ * Entries of a SQLite ledger file less the PolicyActivated entry `run` records: the events
+ * ingested so far (0 before the file exists). Opens and closes the file each time, so it can
+ * poll a ledger another process writes.
+ */
+export async function eventsInLedger(file: string): Promise<number> {
+  if (!fs.existsSync(file)) return 0;
+  const ledger = await openLedger(`sqlite:${file}`);
+  try {
+    return Math.max(0, (await ledger.counts()).entries - 1);
+  } finally {
+    await ledger.close();
+  }
 }
