@@ -1,6 +1,7 @@
 // The ledger port and what opens it; most callers need nothing else.
 export * from './ledger-store';
 export * from './open-ledger';
+export * from './ledger-errors';
 export { LedgerInputError } from './append-plan';
 export { APPEND_ONLY_MESSAGE } from './append-only';
 

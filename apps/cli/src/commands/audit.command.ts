@@ -31,7 +31,7 @@ export function auditCommand(): Command {
     )
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (opts: { tenant: string; asOf?: Date; format: Format; out?: string }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl);
+      const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
       try {
         const now = new Date();
         const report = await tenantAuditReport(ledger, opts.tenant, { asOf: opts.asOf, now });

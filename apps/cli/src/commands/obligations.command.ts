@@ -16,7 +16,7 @@ export function obligationsCommand(): Command {
     .requiredOption('--tenant <tenantId>', 'the tenant')
     .option('--json', 'a JSON array on stdout')
     .action(async (opts: { tenant: string; json?: boolean }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl);
+      const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
       try {
         const now = new Date();
         const list = (await tenantObligations(ledger, opts.tenant)).map((o) => ({

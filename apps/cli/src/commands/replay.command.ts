@@ -27,7 +27,7 @@ export function replayCommand(): Command {
       ).argParser(positiveInt('--from')),
     )
     .action(async (opts: { tenant?: string; from?: number }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl);
+      const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
       try {
         if (opts.tenant) {
           for await (const e of ledger.readStream(opts.tenant, opts.from ?? 1))

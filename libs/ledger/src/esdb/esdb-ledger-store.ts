@@ -400,7 +400,7 @@ export class EsdbLedgerStore implements LedgerStore {
       opts.tenantId === undefined
         ? await this.streamHeads()
         : [await this.loadHead(opts.tenantId)].filter((h) => h.position > 0);
-    return verifyChains(heads, this.chainBatches(heads), opts.onProgress);
+    return verifyChains(heads, this.chainBatches(heads), opts);
   }
 
   private async *chainBatches(heads: readonly StreamHead[]): AsyncIterable<ChainLink[]> {
