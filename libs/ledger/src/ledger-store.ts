@@ -1,4 +1,5 @@
 import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { ChainRecord } from './chain-record';
 
 export type AppendOutcome =
   | { status: 'appended'; entry: LedgerEntry }
@@ -57,6 +58,11 @@ export interface LedgerStore {
    * its head: no reader returns a row that verify would not check (see `verifyChains`).
    */
   readStream(tenantId: string, fromPosition?: number): AsyncIterable<LedgerEntry>;
+  /**
+   * A tenant's stream as stored and hashed (the subject part with its salt), up to its
+   * head: what an evidence bundle carries so that anyone can recompute every hash.
+   */
+  readChainRecords(tenantId: string): AsyncIterable<ChainRecord>;
   /**
    * Everything after the cursor (exclusive; undefined = from the start), in global order, up to `limit`
    * (default 1000). `last` is the cursor to pass next: the last entry's, or `after` unchanged when nothing is new.

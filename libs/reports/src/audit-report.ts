@@ -1,4 +1,5 @@
 import { auditView, AuditVerdict, Obligation } from '@app/retention';
+import type { LedgerBasis } from './tenant-view';
 
 export interface AuditRow {
   obligationId: string;
@@ -27,6 +28,8 @@ export interface AuditRow {
 export interface AuditReport {
   tenantId: string;
   asOf: string;
+  /** The ledger state it was built from: the last entry (position, hash) of the tenant's and the policy stream. */
+  ledger?: LedgerBasis;
   summary: Record<AuditVerdict, number> & { total: number };
   obligations: AuditRow[];
 }
@@ -71,6 +74,7 @@ export function renderMarkdown(r: AuditReport): string {
   const lines = [
     `# Retention audit: tenant \`${r.tenantId}\``,
     '',
+    ...(r.ledger ? [`Built from ledger position ${r.ledger.position} (head hash \`${r.ledger.headHash}\`) and policy position ${r.ledger.policyPosition} (\`${r.ledger.policyHeadHash}\`).`, ''] : []),
     `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled.`,
     '',
     '| verdict | reason | region/store | target | triggered | due | deadline | issued | confirmed | policy | flags |',

@@ -1,6 +1,6 @@
 import type { LedgerStore } from '@app/ledger';
 import { AuditReport, buildAuditReport } from './audit-report';
-import { tenantObligations } from './tenant-view';
+import { tenantFold } from './tenant-view';
 
 /**
  * The audit report of one tenant as the ledger stood at `asOf` (entries recorded after
@@ -12,6 +12,6 @@ export async function tenantAuditReport(
   tenantId: string,
   at: { asOf?: Date; now: Date },
 ): Promise<AuditReport> {
-  const obligations = await tenantObligations(ledger, tenantId, at.asOf);
-  return buildAuditReport(tenantId, obligations, at.asOf ?? at.now);
+  const { obligations, basis } = await tenantFold(ledger, tenantId, at.asOf);
+  return { ...buildAuditReport(tenantId, obligations, at.asOf ?? at.now), ledger: basis };
 }

@@ -327,6 +327,12 @@ export class EsdbLedgerStore implements LedgerStore {
     }
   }
 
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for await (const { event } of this.events(this.streamName(tenantId), { direction: FORWARDS, fromRevision: START })) {
+      if (event !== undefined && isStoredEvent(event.data)) yield toRecord(event.data);
+    }
+  }
+
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
     const from = after === undefined ? undefined : parseEsdbCursor(after);
     const entries: LedgerEntry[] = [];

@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
-import { appendedEntry, toLedgerEntry } from '../chain-record';
+import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
 import type {
   AppendOutcome,
@@ -185,6 +185,14 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
+    for await (const row of this.streamRows(tenantId, fromPosition)) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+  }
+
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for await (const row of this.streamRows(tenantId, 1)) yield rowToRecord(row);
+  }
+
+  private async *streamRows(tenantId: string, fromPosition: number): AsyncIterable<RecordRow> {
     let next = Math.max(1, fromPosition);
     for (;;) {
       const { rows } = await this.pool.query<RecordRow>({
@@ -194,7 +202,7 @@ export class PostgresLedgerStore implements LedgerStore {
         values: [tenantId, next, READ_PAGE],
         rowMode: 'array',
       });
-      for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+      yield* rows;
       if (rows.length < READ_PAGE) return;
       next = Number(rows[rows.length - 1][1]) + 1;
     }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
-import { toLedgerEntry } from '../chain-record';
+import { toLedgerEntry, type ChainRecord } from '../chain-record';
 import type { ChainLink } from '../hash-chain';
 import type {
   AppendOutcome,
@@ -195,6 +195,12 @@ export class SqliteLedgerStore implements LedgerStore {
   async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
     for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition)) {
       for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+    }
+  }
+
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for (const rows of streamRows(this.stmt.stream, tenantId, 1)) {
+      for (const row of rows) yield rowToRecord(row);
     }
   }
 
