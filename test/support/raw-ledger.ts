@@ -79,8 +79,7 @@ export function rawSqlite(file: string): RawLedger {
   };
   const streamId = (tenantId: string): number =>
     (db.prepare('SELECT stream_id FROM ledger_streams WHERE tenant_id = ?').pluck().get(tenantId) as
-      | number
-      | undefined) ??
+      number | undefined) ??
     (db.prepare('SELECT coalesce(max(stream_id), 0) + 1000 FROM ledger_entries').pluck().get() as number);
   return {
     url: `sqlite:${file}`,
@@ -190,7 +189,10 @@ export async function rawPostgres(): Promise<RawLedger> {
           [r.occurredAt, r.dataJson, r.prevHash, r.hash, tenantId, r.streamPosition],
         );
       }
-      await client.query(`UPDATE ${s} SET hash = $1 WHERE tenant_id = $2`, [rows[rows.length - 1].hash, tenantId]);
+      await client.query(`UPDATE ${s} SET hash = $1 WHERE tenant_id = $2`, [
+        rows[rows.length - 1].hash,
+        tenantId,
+      ]);
     },
     async close() {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -48,9 +48,10 @@ class SqliteCheckpointStore implements CheckpointStore {
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_checkpoints'")
         .get();
       if (exists === undefined) return undefined;
-      const body = db.prepare('SELECT body FROM ledger_checkpoints ORDER BY id DESC LIMIT 1').pluck().get() as
-        | string
-        | undefined;
+      const body = db
+        .prepare('SELECT body FROM ledger_checkpoints ORDER BY id DESC LIMIT 1')
+        .pluck()
+        .get() as string | undefined;
       return body === undefined ? undefined : (JSON.parse(body) as Checkpoint);
     } finally {
       db.close();
@@ -72,7 +73,11 @@ class PostgresCheckpointStore implements CheckpointStore {
     const schema = parsed.searchParams.get('schema') ?? 'public';
     parsed.searchParams.delete('schema');
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const pool = new Pool({ connectionString: parsed.toString(), max: 1, application_name: 'ledger-checkpoints' });
+    const pool = new Pool({
+      connectionString: parsed.toString(),
+      max: 1,
+      application_name: 'ledger-checkpoints',
+    });
     return new PostgresCheckpointStore(pool, `"${schema}".ledger_checkpoints`);
   }
 

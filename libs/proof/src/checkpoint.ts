@@ -92,12 +92,14 @@ const HEX = /^[0-9a-f]+$/;
 
 /** What is wrong with a signed tree head under `publicKey`, or undefined when it holds. */
 export function treeHeadProblem(h: SignedTreeHead, publicKey: KeyObject, keyId: string): string | undefined {
-  if (h.formatVersion !== CHECKPOINT_FORMAT_VERSION) return `unknown checkpoint formatVersion ${h.formatVersion}`;
+  if (h.formatVersion !== CHECKPOINT_FORMAT_VERSION)
+    return `unknown checkpoint formatVersion ${h.formatVersion}`;
   if (h.keyId !== keyId) return `signed by key ${h.keyId}, not by the given public key ${keyId}`;
   if (typeof h.signature !== 'string' || h.signature.length !== 128 || !HEX.test(h.signature)) {
     return 'signature is not 64 bytes of lowercase hex';
   }
-  if (!Number.isSafeInteger(h.treeSize) || !Number.isSafeInteger(h.ledgerSize)) return 'sizes are not integers';
+  if (!Number.isSafeInteger(h.treeSize) || !Number.isSafeInteger(h.ledgerSize))
+    return 'sizes are not integers';
   if (!verify(null, checkpointNote(h), publicKey, Buffer.from(h.signature, 'hex'))) {
     return 'signature does not verify';
   }
@@ -113,10 +115,15 @@ export function checkpointProblem(c: Checkpoint, publicKey: KeyObject, keyId: st
   if (sorted.length !== c.heads.length || sorted.length !== c.treeSize) {
     return `lists ${c.heads.length} heads for a tree of ${c.treeSize}`;
   }
-  if (sorted.some((h, i) => h.tenantId !== c.heads[i].tenantId || (i > 0 && h.tenantId === sorted[i - 1].tenantId))) {
+  if (
+    sorted.some(
+      (h, i) => h.tenantId !== c.heads[i].tenantId || (i > 0 && h.tenantId === sorted[i - 1].tenantId),
+    )
+  ) {
     return 'heads are not in tenantId order, or a tenant appears twice';
   }
-  if (sorted.reduce((sum, h) => sum + h.position, 0) !== c.ledgerSize) return 'heads do not sum to the ledger size';
+  if (sorted.reduce((sum, h) => sum + h.position, 0) !== c.ledgerSize)
+    return 'heads do not sum to the ledger size';
   if (headsRoot(sorted) !== c.rootHash) return 'heads do not give the signed root hash';
   return undefined;
 }

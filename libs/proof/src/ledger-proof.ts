@@ -22,7 +22,10 @@ export interface LedgerVerifyOptions {
  * are derived from), against a checkpoint when given one. Throws CheckpointInvalidError
  * for a checkpoint that fails on its own, UnknownTenantError for a tenant never seen.
  */
-export async function verifyLedger(ledger: LedgerStore, opts: LedgerVerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyLedger(
+  ledger: LedgerStore,
+  opts: LedgerVerifyOptions = {},
+): Promise<VerifyResult> {
   const kept = opts.checkpoint;
   if (kept !== undefined) {
     const problem = checkpointProblem(kept.checkpoint, kept.publicKey, kept.keyId);

@@ -20,7 +20,9 @@ describe('RFC 9162 Merkle tree', () => {
     );
     const [a, b] = leaves(2);
     expect(nodeHash(a, b)).toEqual(
-      createHash('sha256').update(Buffer.concat([Buffer.of(1), a, b])).digest(),
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.of(1), a, b]))
+        .digest(),
     );
   });
 

@@ -58,7 +58,9 @@ export function readSigningKey(file: string): SigningKey {
   try {
     key = createPrivateKey(pem);
   } catch (err) {
-    throw new CheckpointKeyError(`CHECKPOINT_KEY "${file}" is not a PEM private key: ${(err as Error).message}`);
+    throw new CheckpointKeyError(
+      `CHECKPOINT_KEY "${file}" is not a PEM private key: ${(err as Error).message}`,
+    );
   }
   if (key.asymmetricKeyType !== 'ed25519') {
     throw new CheckpointKeyError(`CHECKPOINT_KEY "${file}" is a ${key.asymmetricKeyType} key, not Ed25519`);

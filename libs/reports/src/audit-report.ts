@@ -74,7 +74,12 @@ export function renderMarkdown(r: AuditReport): string {
   const lines = [
     `# Retention audit: tenant \`${r.tenantId}\``,
     '',
-    ...(r.ledger ? [`Built from ledger position ${r.ledger.position} (head hash \`${r.ledger.headHash}\`) and policy position ${r.ledger.policyPosition} (\`${r.ledger.policyHeadHash}\`).`, ''] : []),
+    ...(r.ledger
+      ? [
+          `Built from ledger position ${r.ledger.position} (head hash \`${r.ledger.headHash}\`) and policy position ${r.ledger.policyPosition} (\`${r.ledger.policyHeadHash}\`).`,
+          '',
+        ]
+      : []),
     `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled.`,
     '',
     '| verdict | reason | region/store | target | triggered | due | deadline | issued | confirmed | policy | flags |',

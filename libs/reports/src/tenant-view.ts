@@ -22,7 +22,12 @@ export type FoldEntry = EntryFacts & { recordedAt: string; streamPosition: numbe
  */
 export class TenantFold {
   private readonly state: TenantState;
-  private readonly basis: LedgerBasis = { position: 0, headHash: GENESIS, policyPosition: 0, policyHeadHash: GENESIS };
+  private readonly basis: LedgerBasis = {
+    position: 0,
+    headHash: GENESIS,
+    policyPosition: 0,
+    policyHeadHash: GENESIS,
+  };
   private done = false;
 
   constructor(
@@ -53,7 +58,10 @@ export class TenantFold {
   }
 
   result(): { obligations: Obligation[]; basis: LedgerBasis } {
-    return { obligations: this.basis.position === 0 ? [] : obligations(this.state), basis: { ...this.basis } };
+    return {
+      obligations: this.basis.position === 0 ? [] : obligations(this.state),
+      basis: { ...this.basis },
+    };
   }
 }
 

@@ -10,7 +10,9 @@ export function exportCommand(): Command {
   return new Command('export')
     .description('write an evidence bundle of one tenant (entries, report, checkpoint + proof, public key)')
     .requiredOption('--tenant <tenantId>', 'the tenant')
-    .addOption(new Option('--as-of <time>', 'report as the ledger stood at this time (RFC 3339)').argParser(parseAsOf))
+    .addOption(
+      new Option('--as-of <time>', 'report as the ledger stood at this time (RFC 3339)').argParser(parseAsOf),
+    )
     .requiredOption('--out <dir>', 'the directory to write the bundle to')
     .action(async (opts: { tenant: string; asOf?: Date; out: string }) => {
       const config = loadConfig();
@@ -25,7 +27,9 @@ export function exportCommand(): Command {
           outDir: opts.out,
         });
         if (!outcome.ok) {
-          process.stdout.write(`broken: tenant ${outcome.tenantId} position ${outcome.position}: ${outcome.reason}\n`);
+          process.stdout.write(
+            `broken: tenant ${outcome.tenantId} position ${outcome.position}: ${outcome.reason}\n`,
+          );
           process.stderr.write('no bundle written: the ledger does not verify\n');
           process.exitCode = EXIT.verificationFailed;
           return;

@@ -11,7 +11,8 @@ export function verifyBundleCommand(): Command {
     .argument('<dir>', 'the bundle directory')
     .option('--json', 'the result as one JSON object')
     .action((dir: string, opts: { json?: boolean }) => {
-      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ConfigError(`${dir} is not a directory`);
+      if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+        throw new ConfigError(`${dir} is not a directory`);
       const verdict = verifyBundle(dir);
       if (opts.json) process.stdout.write(JSON.stringify(verdict) + '\n');
       else if (verdict.ok) {

@@ -58,7 +58,9 @@ export function verifyCommand(): Command {
           : '';
         process.stdout.write(`ok: ${result.entries} entries in ${result.streams} streams${suffix}\n`);
       } else {
-        process.stdout.write(`broken: tenant ${result.tenantId} position ${result.position}: ${result.reason}\n`);
+        process.stdout.write(
+          `broken: tenant ${result.tenantId} position ${result.position}: ${result.reason}\n`,
+        );
       }
       if (!result.ok) process.exitCode = EXIT.verificationFailed;
     });

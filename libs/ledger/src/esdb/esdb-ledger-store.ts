@@ -328,7 +328,10 @@ export class EsdbLedgerStore implements LedgerStore {
   }
 
   async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
-    for await (const { event } of this.events(this.streamName(tenantId), { direction: FORWARDS, fromRevision: START })) {
+    for await (const { event } of this.events(this.streamName(tenantId), {
+      direction: FORWARDS,
+      fromRevision: START,
+    })) {
       if (event !== undefined && isStoredEvent(event.data)) yield toRecord(event.data);
     }
   }

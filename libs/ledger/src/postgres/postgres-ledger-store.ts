@@ -185,7 +185,8 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
-    for await (const row of this.streamRows(tenantId, fromPosition)) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+    for await (const row of this.streamRows(tenantId, fromPosition))
+      yield toLedgerEntry(rowToRecord(row), rowCursor(row));
   }
 
   async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {

@@ -81,7 +81,9 @@ function streamStatements<R extends [string, number | string, ...unknown[]]>(
 ): StreamStatements<R> {
   return {
     head: db
-      .prepare<[string], [number, number]>('SELECT stream_id, position FROM ledger_streams WHERE tenant_id = ?')
+      .prepare<[string], [number, number]>(
+        'SELECT stream_id, position FROM ledger_streams WHERE tenant_id = ?',
+      )
       .raw(),
     maxEpoch: db
       .prepare<[], number>(`SELECT coalesce(max(global_position), 0) >> ${EPOCH_BITS} FROM ledger_entries`)

@@ -2,9 +2,22 @@ import { createHash, sign } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { POLICY_STREAM, type EntryType } from '@app/contracts';
-import { canonicalEntry, UnknownTenantError, type ChainRecord, type LedgerStore, type StreamHead } from '@app/ledger';
+import {
+  canonicalEntry,
+  UnknownTenantError,
+  type ChainRecord,
+  type LedgerStore,
+  type StreamHead,
+} from '@app/ledger';
 import { parseStoredSubject } from '@app/ledger/subject';
-import { buildAuditReport, renderHtml, TenantFold, tenantFold, type AuditReport, type FoldEntry } from '@app/reports';
+import {
+  buildAuditReport,
+  renderHtml,
+  TenantFold,
+  tenantFold,
+  type AuditReport,
+  type FoldEntry,
+} from '@app/reports';
 import { checkpointProblem, headLeaf, sortHeads, treeHeadOf, type Checkpoint } from '../checkpoint';
 import type { CheckpointStore } from '../checkpoint-store';
 import { makeCheckpoint, type CheckpointOutcome } from '../ledger-proof';
@@ -72,7 +85,9 @@ async function coveringCheckpoint(
   const latest = await store.latest();
   if (latest !== undefined && checkpointProblem(latest, key.publicKey, key.keyId) === undefined) {
     const covers = needed.every(
-      (n) => n.position === 0 || (latest.heads.find((h) => h.tenantId === n.tenantId)?.position ?? 0) >= n.position,
+      (n) =>
+        n.position === 0 ||
+        (latest.heads.find((h) => h.tenantId === n.tenantId)?.position ?? 0) >= n.position,
     );
     if (covers) return { outcome: { ok: true, checkpoint: latest }, made: false };
   }
@@ -105,7 +120,10 @@ export async function exportBundle(
   const probe = (await tenantFold(ledger, tenantId, asOf)).basis;
   const needed = [
     { tenantId, position: opts.asOf ? probe.position : (headOf(tenantId)?.position ?? 0) },
-    { tenantId: POLICY_STREAM, position: opts.asOf ? probe.policyPosition : (headOf(POLICY_STREAM)?.position ?? 0) },
+    {
+      tenantId: POLICY_STREAM,
+      position: opts.asOf ? probe.policyPosition : (headOf(POLICY_STREAM)?.position ?? 0),
+    },
   ];
   const { outcome, made } = await coveringCheckpoint(ledger, store, key, needed, opts.now);
   if (!outcome.ok) return outcome;

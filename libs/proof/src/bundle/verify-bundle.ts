@@ -20,7 +20,14 @@ import {
 } from './bundle-format';
 
 export type BundleVerdict =
-  | { ok: true; tenantId: string; entries: number; position: number; headHash: string; checkpoint: BundleCheckpoint }
+  | {
+      ok: true;
+      tenantId: string;
+      entries: number;
+      position: number;
+      headHash: string;
+      checkpoint: BundleCheckpoint;
+    }
   | { ok: false; problem: string };
 
 class BundleProblem extends Error {}
@@ -79,18 +86,29 @@ function check(dir: string): BundleVerdict {
     fail(`${FILES.manifestSignature}: the manifest signature does not verify`);
   }
   const manifest = json<Manifest>(manifestBytes, FILES.manifest);
-  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION) fail(`unknown bundle formatVersion ${manifest.formatVersion}`);
+  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION)
+    fail(`unknown bundle formatVersion ${manifest.formatVersion}`);
   // 2. Every file as listed.
   const listed = new Map(manifest.files.map((f) => [f.path, f]));
-  for (const required of [FILES.publicKey, FILES.checkpoint, FILES.proof, FILES.subjects, FILES.reportJson, FILES.reportHtml]) {
+  for (const required of [
+    FILES.publicKey,
+    FILES.checkpoint,
+    FILES.proof,
+    FILES.subjects,
+    FILES.reportJson,
+    FILES.reportHtml,
+  ]) {
     if (!listed.has(required)) fail(`${FILES.manifest} does not list ${required}`);
   }
   for (const f of manifest.files) {
-    if (f.path.includes('..') || path.isAbsolute(f.path)) fail(`${FILES.manifest} lists a path outside the bundle: ${f.path}`);
+    if (f.path.includes('..') || path.isAbsolute(f.path))
+      fail(`${FILES.manifest} lists a path outside the bundle: ${f.path}`);
     const bytes = read(f.path);
-    if (sha256Hex(bytes) !== f.sha256 || bytes.length !== f.bytes) fail(`${f.path} differs from its SHA-256 in the manifest`);
+    if (sha256Hex(bytes) !== f.sha256 || bytes.length !== f.bytes)
+      fail(`${f.path} differs from its SHA-256 in the manifest`);
   }
-  if (sha256Hex(publicKeyPem) !== listed.get(FILES.publicKey)?.sha256) fail(`${FILES.publicKey} is not the listed key`);
+  if (sha256Hex(publicKeyPem) !== listed.get(FILES.publicKey)?.sha256)
+    fail(`${FILES.publicKey} is not the listed key`);
   // 3. The checkpoint: signed by the key.
   const checkpoint = json<BundleCheckpoint>(read(FILES.checkpoint), FILES.checkpoint);
   const signed = treeHeadProblem(checkpoint, publicKey, keyId);
@@ -102,7 +120,8 @@ function check(dir: string): BundleVerdict {
     if (!listed.has(stream.file)) fail(`${FILES.manifest} does not list ${stream.file}`);
     const text = read(stream.file).toString('utf8');
     const rawLines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-    if (rawLines.length !== stream.entries) fail(`${stream.file} has ${rawLines.length} entries, the manifest says ${stream.entries}`);
+    if (rawLines.length !== stream.entries)
+      fail(`${stream.file} has ${rawLines.length} entries, the manifest says ${stream.entries}`);
     let prev = GENESIS;
     const lines: EnvelopeLine[] = [];
     const hashes: string[] = [];
@@ -115,7 +134,8 @@ function check(dir: string): BundleVerdict {
         return fail(`${where} is not JSON`);
       }
       if (canonicalJson(e) !== raw) fail(`${where} is not in canonical form (RFC 8785)`);
-      if (e.tenantId !== stream.tenantId || e.streamPosition !== i + 1) fail(`${where} is the entry of ${e.tenantId} position ${e.streamPosition}`);
+      if (e.tenantId !== stream.tenantId || e.streamPosition !== i + 1)
+        fail(`${where} is the entry of ${e.tenantId} position ${e.streamPosition}`);
       if (e.prevHash !== prev) fail(`${where}: prevHash does not link to the previous entry`);
       prev = sha256Hex(prev + raw);
       lines.push(e);
@@ -126,7 +146,9 @@ function check(dir: string): BundleVerdict {
       const p = proofs.proofs.find((x) => x.tenantId === stream.tenantId);
       if (p === undefined) fail(`${FILES.proof} has no proof for ${stream.tenantId}`);
       if (p.position !== stream.entries || p.hash !== prev) {
-        fail(`${FILES.proof}: the head of ${stream.tenantId} (position ${p.position}) is not the last entry of ${stream.file}`);
+        fail(
+          `${FILES.proof}: the head of ${stream.tenantId} (position ${p.position}) is not the last entry of ${stream.file}`,
+        );
       }
       const root = rootFromInclusionProof(
         p.leafIndex,
@@ -135,12 +157,15 @@ function check(dir: string): BundleVerdict {
         p.path.map((h) => Buffer.from(h, 'hex')),
       );
       if (root === undefined || root.toString('hex') !== checkpoint.rootHash) {
-        fail(`${FILES.proof}: the inclusion proof of ${stream.tenantId} does not lead to the checkpoint's root`);
+        fail(
+          `${FILES.proof}: the inclusion proof of ${stream.tenantId} does not lead to the checkpoint's root`,
+        );
       }
     }
     chains.set(stream.tenantId, { lines, hashes });
   }
-  const tenant = chains.get(manifest.tenantId) ?? fail(`${FILES.manifest} has no stream for tenant ${manifest.tenantId}`);
+  const tenant =
+    chains.get(manifest.tenantId) ?? fail(`${FILES.manifest} has no stream for tenant ${manifest.tenantId}`);
   const policy = chains.get('$policy') ?? { lines: [], hashes: [] };
   // 6. Subject parts: each hashes to its entry's digest.
   const subjects = new Map<number, string>();
@@ -149,19 +174,30 @@ function check(dir: string): BundleVerdict {
     const s = JSON.parse(raw) as SubjectLine;
     const entry = tenant.lines[s.streamPosition - 1];
     if (entry === undefined || entry.subjectDigest !== sha256Hex(s.subjectJson)) {
-      fail(`${FILES.subjects}: the subject part of position ${s.streamPosition} does not match its entry's subjectDigest`);
+      fail(
+        `${FILES.subjects}: the subject part of position ${s.streamPosition} does not match its entry's subjectDigest`,
+      );
     }
     subjects.set(s.streamPosition, parseStoredSubject(s.subjectJson).subjectId);
   }
   // 7. The report: built from these entries, at the position and head hash it states.
-  const report = json<{ tenantId: string; asOf: string; ledger?: Manifest['report'] }>(read(FILES.reportJson), FILES.reportJson);
-  const basis = report.ledger ?? fail(`${FILES.reportJson} does not state the ledger position it was built from`);
+  const report = json<{ tenantId: string; asOf: string; ledger?: Manifest['report'] }>(
+    read(FILES.reportJson),
+    FILES.reportJson,
+  );
+  const basis =
+    report.ledger ?? fail(`${FILES.reportJson} does not state the ledger position it was built from`);
   if (report.tenantId !== manifest.tenantId || !isDeepStrictEqual(basis, manifest.report)) {
     fail(`${FILES.reportJson} is not the report the manifest names`);
   }
-  const at = (chain: { hashes: string[] }, position: number) => (position === 0 ? GENESIS : chain.hashes[position - 1]);
-  if (at(tenant, basis.position) !== basis.headHash) fail(`${FILES.reportJson}: no entry of the bundle has position ${basis.position} and head hash ${basis.headHash}`);
-  if (at(policy, basis.policyPosition) !== basis.policyHeadHash) fail(`${FILES.reportJson}: the policy position it names is not in the bundle`);
+  const at = (chain: { hashes: string[] }, position: number) =>
+    position === 0 ? GENESIS : chain.hashes[position - 1];
+  if (at(tenant, basis.position) !== basis.headHash)
+    fail(
+      `${FILES.reportJson}: no entry of the bundle has position ${basis.position} and head hash ${basis.headHash}`,
+    );
+  if (at(policy, basis.policyPosition) !== basis.policyHeadHash)
+    fail(`${FILES.reportJson}: the policy position it names is not in the bundle`);
   const refolded = bundleReport(
     manifest.tenantId,
     policy.lines.map((e, i) => foldEntryOf(e, policy.hashes[i], undefined)),
