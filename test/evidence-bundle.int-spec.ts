@@ -247,6 +247,16 @@ describe('evidence bundles: export, verify-bundle and the independent Java verif
       (d) => changeByte(path.join(d, 'proof.json'), '"leafIndex": 1', '"leafIndex": 2'),
       /inclusion proof of acme/,
     ],
+    [
+      'the checkpoint signature',
+      (d) => {
+        const file = path.join(d, 'checkpoint.json');
+        const cp = JSON.parse(fs.readFileSync(file, 'utf8'));
+        const head = cp.signature.slice(0, 4);
+        changeByte(file, `"signature": "${head}`, `"signature": "${nextHex(head[0])}${head.slice(1)}`);
+      },
+      /checkpoint\.json: .*signature does not verify/,
+    ],
   ];
 
   it.each(resealed)(
