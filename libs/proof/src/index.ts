@@ -6,3 +6,4 @@ export * from './ledger-proof';
 export * from './bundle/bundle-format';
 export * from './bundle/export-bundle';
 export * from './bundle/verify-bundle';
+export * from './checkpointer';
