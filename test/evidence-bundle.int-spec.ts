@@ -84,6 +84,9 @@ function changeByte(file: string, from: string, to: string): void {
 /** The next hex digit: a one-byte change that stays lowercase hex. */
 const nextHex = (c: string) => '0123456789abcdef'[('0123456789abcdef'.indexOf(c) + 1) % 16];
 
+// Each test runs the CLI a few times (about half a second each on a quiet machine).
+jest.setTimeout(60_000);
+
 describe('evidence bundles: export, verify-bundle and the independent Java verifier', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bundle-'));
   const env = {

@@ -57,6 +57,9 @@ const BACKENDS: Backend[] = [
   { name: 'PostgreSQL', open: () => rawPostgres() },
 ];
 
+// Each test runs the CLI a few times (about half a second each on a quiet machine).
+jest.setTimeout(60_000);
+
 describe.each(BACKENDS)('$name ledger under attack', (backend) => {
   let dir: string;
   let raw: RawLedger;

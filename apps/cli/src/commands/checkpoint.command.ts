@@ -12,8 +12,9 @@ export function checkpointCommand(): Command {
     .option('--out <file>', 'write the checkpoint to this file instead of stdout')
     .action(async (opts: { out?: string }) => {
       const config = loadConfig();
-      const key = loadOrCreateSigningKey(config.checkpointKey);
+      // The ledger first: a missing one is an error before anything (a key) is created.
       const ledger = await openLedger(config.ledgerUrl, { readOnly: true });
+      const key = loadOrCreateSigningKey(config.checkpointKey);
       const store = await openCheckpointStore(config.ledgerUrl);
       try {
         const outcome = await makeCheckpoint(ledger, key, new Date(), await store.latest());

@@ -16,8 +16,9 @@ export function exportCommand(): Command {
     .requiredOption('--out <dir>', 'the directory to write the bundle to')
     .action(async (opts: { tenant: string; asOf?: Date; out: string }) => {
       const config = loadConfig();
-      const key = loadOrCreateSigningKey(config.checkpointKey);
+      // The ledger first: a missing one is an error before anything (a key) is created.
       const ledger = await openLedger(config.ledgerUrl, { readOnly: true });
+      const key = loadOrCreateSigningKey(config.checkpointKey);
       const store = await openCheckpointStore(config.ledgerUrl);
       try {
         const outcome = await exportBundle(ledger, store, key, {

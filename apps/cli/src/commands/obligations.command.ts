@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
+import { requireKnownTenant } from '../known-tenant';
 import { isOverdue, tenantObligations } from '@app/reports';
 import { renderTable } from '../output';
 
@@ -18,6 +19,7 @@ export function obligationsCommand(): Command {
     .action(async (opts: { tenant: string; json?: boolean }) => {
       const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
       try {
+        await requireKnownTenant(ledger, opts.tenant);
         const now = new Date();
         const list = (await tenantObligations(ledger, opts.tenant)).map((o) => ({
           ...o,

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '@app/config';
 import { LedgerEntry } from '@app/contracts';
 import { openLedger } from '@app/ledger';
+import { requireKnownTenant } from '../known-tenant';
 import { progressBar } from '../progress';
 import { writeLine } from '../output';
 
@@ -30,6 +31,7 @@ export function replayCommand(): Command {
       const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
       try {
         if (opts.tenant) {
+          await requireKnownTenant(ledger, opts.tenant);
           for await (const e of ledger.readStream(opts.tenant, opts.from ?? 1))
             await writeLine(JSON.stringify(e));
           return;
