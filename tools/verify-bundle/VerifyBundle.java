@@ -23,6 +23,8 @@ import java.util.Objects;
  */
 public final class VerifyBundle {
     static final String GENESIS = "0".repeat(64);
+    static final java.util.regex.Pattern NUMBER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    static final java.util.regex.Pattern INTEGER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]{0,17})");
 
     static final class Broken extends Exception {
         Broken(String message) { super(message); }
@@ -414,8 +416,8 @@ public final class VerifyBundle {
             int start = i;
             while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
             String t = s.substring(start, i);
-            if (!t.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) throw bad();
-            if (t.matches("-?(0|[1-9][0-9]{0,17})")) return Long.parseLong(t);
+            if (!NUMBER.matcher(t).matches()) throw bad();
+            if (INTEGER.matcher(t).matches()) return Long.parseLong(t);
             return Double.parseDouble(t);
         }
     }
