@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { entryHash, type HashedFields } from '@app/ledger';
+import { INSERT_COLUMNS, insertValues } from '@app/ledger/sql-record-row';
 
 /** One stored row as an attacker with SQL access sees it. */
 export interface RawRow extends HashedFields {
@@ -45,26 +46,11 @@ const SELECT = `tenant_id AS tenantId, stream_position AS streamPosition, event_
   occurred_at AS occurredAt, recorded_at AS recordedAt, data_json AS dataJson, subject_json AS subjectJson,
   subject_digest AS subjectDigest, source_json AS sourceJson, prev_hash AS prevHash, hash`;
 
+/** INSERT_COLUMNS values of a forged row (global position left to the insert). */
 function values(r: RawRow): Array<string | number | null> {
-  return [
-    r.tenantId,
-    r.streamPosition,
-    r.eventId,
-    r.type,
-    r.occurredAt,
-    r.recordedAt,
-    r.dataJson,
-    r.subjectJson,
-    r.subjectDigest,
-    r.sourceJson,
-    'forged',
-    r.prevHash,
-    r.hash,
-  ];
+  return insertValues(0, { ...r, payloadHash: 'forged' }).slice(1);
 }
-const COLUMNS =
-  'tenant_id, stream_position, event_id, type, occurred_at, recorded_at, data_json, subject_json, ' +
-  'subject_digest, source_json, payload_hash, prev_hash, hash';
+const COLUMNS = INSERT_COLUMNS.replace('global_position, ', '');
 
 export function rawSqlite(file: string): RawLedger {
   const db = new Database(file);

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { loadOrCreateSigningKey, makeCheckpoint, openCheckpointStore } from '@app/proof';
-import { EXIT } from '../exit-codes';
+import { reportBreak } from '../output';
 
 /** A signed checkpoint of every stream head, made now (`run` also makes one every CHECKPOINT_INTERVAL). */
 export function checkpointCommand(): Command {
@@ -19,11 +19,7 @@ export function checkpointCommand(): Command {
       try {
         const outcome = await makeCheckpoint(ledger, key, new Date(), await store.latest());
         if (!outcome.ok) {
-          process.stdout.write(
-            `broken: tenant ${outcome.tenantId} position ${outcome.position}: ${outcome.reason}\n`,
-          );
-          process.stderr.write('no checkpoint signed: the ledger does not verify\n');
-          process.exitCode = EXIT.verificationFailed;
+          reportBreak(outcome, 'no checkpoint signed');
           return;
         }
         const { checkpoint } = outcome;

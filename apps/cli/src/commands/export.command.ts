@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { exportBundle, loadOrCreateSigningKey, openCheckpointStore } from '@app/proof';
-import { EXIT } from '../exit-codes';
+import { reportBreak } from '../output';
 import { parseAsOf } from './audit.command';
 
 /** `export`: an evidence bundle of one tenant, checkable offline (docs/bundle-format.md). */
@@ -28,11 +28,7 @@ export function exportCommand(): Command {
           outDir: opts.out,
         });
         if (!outcome.ok) {
-          process.stdout.write(
-            `broken: tenant ${outcome.tenantId} position ${outcome.position}: ${outcome.reason}\n`,
-          );
-          process.stderr.write('no bundle written: the ledger does not verify\n');
-          process.exitCode = EXIT.verificationFailed;
+          reportBreak(outcome, 'no bundle written');
           return;
         }
         const m = outcome.manifest;

@@ -5,6 +5,7 @@ import { verifyLedger } from '@app/proof';
 import { checkingKey, readCheckpointFile } from '../checkpoint-files';
 import { EXIT } from '../exit-codes';
 import { progressBar } from '../progress';
+import { reportBreak } from '../output';
 
 interface VerifyOpts {
   tenant?: string;
@@ -58,9 +59,7 @@ export function verifyCommand(): Command {
           : '';
         process.stdout.write(`ok: ${result.entries} entries in ${result.streams} streams${suffix}\n`);
       } else {
-        process.stdout.write(
-          `broken: tenant ${result.tenantId} position ${result.position}: ${result.reason}\n`,
-        );
+        reportBreak(result);
       }
       if (!result.ok) process.exitCode = EXIT.verificationFailed;
     });
