@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { openLedger } from '@app/ledger';
+import { PG_URL } from './support/raw-ledger';
 import { runCli } from './support/cli-process';
 import { lifecycleEntries } from './support/ledger-facts';
 
@@ -57,6 +59,21 @@ describe('CLI exit codes', () => {
   it('a mistyped command or option is exit 2 (not 1, which means tampered)', async () => {
     expect((await runCli(['verfy'], env)).code).toBe(2);
     expect((await runCli(['verify', '--tenat', 'x'], env)).code).toBe(2);
+  });
+
+  it('a PostgreSQL schema that holds no ledger is exit 2, and verify does not create it', async () => {
+    const schema = `no_ledger_${process.pid}_${Date.now()}`;
+    const url = `${PG_URL}?schema=${schema}`;
+    const run = await runCli(['verify'], { LEDGER_URL: url });
+    expect({ code: run.code, err: /no ledger in PostgreSQL schema/.test(run.stderr) }).toEqual({
+      code: 2,
+      err: true,
+    });
+    const client = new Client({ connectionString: PG_URL });
+    await client.connect();
+    const { rows } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    await client.end();
+    expect(rows).toHaveLength(0);
   });
 
   it('a store that cannot be reached is exit 3', async () => {
