@@ -108,10 +108,14 @@ export async function startRuntime(
     categories: new Set(policy.categories),
     signal: new WorkSignal(),
   };
-  const checkpointKey = loadOrCreateSigningKey(config.checkpointKey);
+  // Only the processes that sign (the projector's) or serve the public key (the API) need the key.
+  const checkpointKey =
+    services.includes('projector') || services.includes('api')
+      ? loadOrCreateSigningKey(config.checkpointKey)
+      : undefined;
   const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const api =
-    auditApi && metrics
+    auditApi && metrics && checkpointKey
       ? {
           lib: auditApi,
           deps: {
@@ -127,9 +131,10 @@ export async function startRuntime(
         }
       : undefined;
   // One checkpointer per projector (the one process that folds the whole ledger anyway).
-  const checkpointer = services.includes('projector')
-    ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
-    : undefined;
+  const checkpointer =
+    services.includes('projector') && checkpointKey
+      ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
+      : undefined;
   const closeStores = async () => {
     await checkpointer?.stop();
     await checkpointStore.close();
