@@ -154,13 +154,18 @@ describe.each(BACKENDS)('$name ledger under attack', (backend) => {
       'acme',
       rechain(rows, (r) => (r.streamPosition === 1 ? { ...r, occurredAt: '2026-02-01T00:00:00.000Z' } : r)),
     );
-    const [plain, checked] = await Promise.all([
+    const [plain, checked, exported, signed] = await Promise.all([
       runCli(['verify'], env),
       runCli(['verify', '--checkpoint', cp], env),
+      // The operator's own tools refuse too: no bundle of, and no new checkpoint over, the rewrite.
+      runCli(['export', '--tenant', 'acme', '--out', path.join(dir, 'bundle')], env),
+      runCli(['checkpoint'], env),
     ]);
     expect(plain.code).toBe(0);
     expect(checked.code).toBe(1);
     expect(checked.stdout).toMatch(/^broken: tenant acme position 2: .*checkpoint/);
+    expect({ code: exported.code, out: exported.stdout }).toEqual({ code: 1, out: checked.stdout });
+    expect({ code: signed.code, out: signed.stdout }).toEqual({ code: 1, out: checked.stdout });
   });
 
   it('a rewritten $policy stream fails verify --checkpoint', async () => {

@@ -20,7 +20,7 @@ import {
 } from '@app/reports';
 import { checkpointProblem, headLeaf, sortHeads, treeHeadOf, type Checkpoint } from '../checkpoint';
 import type { CheckpointStore } from '../checkpoint-store';
-import { makeCheckpoint, type CheckpointOutcome } from '../ledger-proof';
+import { makeCheckpoint, verifyLedger, type CheckpointOutcome } from '../ledger-proof';
 import { inclusionProof, leafHash } from '../merkle';
 import type { SigningKey } from '../signing-key';
 import { BUNDLE_FORMAT_VERSION, BUNDLE_KIND, FILES, type Manifest, type ProofFile } from './bundle-format';
@@ -89,7 +89,14 @@ async function coveringCheckpoint(
         n.position === 0 ||
         (latest.heads.find((h) => h.tenantId === n.tenantId)?.position ?? 0) >= n.position,
     );
-    if (covers) return { outcome: { ok: true, checkpoint: latest }, made: false };
+    if (covers) {
+      // The streams must still extend it (both are exported up to its heads), or the bundle would not verify.
+      const checked = await verifyLedger(ledger, {
+        tenantId: needed[0].tenantId,
+        checkpoint: { checkpoint: latest, publicKey: key.publicKey, keyId: key.keyId },
+      });
+      return { outcome: checked.ok ? { ok: true, checkpoint: latest } : checked, made: false };
+    }
   }
   const outcome = await makeCheckpoint(ledger, key, now, latest);
   if (outcome.ok) await store.add(outcome.checkpoint);
