@@ -163,11 +163,38 @@ describe('evidence bundles: export, verify-bundle and the independent Java verif
         .split('\n'),
     ).toHaveLength(9);
     expect(fs.readFileSync(path.join(bundle, 'report.html'), 'utf8')).toContain(manifest.report.headHash);
+    // The tail of the tenant's stream is what `replay` shows, with what its hash covers (the subject digest).
+    const lines = fs
+      .readFileSync(path.join(bundle, 'entries', 'tenant.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(JSON.parse(lines[0]).subjectDigest).toMatch(/^[0-9a-f]{64}$/);
     // One tenant's bundle reveals no other tenant.
     for (const file of fs.readdirSync(bundle, { recursive: true }) as string[]) {
       if (fs.statSync(path.join(bundle, file)).isFile())
         expect(fs.readFileSync(path.join(bundle, file), 'utf8')).not.toContain('globex');
     }
+  });
+
+  it('audit and replay name what the bundle holds: the report basis and each entry with its subject digest', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(bundle, 'manifest.json'), 'utf8'));
+    const [audit, replay] = await Promise.all([
+      runCli(['audit', '--tenant', 'acme', '--format', 'json'], env),
+      runCli(['replay', '--tenant', 'acme'], env),
+    ]);
+    expect(JSON.parse(audit.stdout).ledger).toEqual(manifest.report);
+    const replayed = replay.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const hashed = fs
+      .readFileSync(path.join(bundle, 'entries', 'tenant.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(replayed.map((e) => [e.hash === undefined, e.subjectDigest])).toEqual(
+      hashed.map((e) => [false, e.subjectDigest]),
+    );
   });
 
   it('a fresh bundle is accepted by verify-bundle and by the Java verifier', async () => {
