@@ -46,6 +46,10 @@ public final class VerifyBundle {
         } catch (Broken e) {
             System.out.println("broken: " + e.getMessage());
             System.exit(1);
+        } catch (RuntimeException e) {
+            // A value of the wrong kind somewhere (e.g. a number where a hex string belongs).
+            System.out.println("broken: malformed bundle: " + e);
+            System.exit(1);
         }
     }
 
@@ -140,7 +144,10 @@ public final class VerifyBundle {
                 }
                 if (num(proofFile, "treeSize", "proof.json") != treeSize) throw new Broken("proof.json: not a proof for the checkpoint's tree size");
                 List<byte[]> path = new ArrayList<>();
-                for (Object h : arr(p.get("path"), "proof.json path")) path.add(unhex((String) h, "proof.json path"));
+                for (Object h : arr(p.get("path"), "proof.json path")) {
+                    if (!(h instanceof String)) throw new Broken("proof.json: a path element is not a hex string");
+                    path.add(unhex((String) h, "proof.json path"));
+                }
                 byte[] leaf = (stream + "\n" + count + "\n" + prev).getBytes(StandardCharsets.UTF_8);
                 byte[] root = rootFromInclusionProof(num(p, "leafIndex", "proof.json"), treeSize, leafHash(leaf), path);
                 if (root == null || !hex(root).equals(rootHash)) {
