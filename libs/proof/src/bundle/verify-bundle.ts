@@ -58,7 +58,8 @@ export function verifyBundle(dir: string): BundleVerdict {
     return check(dir);
   } catch (err) {
     if (err instanceof BundleProblem) return { ok: false, problem: err.message };
-    throw err;
+    // A value of the wrong kind somewhere in a (re-signed) bundle: still a bundle that does not hold.
+    return { ok: false, problem: `malformed bundle: ${(err as Error).message}` };
   }
 }
 
@@ -80,7 +81,7 @@ function check(dir: string): BundleVerdict {
   }
   const keyId = keyIdOf(publicKey);
   const manifestBytes = read(FILES.manifest);
-  const signature = read(FILES.manifestSignature).toString('utf8').trim();
+  const signature = read(FILES.manifestSignature).toString('utf8').replace(/\n$/, '');
   if (!/^[0-9a-f]{128}$/.test(signature)) fail(`${FILES.manifestSignature} is not 64 bytes of lowercase hex`);
   if (!verify(null, manifestBytes, publicKey, Buffer.from(signature, 'hex'))) {
     fail(`${FILES.manifestSignature}: the manifest signature does not verify`);
