@@ -19,6 +19,7 @@ export type {
   ObligationReason,
   ObligationStatus,
   DeletionTarget,
+  OperatorAction,
 } from './obligation';
 export {
   obligationIdOf,
@@ -26,7 +27,8 @@ export {
   OBLIGATION_ID_PATTERN,
   type ObligationKey,
 } from './obligation-id';
-export { auditView, type AuditVerdict, type AuditView } from './audit';
+export { auditView, AUDIT_VERDICTS, type AuditVerdict, type AuditView } from './audit';
+export { holdIntervals, unmatchedReleases, type HoldInterval } from './derive';
 export {
   DEFAULT_POLICY,
   DEFAULT_POLICY_VERSION,
