@@ -15,7 +15,9 @@ import { demoCommand } from './demo/demo.command';
 export function buildProgram(): Command {
   const program = new Command('retention-ledger')
     .description('Retention ledger: data-deletion promises turned into facts that can be proven')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options after a subcommand are the subcommand's (`obligations --tenant T` vs `obligations retry --tenant T`).
+    .enablePositionalOptions();
   for (const cmd of [
     runCommand(),
     replayCommand(),

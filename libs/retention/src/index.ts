@@ -47,3 +47,10 @@ export {
   type PolicyFormat,
 } from './policy/parse-policy';
 export { canonicalPolicyJson } from './policy/canonical';
+export {
+  decideOperation,
+  OPERATOR_EVENT_ID_PREFIX,
+  type OperatorRequest,
+  type OperatorContext,
+  type OperatorDecision,
+} from './operations';
