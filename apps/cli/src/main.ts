@@ -9,6 +9,7 @@ import { obligationsCommand } from './commands/obligations.command';
 import { auditCommand } from './commands/audit.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { keysCommand } from './commands/keys.command';
+import { policyCommand } from './commands/policy.command';
 import { demoCommand } from './demo/demo.command';
 
 /** `retention-ledger`: the command line of DESIGN.md, and the composition root of the services. */
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     statsCommand(),
     rebuildCommand(),
     keysCommand(),
+    policyCommand(),
     demoCommand(),
   ])
     program.addCommand(cmd);

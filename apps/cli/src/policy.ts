@@ -4,7 +4,15 @@ import path from 'node:path';
 import type { AppConfig } from '@app/config';
 import { NewEntry, POLICY_STREAM } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
-import { canonicalPolicyJson, DEFAULT_POLICY, parsePolicy, Policy } from '@app/retention';
+import {
+  canonicalPolicyJson,
+  checkPolicy,
+  checkPolicyChange,
+  DEFAULT_POLICY,
+  parsePolicy,
+  Policy,
+  PolicyError,
+} from '@app/retention';
 
 /** RETENTION_POLICY (YAML or JSON by extension), or the built-in default. Throws naming the bad field. */
 export function loadPolicy(config: Pick<AppConfig, 'retentionPolicy'>): Policy {
@@ -35,13 +43,17 @@ export async function activatePolicy(
   now: Date,
 ): Promise<NewEntry | undefined> {
   const contentHash = policyContentHash(policy);
-  let last: { contentHash?: string } | undefined;
+  let last: { contentHash?: string; policy?: unknown } | undefined;
   let position = 0;
   for await (const e of ledger.readStream(POLICY_STREAM)) {
-    last = e.data as { contentHash?: string };
+    last = e.data as { contentHash?: string; policy?: unknown };
     position = e.streamPosition;
   }
   if (last?.contentHash === contentHash) return undefined;
+  // The preservation lock: a locked category of the policy in force may not be weakened.
+  const current = last?.policy === undefined ? undefined : checkPolicy(last.policy).policy;
+  const refusals = current ? checkPolicyChange(current, policy) : [];
+  if (refusals.length > 0) throw new PolicyError(refusals, 'RETENTION_POLICY: activation refused');
   const entry: NewEntry<'PolicyActivated'> = {
     // Deterministic for the ledger's state: two processes starting together append it once.
     eventId: `policy:${contentHash.slice(0, 16)}:${position + 1}`,

@@ -5,3 +5,4 @@ export * from './html-report';
 export { escapeHtml } from './html-escape';
 export { durationText } from './duration-text';
 export * from './operator-actions';
+export * from './policy-diff';

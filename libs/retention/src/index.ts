@@ -54,3 +54,6 @@ export {
   type OperatorContext,
   type OperatorDecision,
 } from './operations';
+export { checkPolicyChange } from './policy/policy-change';
+export { diffObligations, type ObligationChange } from './policy/obligation-diff';
+export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
