@@ -209,3 +209,60 @@ describe('policy: bad files stop start-up with a message naming the field', () =
     expect(validatePolicy(JSON.parse(canonicalPolicyJson(DEFAULT_POLICY)))).toEqual(DEFAULT_POLICY);
   });
 });
+
+describe('policy: regions, expedited and locked', () => {
+  const base = `
+version: v1
+categories: [personal]
+rules:
+  personal:
+    locked: true
+    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
+    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
+    onSubscriptionEnd: { action: keep }
+`;
+  it('reads per-region rules, the expedited rule and the lock', () => {
+    const policy = parsePolicy(
+      base +
+        `regions:
+  eu:
+    personal:
+      onDataDeletion: { action: purge, after: PT0S, deadline: P7D }
+expedited: { after: PT5M, deadline: P1D }
+`,
+      'yaml',
+    );
+    expect(policy.rules.personal.locked).toBe(true);
+    expect(policy.regions).toEqual({
+      eu: { personal: { onDataDeletion: { action: 'purge', after: 'PT0S', deadline: 'P7D' } } },
+    });
+    expect(policy.expedited).toEqual({ after: 'PT5M', deadline: 'P1D' });
+  });
+
+  it('names the field of a bad region rule, an unknown category there, and a bad lock', () => {
+    const bad =
+      base.replace('locked: true', 'locked: yes') +
+      `regions:
+  eu:
+    persnal: { onDataDeletion: { action: keep } }
+    personal:
+      onDataDeletion: { action: purge, deadline: soon }
+`;
+    expect(() => parsePolicy(bad, 'yaml')).toThrow(PolicyError);
+    const paths = (() => {
+      try {
+        parsePolicy(bad, 'yaml');
+        return [];
+      } catch (error) {
+        return (error as PolicyError).issues.map((i) => i.path);
+      }
+    })();
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'rules.personal.locked',
+        'regions.eu.persnal',
+        'regions.eu.personal.onDataDeletion.deadline',
+      ]),
+    );
+  });
+});
