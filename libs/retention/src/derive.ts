@@ -281,16 +281,16 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
  */
 function deletionRound(
   earliest: number,
-  deletions: readonly TimedFact[] | null,
+  deletions: readonly number[] | null,
   restores: readonly TimedFact[] | null,
 ): { trig: number; restoredAt: number | null } {
   if (!restores || restores.length === 0) return { trig: earliest, restoredAt: null };
   const lastRestore = restores[restores.length - 1].at;
   if (lastRestore < earliest) return { trig: earliest, restoredAt: null };
-  const again = deletions?.find((d) => d.at > lastRestore);
-  if (again) return { trig: again.at, restoredAt: null };
+  const again = deletions?.find((d) => d > lastRestore);
+  if (again !== undefined) return { trig: again, restoredAt: null };
   let lastDeletion = earliest;
-  for (const d of deletions ?? []) if (d.at <= lastRestore) lastDeletion = Math.max(lastDeletion, d.at);
+  for (const d of deletions ?? []) if (d <= lastRestore) lastDeletion = Math.max(lastDeletion, d);
   const restoredAt = restores.find((r) => r.at >= lastDeletion)?.at ?? lastRestore;
   return { trig: lastDeletion, restoredAt };
 }

@@ -60,18 +60,18 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
     case 'DataDeleted': {
       const item = dataFacts(state, e.data.dataId);
       const by = e.data.deletedBy;
+      const previous = item.deletedAt;
       // The earliest deletion rules; at equal times, 'admin' before 'user'.
-      if (
-        item.deletedAt === null ||
-        at < item.deletedAt ||
-        (at === item.deletedAt && by < (item.deletedBy ?? ''))
-      ) {
+      if (previous === null || at < previous || (at === previous && by < (item.deletedBy ?? ''))) {
         item.deletedAt = at;
         item.deletedBy = by;
         markDirty(state, item);
       }
-      // Every deletion time is kept (a set): after a restore, the next deletion re-triggers the purge.
-      if (insertTimed((item.laterDeletions ??= []), { eventId: e.eventId, at }) && item.restores)
+      // The later deletion times are kept too (a set; null for the usual single deletion): after a
+      // restore, the next deletion re-triggers the purge.
+      const later =
+        previous !== null && previous > at ? previous : previous !== null && at > previous ? at : null;
+      if (later !== null && insertTime((item.laterDeletions ??= []), later) && item.restores)
         markDirty(state, item);
       return state;
     }
@@ -248,6 +248,15 @@ function insertTimed<T extends TimedFact>(list: T[], fact: T): boolean {
   )
     i--;
   list.splice(i, 0, fact);
+  return true;
+}
+
+/** Inserts into a sorted list of distinct times; true when added. */
+function insertTime(list: number[], at: number): boolean {
+  let i = list.length;
+  while (i > 0 && list[i - 1] > at) i--;
+  if (i > 0 && list[i - 1] === at) return false;
+  list.splice(i, 0, at);
   return true;
 }
 

@@ -89,8 +89,8 @@ export class DataFacts {
   deletedBy: DeletedBy | null = null;
   /** Every deletion and restore of the item, sorted, once it has been restored (null until its first DataRestored). */
   restores: TimedFact[] | null = null;
-  /** Deletions other than the earliest (kept only so a deletion after a restore re-triggers the purge). */
-  laterDeletions: TimedFact[] | null = null;
+  /** Distinct deletion times after the earliest, sorted (so a deletion after a restore re-triggers the purge). */
+  laterDeletions: number[] | null = null;
   /** Derivation cache: the hash part of this item's obligation ids. */
   idHash: string | null = null;
   /** Derivation bookkeeping: which of its obligations the last drain emitted (bits, see derive.ts). */
