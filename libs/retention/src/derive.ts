@@ -22,10 +22,10 @@ import {
   listOf,
   type CommandFact,
   type DataFacts,
+  type DataHistory,
   type HoldPlacement,
   type HoldRelease,
   type OperatorFact,
-  type TimedFact,
   type ReceiptFact,
   type StoreRef,
   type SubjectFacts,
@@ -199,7 +199,7 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
   const creationRules = rulesIn(atCreation, store.region);
   const rules = creationRules.categories.get(category);
   const deletion =
-    item.deletedAt === null ? null : deletionRound(item.deletedAt, item.laterDeletions, item.restores);
+    item.deletedAt === null ? null : deletionRound(item.deletedAt, state.dataHistory?.get(item.dataId));
   const deletedAt = deletion === null ? null : deletion.trig;
   const onDeletion = deletedAt === null ? null : policyAt(state, deletedAt);
   const deletionRules = onDeletion === null ? null : rulesIn(onDeletion, store.region);
@@ -281,9 +281,10 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
  */
 function deletionRound(
   earliest: number,
-  deletions: readonly number[] | null,
-  restores: readonly TimedFact[] | null,
+  history: DataHistory | undefined,
 ): { trig: number; restoredAt: number | null } {
+  const deletions = history?.laterDeletions;
+  const restores = history?.restores;
   if (!restores || restores.length === 0) return { trig: earliest, restoredAt: null };
   const lastRestore = restores[restores.length - 1].at;
   if (lastRestore < earliest) return { trig: earliest, restoredAt: null };

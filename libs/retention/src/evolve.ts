@@ -8,6 +8,7 @@ import {
   initialState,
   SubjectFacts,
   type CommandFact,
+  type DataHistory,
   type Group,
   type HoldFacts,
   type HoldPlacement,
@@ -71,8 +72,10 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
       // restore, the next deletion re-triggers the purge.
       const later =
         previous !== null && previous > at ? previous : previous !== null && at > previous ? at : null;
-      if (later !== null && insertTime((item.laterDeletions ??= []), later) && item.restores)
-        markDirty(state, item);
+      if (later !== null) {
+        const history = dataHistory(state, item.dataId);
+        if (insertTime((history.laterDeletions ??= []), later) && history.restores) markDirty(state, item);
+      }
       return state;
     }
     case 'UserDeleted': {
@@ -126,7 +129,8 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
     }
     case 'DataRestored': {
       const item = dataFacts(state, e.data.dataId);
-      if (insertTimed((item.restores ??= []), { eventId: e.eventId, at })) markDirty(state, item);
+      const history = dataHistory(state, item.dataId);
+      if (insertTimed((history.restores ??= []), { eventId: e.eventId, at })) markDirty(state, item);
       return state;
     }
     case 'UserRestored': {
@@ -293,6 +297,16 @@ function dataFacts(state: TenantState, dataId: string): DataFacts {
     state.data.set(dataId, item);
   }
   return item;
+}
+
+function dataHistory(state: TenantState, dataId: string): DataHistory {
+  const histories = (state.dataHistory ??= new Map());
+  let history = histories.get(dataId);
+  if (!history) {
+    history = { laterDeletions: null, restores: null };
+    histories.set(dataId, history);
+  }
+  return history;
 }
 
 function subjectFacts(state: TenantState, subjectId: string): SubjectFacts {

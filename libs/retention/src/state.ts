@@ -45,6 +45,11 @@ export interface TenantState {
   heldSubjects: Set<string> | null;
   /** Data items named by a legal hold placement (`dataId` scope), for the same reason. */
   heldData: Set<string> | null;
+  /**
+   * Data items deleted more than once or restored, by dataId (most items are neither, so
+   * this lives beside the items, not in them).
+   */
+  dataHistory: Map<string, DataHistory> | null;
   /** Operator facts (retry, resolve, extend) by obligationId, sorted by (at, eventId). */
   operations: Map<string, OperatorFact[]> | null;
   /** PolicyActivated entries whose policy failed validation: ignored by the derivation, kept for diagnostics. */
@@ -87,15 +92,18 @@ export class DataFacts {
   /** The earliest data-deletion (null: none yet; null rather than NaN so an undeleted item holds no number box). */
   deletedAt: number | null = null;
   deletedBy: DeletedBy | null = null;
-  /** Every deletion and restore of the item, sorted, once it has been restored (null until its first DataRestored). */
-  restores: TimedFact[] | null = null;
-  /** Distinct deletion times after the earliest, sorted (so a deletion after a restore re-triggers the purge). */
-  laterDeletions: number[] | null = null;
   /** Derivation cache: the hash part of this item's obligation ids. */
   idHash: string | null = null;
   /** Derivation bookkeeping: which of its obligations the last drain emitted (bits, see derive.ts). */
   emittedMask = 0;
   constructor(readonly dataId: string) {}
+}
+
+export interface DataHistory {
+  /** Distinct deletion times after the earliest, sorted (a deletion after a restore re-triggers the purge). */
+  laterDeletions: number[] | null;
+  /** DataRestored facts, sorted by (at, eventId). */
+  restores: TimedFact[] | null;
 }
 
 export class SubjectFacts {
@@ -207,6 +215,7 @@ export function initialState(tenantId: string): TenantState {
     stores: null,
     heldSubjects: null,
     heldData: null,
+    dataHistory: null,
     operations: null,
     invalidPolicies: null,
     ignoredEntries: null,
