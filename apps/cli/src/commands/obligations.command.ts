@@ -103,10 +103,15 @@ function operatorCommand(name: string, description: string): Command {
     .option('--json', 'the outcome as one JSON object');
 }
 
-async function act(
-  opts: { tenant: string; actor: string; reason: string; json?: boolean },
-  request: OperatorRequest,
-): Promise<void> {
+/** What every operator command's options hold. */
+interface ActionOptions {
+  tenant: string;
+  actor: string;
+  reason: string;
+  json?: boolean;
+}
+
+async function act(opts: ActionOptions, request: OperatorRequest): Promise<void> {
   const outcome = await withLedger((ledger) =>
     runOperatorAction(ledger, opts.tenant, request, { actor: opts.actor, reason: opts.reason }, new Date()),
   );
@@ -131,26 +136,16 @@ function retryCommand(): Command {
     .option('--obligation <id>', 'one obligation (default: every failed one)')
     .option('--region <region>', 'bulk: only this region')
     .option('--store <store>', 'bulk: only this store')
-    .action(
-      async (opts: {
-        tenant: string;
-        actor: string;
-        reason: string;
-        json?: boolean;
-        obligation?: string;
-        region?: string;
-        store?: string;
-      }) => {
-        if (opts.obligation !== undefined && (opts.region !== undefined || opts.store !== undefined))
-          throw new Error('--obligation names one obligation: --region and --store are for a bulk retry');
-        await act(opts, {
-          kind: 'retry',
-          obligationId: opts.obligation,
-          region: opts.region,
-          store: opts.store,
-        });
-      },
-    );
+    .action(async (opts: ActionOptions & { obligation?: string; region?: string; store?: string }) => {
+      if (opts.obligation !== undefined && (opts.region !== undefined || opts.store !== undefined))
+        throw new Error('--obligation names one obligation: --region and --store are for a bulk retry');
+      await act(opts, {
+        kind: 'retry',
+        obligationId: opts.obligation,
+        region: opts.region,
+        store: opts.store,
+      });
+    });
 }
 
 function resolveCommand(): Command {
@@ -162,15 +157,8 @@ function resolveCommand(): Command {
     .addOption(
       new Option('--status <status>', 'done-manually or waived').choices(RESOLUTIONS).makeOptionMandatory(),
     )
-    .action(
-      async (opts: {
-        tenant: string;
-        actor: string;
-        reason: string;
-        json?: boolean;
-        obligation: string;
-        status: Resolution;
-      }) => act(opts, { kind: 'resolve', obligationId: opts.obligation, resolution: opts.status }),
+    .action(async (opts: ActionOptions & { obligation: string; status: Resolution }) =>
+      act(opts, { kind: 'resolve', obligationId: opts.obligation, resolution: opts.status }),
     );
 }
 
@@ -178,14 +166,7 @@ function extendCommand(): Command {
   return operatorCommand('extend', "move an obligation's deadline later (the original stays on record)")
     .requiredOption('--obligation <id>', 'the obligation')
     .requiredOption('--until <time>', 'the new deadline (RFC 3339)')
-    .action(
-      async (opts: {
-        tenant: string;
-        actor: string;
-        reason: string;
-        json?: boolean;
-        obligation: string;
-        until: string;
-      }) => act(opts, { kind: 'extend', obligationId: opts.obligation, until: opts.until }),
+    .action(async (opts: ActionOptions & { obligation: string; until: string }) =>
+      act(opts, { kind: 'extend', obligationId: opts.obligation, until: opts.until }),
     );
 }
