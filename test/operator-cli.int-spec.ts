@@ -147,4 +147,19 @@ describe('CLI: unknown tenants, policy diff, the preservation lock', () => {
     const stream = (await runCli(['replay', '--tenant', POLICY_STREAM], env)).stdout.trim().split('\n');
     expect(stream.map((l) => JSON.parse(l).data.version)).toEqual(['locked-1']);
   });
+
+  it("a region's rules for a region the deployment does not have stop start-up, naming it", async () => {
+    const typo = file(
+      'typo.yaml',
+      yaml('regional-1', 'P365D') +
+        'regions:\n  euu:\n    personal:\n      onDataDeletion: { action: purge, after: PT0S, deadline: P7D }\n',
+    );
+    const res = await runCli(['run', '--only', 'projector'], {
+      ...env,
+      REGIONS: 'eu,us',
+      RETENTION_POLICY: typo,
+    });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('regions.euu: unknown region "euu" (REGIONS: eu, us)');
+  });
 });

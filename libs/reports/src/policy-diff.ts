@@ -27,6 +27,7 @@ export interface PolicyDiff {
   refusals: PolicyIssue[];
 }
 
+/** The SHA-256 of a policy's canonical JSON: PolicyActivated's `contentHash`. */
 export function contentHashOf(policy: Policy): string {
   return createHash('sha256').update(canonicalPolicyJson(policy)).digest('hex');
 }
