@@ -300,10 +300,21 @@ describe('audit API', () => {
     expect(r.status).toBe(200);
     const body = r.json as {
       count: number;
-      obligations: Array<{ status: string; overdue: boolean; obligationId: string }>;
+      obligations: Array<{
+        status: string;
+        overdue: boolean;
+        obligationId: string;
+        timeToDeadlineMs?: number;
+      }>;
     };
     expect(body.count).toBe(5);
     expect(body.obligations.filter((o) => o.overdue)).toHaveLength(2);
+    // Time left while still owed (negative: overdue); none once confirmed.
+    for (const o of body.obligations) {
+      if (o.status === 'confirmed') expect(o.timeToDeadlineMs).toBeUndefined();
+      else expect(typeof o.timeToDeadlineMs).toBe('number');
+      if (o.overdue) expect(o.timeToDeadlineMs).toBeLessThan(0);
+    }
     const held = await api('/v1/tenants/acme/obligations?status=held', { key: keys.acme });
     expect((held.json as typeof body).obligations.map((o) => o.status)).toEqual(['held']);
   });
