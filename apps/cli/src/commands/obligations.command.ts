@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { RESOLUTIONS, type Resolution } from '@app/contracts';
+import { checkRfc3339, RESOLUTIONS, type Resolution } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { openLedger, type LedgerStore } from '@app/ledger';
 import {
@@ -165,7 +165,15 @@ function resolveCommand(): Command {
 function extendCommand(): Command {
   return operatorCommand('extend', "move an obligation's deadline later (the original stays on record)")
     .requiredOption('--obligation <id>', 'the obligation')
-    .requiredOption('--until <time>', 'the new deadline (RFC 3339)')
+    .addOption(
+      new Option('--until <time>', 'the new deadline (RFC 3339 with an offset)')
+        .argParser((v: string) => {
+          const checked = checkRfc3339(v);
+          if (!checked.ok) throw new Error(`--until ${checked.problem}, got "${v}"`);
+          return v;
+        })
+        .makeOptionMandatory(),
+    )
     .action(async (opts: ActionOptions & { obligation: string; until: string }) =>
       act(opts, { kind: 'extend', obligationId: opts.obligation, until: opts.until }),
     );
