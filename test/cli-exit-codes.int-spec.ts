@@ -48,7 +48,7 @@ describe('CLI exit codes', () => {
       ['export', '--tenant', 'tenant-typo', '--out', path.join(dir, 'b')],
     ]) {
       const run = await runCli(args, { ...env, CHECKPOINT_KEY: path.join(dir, 'k.pem') });
-      expect({ args, code: run.code, err: /no stream for tenant tenant-typo/.test(run.stderr) }).toEqual({
+      expect({ args, code: run.code, err: /no entries for tenant tenant-typo/.test(run.stderr) }).toEqual({
         args,
         code: 2,
         err: true,

@@ -11,6 +11,7 @@ import { obligationsCommand } from './commands/obligations.command';
 import { auditCommand } from './commands/audit.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { keysCommand } from './commands/keys.command';
+import { policyCommand } from './commands/policy.command';
 import { demoCommand } from './demo/demo.command';
 import { checkpointCommand } from './commands/checkpoint.command';
 import { exportCommand } from './commands/export.command';
@@ -28,7 +29,9 @@ export function buildProgram(): Command {
   const program = new Command('retention-ledger')
     .description('Retention ledger: data-deletion promises turned into facts that can be proven')
     .version(packageVersion(), '--version', 'print the version')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options after a subcommand are the subcommand's (`obligations --tenant T` vs `obligations retry --tenant T`).
+    .enablePositionalOptions();
   for (const cmd of [
     runCommand(),
     replayCommand(),
@@ -41,6 +44,7 @@ export function buildProgram(): Command {
     statsCommand(),
     rebuildCommand(),
     keysCommand(),
+    policyCommand(),
     demoCommand(),
   ])
     program.addCommand(cmd);

@@ -7,7 +7,7 @@
 export class UnknownTenantError extends Error {
   override readonly name = 'UnknownTenantError';
   constructor(readonly tenantId: string) {
-    super(`the ledger has no stream for tenant ${tenantId}`);
+    super(`the ledger has no entries for tenant ${tenantId}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '@app/config';
 import { LedgerEntry } from '@app/contracts';
 import { openLedger } from '@app/ledger';
-import { requireKnownTenant } from '../known-tenant';
+import { requireKnownTenant } from '@app/reports';
 import { progressBar } from '../progress';
 import { writeLine } from '../output';
 

@@ -11,7 +11,7 @@ import {
 } from '@app/ledger';
 import { parseStoredSubject } from '@app/ledger/subject';
 import {
-  buildAuditReport,
+  foldReport,
   renderHtml,
   TenantFold,
   tenantFold,
@@ -70,8 +70,7 @@ export function bundleReport(
   const fold = new TenantFold(tenantId, asOf);
   for (const p of policy) fold.policy(p);
   for (const e of entries) if (!fold.entry(e)) break;
-  const { obligations, basis } = fold.result();
-  return { ...buildAuditReport(tenantId, obligations, asOf), ledger: basis };
+  return foldReport(fold, asOf);
 }
 
 /** The latest checkpoint if it covers what the report needs, else a new one (verified, signed, stored). */
@@ -124,7 +123,7 @@ export async function exportBundle(
   // What the report will read: everything now, or what was recorded by --as-of.
   const asOf = opts.asOf ?? opts.now;
   if (headOf(tenantId) === undefined) throw new UnknownTenantError(tenantId);
-  const probe = (await tenantFold(ledger, tenantId, asOf)).basis;
+  const probe = (await tenantFold(ledger, tenantId, asOf)).result().basis;
   const needed = [
     { tenantId, position: opts.asOf ? probe.position : (headOf(tenantId)?.position ?? 0) },
     {
