@@ -12,6 +12,7 @@ export {
   CanonicalJsonError,
   ENTRY_FORMAT_VERSION,
   hashedEnvelope,
+  type HashedEnvelope,
   type HashedFields,
 } from './canonical';
 export type { ChainRecord } from './chain-record';

@@ -1,4 +1,5 @@
 import type { EntryDataByType, EntryType } from '@app/contracts';
+import type { HashedEnvelope } from '@app/ledger';
 import type { FoldEntry } from '@app/reports';
 import type { SignedTreeHead } from '../checkpoint';
 
@@ -62,19 +63,7 @@ export interface SubjectLine {
 }
 
 /** The hashed envelope of an entry line, as parsed. */
-export interface EnvelopeLine {
-  v: 1;
-  tenantId: string;
-  streamPosition: number;
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  data: unknown;
-  subjectDigest: string | null;
-  source: unknown;
-  prevHash: string;
-}
+export type EnvelopeLine = HashedEnvelope;
 
 /** What the report fold reads of an entry line (and its subject line, if any). */
 export function foldEntryOf(e: EnvelopeLine, hash: string, subjectId: string | undefined): FoldEntry {
