@@ -22,6 +22,8 @@ import {
   systemTopicSpecs,
 } from '@app/kafka';
 import { Ingestor } from './ingestor';
+import { allChecks } from './all-checks';
+import { holdReleaseCheck } from './hold-release-check';
 import { receiptCheck } from './receipt-check';
 import { KNOWN_CATEGORIES } from './known-categories';
 
@@ -62,7 +64,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
         }
         return deadLetters.publish(rejections, at);
       },
-      check: receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
+      check: allChecks(
+        receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
+        holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
+      ),
       parseContext: () => ({
         topics,
         categories,
