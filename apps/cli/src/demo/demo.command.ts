@@ -177,7 +177,9 @@ export async function runDemo(baseDir: string): Promise<number> {
     for (const file of reports) show.say(`  file://${file}`);
     if (brokerStopped) show.say('Stopped the local Kafka broker the demo had started.');
     else if (!config.kafkaBrokers) {
-      show.say('The local Kafka broker was running before the demo and still is: npm run kafka:stop stops it.');
+      show.say(
+        'The local Kafka broker was running before the demo and still is: npm run kafka:stop stops it.',
+      );
     }
     show.say(
       `Look closer: LEDGER_URL=sqlite:${path.join(dir, 'ledger.db')} npm run -s cli -- audit --tenant acme`,
