@@ -80,7 +80,20 @@ describe('ingest on a three-broker cluster that loses a broker mid-stream', () =
         const t = topics.lifecycle(e.topic);
         byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
       }
-      for (const [topic, msgs] of byTopic) await produce(kafka, topic, msgs, 250);
+      for (const [topic, msgs] of byTopic) {
+        // Like a real at-least-once producer: a send that failed while the cluster moved its
+        // leaders is sent again (records it had written land twice on the topic; the ledger
+        // must still hold each event once).
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await produce(kafka, topic, msgs, 250);
+            break;
+          } catch (err) {
+            if (attempt === 5) throw err;
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
+      }
     };
     const third = EVENTS / 3;
     await send(0, third);
