@@ -1,0 +1,45 @@
+import type { PseudonymGrant, ShredOutcome, SubjectKeyStore, SubjectLookup } from './subject-key-store';
+import { SubjectShreddedError, UnknownPseudonymError } from './subject-key-errors';
+import { decryptSubjectPart, encryptSubjectPart } from './subject-cipher';
+
+/** What an adapter holds for a pseudonym: its key, its tombstone, or nothing. */
+export type KeyState =
+  | { state: 'active'; key: Buffer }
+  | { state: 'shredded'; shreddedAt: string }
+  | { state: 'unknown' };
+
+/** Ids are used as AAD parts separated by NUL, so they must be non-empty and NUL-free. */
+export function checkId(name: 'tenantId' | 'subjectId', value: string): void {
+  if (typeof value !== 'string' || value === '' || value.includes('\0')) {
+    // Names the field, never the value: a subject id is personal data.
+    throw new TypeError(`${name} must be a non-empty string without NUL characters`);
+  }
+}
+
+/**
+ * The part every adapter shares: encryption and decryption over the adapter's key lookup,
+ * with the typed refusals. Adapters implement storage only.
+ */
+export abstract class KeyedSubjectStore implements SubjectKeyStore {
+  protected abstract keyState(tenantId: string, pseudonym: string): Promise<KeyState>;
+  abstract pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant>;
+  abstract lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup>;
+  abstract shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]>;
+  abstract close(): Promise<void>;
+
+  async encrypt(tenantId: string, pseudonym: string, plaintext: string): Promise<string> {
+    return encryptSubjectPart(await this.activeKey(tenantId, pseudonym), tenantId, pseudonym, plaintext);
+  }
+
+  async decrypt(tenantId: string, pseudonym: string, ciphertext: string): Promise<string> {
+    return decryptSubjectPart(await this.activeKey(tenantId, pseudonym), tenantId, pseudonym, ciphertext);
+  }
+
+  private async activeKey(tenantId: string, pseudonym: string): Promise<Buffer> {
+    checkId('tenantId', tenantId);
+    const s = await this.keyState(tenantId, pseudonym);
+    if (s.state === 'shredded') throw new SubjectShreddedError(pseudonym, s.shreddedAt);
+    if (s.state === 'unknown') throw new UnknownPseudonymError(pseudonym);
+    return s.key;
+  }
+}
