@@ -1,4 +1,4 @@
-import type { PseudonymGrant, ShredOutcome, SubjectKeyStore, SubjectLookup } from './subject-key-store';
+import type { PseudonymGrant, ShredOutcome, SubjectKeyStore, SubjectLookup, SubjectRef } from './subject-key-store';
 import { SubjectShreddedError, UnknownPseudonymError } from './subject-key-errors';
 import { decryptSubjectPart, encryptSubjectPart } from './subject-cipher';
 
@@ -7,6 +7,13 @@ export type KeyState =
   | { state: 'active'; key: Buffer }
   | { state: 'shredded'; shreddedAt: string }
   | { state: 'unknown' };
+
+export function checkRefs(subjects: readonly SubjectRef[]): void {
+  for (const s of subjects) {
+    checkId('tenantId', s.tenantId);
+    checkId('subjectId', s.subjectId);
+  }
+}
 
 /** Ids are used as AAD parts separated by NUL, so they must be non-empty and NUL-free. */
 export function checkId(name: 'tenantId' | 'subjectId', value: string): void {
@@ -22,10 +29,16 @@ export function checkId(name: 'tenantId' | 'subjectId', value: string): void {
  */
 export abstract class KeyedSubjectStore implements SubjectKeyStore {
   protected abstract keyState(tenantId: string, pseudonym: string): Promise<KeyState>;
-  abstract pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant>;
+  abstract pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]>;
   abstract lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup>;
   abstract shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]>;
   abstract close(): Promise<void>;
+
+  async pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant> {
+    const [grant] = await this.pseudonymsFor([{ tenantId, subjectId }], now);
+    if (!grant) throw new Error('pseudonymsFor returned no grant');
+    return grant;
+  }
 
   async encrypt(tenantId: string, pseudonym: string, plaintext: string): Promise<string> {
     return encryptSubjectPart(await this.activeKey(tenantId, pseudonym), tenantId, pseudonym, plaintext);

@@ -1,6 +1,6 @@
-import { Pool } from 'pg';
-import type { PseudonymGrant, ShredOutcome, SubjectLookup } from './subject-key-store';
-import { checkId, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
+import { Pool, type PoolClient } from 'pg';
+import type { PseudonymGrant, ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
+import { checkId, checkRefs, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
 import { newPseudonym } from './pseudonym';
 import { newDataKey } from './subject-cipher';
 
@@ -71,20 +71,54 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
     return new PostgresSubjectKeyStore(pool, `${schema}.subject_keys`, `${schema}.subject_tombstones`);
   }
 
-  async pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant> {
-    checkId('tenantId', tenantId);
-    checkId('subjectId', subjectId);
-    const inserted = await this.pool.query(
-      `INSERT INTO ${this.keys} (tenant_id, subject_id, pseudonym, data_key, created_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (tenant_id, subject_id) DO NOTHING`,
-      [tenantId, subjectId, newPseudonym(), newDataKey(), now],
+  async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
+    checkRefs(subjects);
+    // Rows are locked in one global order (and once each), so two overlapping batches cannot deadlock.
+    const ordered = [...new Map(subjects.map((s) => [JSON.stringify([s.tenantId, s.subjectId]), s])).entries()].sort(
+      ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
     );
-    const r = await this.pool.query<{ pseudonym: string }>(
-      `SELECT pseudonym FROM ${this.keys} WHERE tenant_id = $1 AND subject_id = $2`,
-      [tenantId, subjectId],
-    );
-    if (!r.rows[0]) throw new Error('subject key row vanished right after insert');
-    return { pseudonym: r.rows[0].pseudonym, created: inserted.rowCount === 1 };
+    const granted = await this.inTransaction(async (client) => {
+      const grants = new Map<string, PseudonymGrant>();
+      for (const [ref, { tenantId, subjectId }] of ordered) {
+        // ON CONFLICT DO NOTHING: a concurrent transaction that created it first wins (we wait on its row).
+        const inserted = await client.query(
+          `INSERT INTO ${this.keys} (tenant_id, subject_id, pseudonym, data_key, created_at) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (tenant_id, subject_id) DO NOTHING`,
+          [tenantId, subjectId, newPseudonym(), newDataKey(), now],
+        );
+        const r = await client.query<{ pseudonym: string }>(
+          `SELECT pseudonym FROM ${this.keys} WHERE tenant_id = $1 AND subject_id = $2`,
+          [tenantId, subjectId],
+        );
+        if (!r.rows[0]) throw new Error('subject key row vanished right after insert');
+        grants.set(ref, { pseudonym: r.rows[0].pseudonym, created: inserted.rowCount === 1 });
+      }
+      return grants;
+    });
+    // A subject named twice in one batch is created once: the repeat reports created: false.
+    const seen = new Set<string>();
+    return subjects.map((s) => {
+      const ref = JSON.stringify([s.tenantId, s.subjectId]);
+      const grant = granted.get(ref) as PseudonymGrant;
+      const repeat = seen.has(ref);
+      seen.add(ref);
+      return repeat ? { ...grant, created: false } : grant;
+    });
+  }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   private async row(tenantId: string, pseudonym: string): Promise<KeyRow | undefined> {
@@ -119,10 +153,8 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
 
   async shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]> {
     checkId('tenantId', tenantId);
-    const client = await this.pool.connect();
-    const outcomes: ShredOutcome[] = [];
-    try {
-      await client.query('BEGIN');
+    const outcomes = await this.inTransaction(async (client) => {
+      const done: ShredOutcome[] = [];
       for (const pseudonym of pseudonyms) {
         const removed = await client.query(`DELETE FROM ${this.keys} WHERE tenant_id = $1 AND pseudonym = $2`, [
           tenantId,
@@ -133,29 +165,24 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
             `INSERT INTO ${this.tombstones} (tenant_id, pseudonym, shredded_at) VALUES ($1, $2, $3)`,
             [tenantId, pseudonym, now],
           );
-          outcomes.push({ pseudonym, status: 'shredded', shreddedAt: now.toISOString() });
+          done.push({ pseudonym, status: 'shredded', shreddedAt: now.toISOString() });
           continue;
         }
         const dead = await client.query<{ shredded_at: Date }>(
           `SELECT shredded_at FROM ${this.tombstones} WHERE tenant_id = $1 AND pseudonym = $2`,
           [tenantId, pseudonym],
         );
-        outcomes.push(
+        done.push(
           dead.rows[0]
             ? { pseudonym, status: 'already-shredded', shreddedAt: dead.rows[0].shredded_at.toISOString() }
             : { pseudonym, status: 'unknown' },
         );
       }
-      await client.query('COMMIT');
-      // Outside the transaction (VACUUM cannot run in one). Runs on every call, even
-      // "already-shredded" ones, so a retry after a failed VACUUM finishes the clean-up.
-      await client.query(`VACUUM FULL ${this.keys}`);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return done;
+    });
+    // Outside the transaction (VACUUM cannot run in one). Runs on every call, even for
+    // "already-shredded" ones, so a retry after a failed VACUUM finishes the clean-up.
+    await this.pool.query(`VACUUM FULL ${this.keys}`);
     return outcomes;
   }
 

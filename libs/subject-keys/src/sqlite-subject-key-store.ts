@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TransientError } from '@app/config/faults';
-import type { PseudonymGrant, ShredOutcome, SubjectLookup } from './subject-key-store';
-import { checkId, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
+import type { PseudonymGrant, ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
+import { checkId, checkRefs, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
 import { newPseudonym } from './pseudonym';
 import { newDataKey } from './subject-cipher';
 
@@ -73,16 +73,20 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
     };
   }
 
-  async pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant> {
-    checkId('tenantId', tenantId);
-    checkId('subjectId', subjectId);
-    const existing = this.stmts.bySubject.get(tenantId, subjectId);
-    if (existing) return { pseudonym: existing.pseudonym, created: false };
-    // ON CONFLICT DO NOTHING: a concurrent writer (another process) that created it first wins.
-    const inserted = this.stmts.insert.run(tenantId, subjectId, newPseudonym(), newDataKey(), now.toISOString());
-    const row = this.stmts.bySubject.get(tenantId, subjectId);
-    if (!row) throw new Error('subject key row vanished right after insert');
-    return { pseudonym: row.pseudonym, created: inserted.changes === 1 };
+  async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
+    checkRefs(subjects);
+    const at = now.toISOString();
+    return this.db.transaction(() =>
+      subjects.map(({ tenantId, subjectId }): PseudonymGrant => {
+        const existing = this.stmts.bySubject.get(tenantId, subjectId);
+        if (existing) return { pseudonym: existing.pseudonym, created: false };
+        // ON CONFLICT DO NOTHING: a concurrent writer (another process) that created it first wins.
+        const inserted = this.stmts.insert.run(tenantId, subjectId, newPseudonym(), newDataKey(), at);
+        const row = this.stmts.bySubject.get(tenantId, subjectId);
+        if (!row) throw new Error('subject key row vanished right after insert');
+        return { pseudonym: row.pseudonym, created: inserted.changes === 1 };
+      }),
+    ).immediate();
   }
 
   async lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup> {

@@ -70,6 +70,24 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
     expect(grants.filter((g) => g.created)).toHaveLength(1);
   });
 
+  it('batch get-or-create: one grant per request in order, a repeat in the batch is the same pseudonym', async () => {
+    const known = await store.pseudonymFor('acme', 'carol', t0);
+    const grants = await store.pseudonymsFor(
+      [
+        { tenantId: 'acme', subjectId: 'dave' },
+        { tenantId: 'acme', subjectId: 'carol' },
+        { tenantId: 'globex', subjectId: 'dave' },
+        { tenantId: 'acme', subjectId: 'dave' },
+      ],
+      t1,
+    );
+    expect(grants.map((g) => g.created)).toEqual([true, false, true, false]);
+    expect(grants[1]?.pseudonym).toBe(known.pseudonym);
+    expect(grants[3]?.pseudonym).toBe(grants[0]?.pseudonym);
+    expect(new Set(grants.map((g) => g.pseudonym)).size).toBe(3);
+    expect(await store.pseudonymsFor([], t1)).toEqual([]);
+  });
+
   it('encrypts and decrypts a subject part; another tenant or pseudonym cannot open it', async () => {
     const { pseudonym } = await store.pseudonymFor('acme', 'alice@example.com', t0);
     const bob = (await store.pseudonymFor('acme', 'bob', t0)).pseudonym;

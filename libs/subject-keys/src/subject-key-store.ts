@@ -11,6 +11,8 @@ export interface SubjectKeyStore {
    * pseudonym (the store cannot tell it ever existed — that is the point of shredding).
    */
   pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant>;
+  /** `pseudonymFor` for a batch, in one transaction (ingest appends in batches: one fsync, not one per subject). */
+  pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]>;
   /** Who a pseudonym stands for, or that it was shredded (and when), or that the store never issued it. */
   lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup>;
   /** Encrypts a subject part under the subject's key, bound to tenant and pseudonym (AAD). */
@@ -23,6 +25,11 @@ export interface SubjectKeyStore {
   /** Destroys the key and the id↔pseudonym mapping, keeps a tombstone; one storage clean-up for the whole batch. */
   shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]>;
   close(): Promise<void>;
+}
+
+export interface SubjectRef {
+  tenantId: string;
+  subjectId: string;
 }
 
 export interface PseudonymGrant {
