@@ -1,12 +1,16 @@
-import type { PseudonymGrant, ShredOutcome, SubjectKeyStore, SubjectLookup, SubjectRef } from './subject-key-store';
+import type {
+  PseudonymGrant,
+  ShredOutcome,
+  SubjectKeyStore,
+  SubjectLookup,
+  SubjectRef,
+} from './subject-key-store';
 import { SubjectShreddedError, UnknownPseudonymError } from './subject-key-errors';
 import { decryptSubjectPart, encryptSubjectPart } from './subject-cipher';
 
 /** What an adapter holds for a pseudonym: its key, its tombstone, or nothing. */
 export type KeyState =
-  | { state: 'active'; key: Buffer }
-  | { state: 'shredded'; shreddedAt: string }
-  | { state: 'unknown' };
+  { state: 'active'; key: Buffer } | { state: 'shredded'; shreddedAt: string } | { state: 'unknown' };
 
 export function checkRefs(subjects: readonly SubjectRef[]): void {
   for (const s of subjects) {

@@ -74,9 +74,9 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
   async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
     checkRefs(subjects);
     // Rows are locked in one global order (and once each), so two overlapping batches cannot deadlock.
-    const ordered = [...new Map(subjects.map((s) => [JSON.stringify([s.tenantId, s.subjectId]), s])).entries()].sort(
-      ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
-    );
+    const ordered = [
+      ...new Map(subjects.map((s) => [JSON.stringify([s.tenantId, s.subjectId]), s])).entries(),
+    ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const granted = await this.inTransaction(async (client) => {
       const grants = new Map<string, PseudonymGrant>();
       for (const [ref, { tenantId, subjectId }] of ordered) {
@@ -139,7 +139,13 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
 
   async lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup> {
     const row = await this.row(tenantId, pseudonym);
-    if (row) return { state: 'active', pseudonym, subjectId: row.subject_id, createdAt: row.created_at.toISOString() };
+    if (row)
+      return {
+        state: 'active',
+        pseudonym,
+        subjectId: row.subject_id,
+        createdAt: row.created_at.toISOString(),
+      };
     const shreddedAt = await this.tombstone(tenantId, pseudonym);
     return shreddedAt ? { state: 'shredded', pseudonym, shreddedAt } : { state: 'unknown', pseudonym };
   }
@@ -156,10 +162,10 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
     const outcomes = await this.inTransaction(async (client) => {
       const done: ShredOutcome[] = [];
       for (const pseudonym of pseudonyms) {
-        const removed = await client.query(`DELETE FROM ${this.keys} WHERE tenant_id = $1 AND pseudonym = $2`, [
-          tenantId,
-          pseudonym,
-        ]);
+        const removed = await client.query(
+          `DELETE FROM ${this.keys} WHERE tenant_id = $1 AND pseudonym = $2`,
+          [tenantId, pseudonym],
+        );
         if (removed.rowCount === 1) {
           await client.query(
             `INSERT INTO ${this.tombstones} (tenant_id, pseudonym, shredded_at) VALUES ($1, $2, $3)`,

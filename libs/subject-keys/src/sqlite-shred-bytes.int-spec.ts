@@ -40,14 +40,24 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
     const shredded: string[] = [];
     for (let round = 0; round < 4; round++) {
       const batch = ids.slice(round * 1000, (round + 1) * 1000);
-      const grants = await store.pseudonymsFor(batch.map((subjectId) => ({ tenantId: 'acme', subjectId })), t0);
+      const grants = await store.pseudonymsFor(
+        batch.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+        t0,
+      );
       batch.forEach((id, i) => pseudonyms.set(id, grants[i]?.pseudonym as string));
       const keys = storedKeys(file);
       const victims = [...pseudonyms.keys()].filter((id, i) => !shredded.includes(id) && i % 7 === round);
       // Control: before the shred, the scan finds every victim's id and key.
-      const before = filesContaining(fileSet(file), victims.flatMap((id) => [Buffer.from(id), keys.get(id) as Buffer]));
+      const before = filesContaining(
+        fileSet(file),
+        victims.flatMap((id) => [Buffer.from(id), keys.get(id) as Buffer]),
+      );
       expect(before.size).toBe(victims.length * 2);
-      const outcomes = await store.shred('acme', victims.map((id) => pseudonyms.get(id) as string), t0);
+      const outcomes = await store.shred(
+        'acme',
+        victims.map((id) => pseudonyms.get(id) as string),
+        t0,
+      );
       expect(outcomes.every((o) => o.status === 'shredded')).toBe(true);
       shredded.push(...victims);
       const needles = victims.flatMap((id) => [Buffer.from(id, 'utf8'), keys.get(id) as Buffer]);
@@ -57,9 +67,19 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
     }
     // Everyone else is still there and readable.
     const survivors = ids.filter((id) => !shredded.includes(id));
-    expect(filesContaining(fileSet(file), survivors.map((id) => Buffer.from(id))).size).toBe(survivors.length);
+    expect(
+      filesContaining(
+        fileSet(file),
+        survivors.map((id) => Buffer.from(id)),
+      ).size,
+    ).toBe(survivors.length);
     await store.close();
-    expect(filesContaining(fileSet(file), shredded.map((id) => Buffer.from(id))).size).toBe(0);
+    expect(
+      filesContaining(
+        fileSet(file),
+        shredded.map((id) => Buffer.from(id)),
+      ).size,
+    ).toBe(0);
   });
 
   it.each([
@@ -91,18 +111,27 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
         const store = new SqliteSubjectKeyStore(newFile());
         try {
           const sealed = new Map<string, [string, string]>();
-          const grants = await store.pseudonymsFor(ids.map((subjectId) => ({ tenantId: 'acme', subjectId })), t0);
+          const grants = await store.pseudonymsFor(
+            ids.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+            t0,
+          );
           for (const [i, id] of ids.entries()) {
             const pseudonym = grants[i]?.pseudonym as string;
             sealed.set(id, [pseudonym, await store.encrypt('acme', pseudonym, part(id))]);
           }
           const size = Math.ceil(victims.length / batches);
           for (let i = 0; i < victims.length; i += size) {
-            await store.shred('acme', victims.slice(i, i + size).map((id) => sealed.get(id)?.[0] as string), t0);
+            await store.shred(
+              'acme',
+              victims.slice(i, i + size).map((id) => sealed.get(id)?.[0] as string),
+              t0,
+            );
           }
           for (const [id, [pseudonym, ciphertext]] of sealed) {
             if (victims.includes(id)) {
-              await expect(store.decrypt('acme', pseudonym, ciphertext)).rejects.toThrow(SubjectShreddedError);
+              await expect(store.decrypt('acme', pseudonym, ciphertext)).rejects.toThrow(
+                SubjectShreddedError,
+              );
               expect((await store.lookup('acme', pseudonym)).state).toBe('shredded');
             } else {
               expect(await store.decrypt('acme', pseudonym, ciphertext)).toBe(part(id));

@@ -69,31 +69,37 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
         'SELECT shredded_at FROM subject_tombstones WHERE tenant_id = ? AND pseudonym = ?',
       ),
       remove: this.db.prepare('DELETE FROM subject_keys WHERE tenant_id = ? AND pseudonym = ?'),
-      bury: this.db.prepare('INSERT INTO subject_tombstones (tenant_id, pseudonym, shredded_at) VALUES (?, ?, ?)'),
+      bury: this.db.prepare(
+        'INSERT INTO subject_tombstones (tenant_id, pseudonym, shredded_at) VALUES (?, ?, ?)',
+      ),
     };
   }
 
   async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
     checkRefs(subjects);
     const at = now.toISOString();
-    return this.db.transaction(() =>
-      subjects.map(({ tenantId, subjectId }): PseudonymGrant => {
-        const existing = this.stmts.bySubject.get(tenantId, subjectId);
-        if (existing) return { pseudonym: existing.pseudonym, created: false };
-        // ON CONFLICT DO NOTHING: a concurrent writer (another process) that created it first wins.
-        const inserted = this.stmts.insert.run(tenantId, subjectId, newPseudonym(), newDataKey(), at);
-        const row = this.stmts.bySubject.get(tenantId, subjectId);
-        if (!row) throw new Error('subject key row vanished right after insert');
-        return { pseudonym: row.pseudonym, created: inserted.changes === 1 };
-      }),
-    ).immediate();
+    return this.db
+      .transaction(() =>
+        subjects.map(({ tenantId, subjectId }): PseudonymGrant => {
+          const existing = this.stmts.bySubject.get(tenantId, subjectId);
+          if (existing) return { pseudonym: existing.pseudonym, created: false };
+          // ON CONFLICT DO NOTHING: a concurrent writer (another process) that created it first wins.
+          const inserted = this.stmts.insert.run(tenantId, subjectId, newPseudonym(), newDataKey(), at);
+          const row = this.stmts.bySubject.get(tenantId, subjectId);
+          if (!row) throw new Error('subject key row vanished right after insert');
+          return { pseudonym: row.pseudonym, created: inserted.changes === 1 };
+        }),
+      )
+      .immediate();
   }
 
   async lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup> {
     const row = this.stmts.byPseudonym.get(tenantId, pseudonym);
     if (row) return { state: 'active', pseudonym, subjectId: row.subject_id, createdAt: row.created_at };
     const dead = this.stmts.tombstone.get(tenantId, pseudonym);
-    return dead ? { state: 'shredded', pseudonym, shreddedAt: dead.shredded_at } : { state: 'unknown', pseudonym };
+    return dead
+      ? { state: 'shredded', pseudonym, shreddedAt: dead.shredded_at }
+      : { state: 'unknown', pseudonym };
   }
 
   protected async keyState(tenantId: string, pseudonym: string): Promise<KeyState> {
@@ -106,18 +112,20 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
   async shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]> {
     checkId('tenantId', tenantId);
     const at = now.toISOString();
-    const outcomes = this.db.transaction((): ShredOutcome[] =>
-      pseudonyms.map((pseudonym) => {
-        if (this.stmts.remove.run(tenantId, pseudonym).changes === 1) {
-          this.stmts.bury.run(tenantId, pseudonym, at);
-          return { pseudonym, status: 'shredded', shreddedAt: at };
-        }
-        const dead = this.stmts.tombstone.get(tenantId, pseudonym);
-        return dead
-          ? { pseudonym, status: 'already-shredded', shreddedAt: dead.shredded_at }
-          : { pseudonym, status: 'unknown' };
-      }),
-    ).immediate();
+    const outcomes = this.db
+      .transaction((): ShredOutcome[] =>
+        pseudonyms.map((pseudonym) => {
+          if (this.stmts.remove.run(tenantId, pseudonym).changes === 1) {
+            this.stmts.bury.run(tenantId, pseudonym, at);
+            return { pseudonym, status: 'shredded', shreddedAt: at };
+          }
+          const dead = this.stmts.tombstone.get(tenantId, pseudonym);
+          return dead
+            ? { pseudonym, status: 'already-shredded', shreddedAt: dead.shredded_at }
+            : { pseudonym, status: 'unknown' };
+        }),
+      )
+      .immediate();
     this.truncateWal();
     return outcomes;
   }

@@ -38,7 +38,9 @@ describe('subject part cipher (AES-256-GCM, AAD = tenant + pseudonym)', () => {
 
   it('error messages name the pseudonym, never the plaintext', () => {
     const c = encryptSubjectPart(key, 'acme', p, part);
-    expect(() => decryptSubjectPart(key, 'globex', p, c)).toThrow(new RegExp(`^subject part of ${p} does not decrypt`));
+    expect(() => decryptSubjectPart(key, 'globex', p, c)).toThrow(
+      new RegExp(`^subject part of ${p} does not decrypt`),
+    );
   });
 });
 

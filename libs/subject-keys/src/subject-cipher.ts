@@ -21,7 +21,12 @@ function aad(tenantId: string, pseudonym: string): Buffer {
 }
 
 /** `sk1.` + base64url(nonce ‖ ciphertext ‖ tag), AES-256-GCM. */
-export function encryptSubjectPart(key: Buffer, tenantId: string, pseudonym: string, plaintext: string): string {
+export function encryptSubjectPart(
+  key: Buffer,
+  tenantId: string,
+  pseudonym: string,
+  plaintext: string,
+): string {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad(tenantId, pseudonym));
@@ -29,7 +34,12 @@ export function encryptSubjectPart(key: Buffer, tenantId: string, pseudonym: str
   return PREFIX + body.toString('base64url');
 }
 
-export function decryptSubjectPart(key: Buffer, tenantId: string, pseudonym: string, ciphertext: string): string {
+export function decryptSubjectPart(
+  key: Buffer,
+  tenantId: string,
+  pseudonym: string,
+  ciphertext: string,
+): string {
   if (!ciphertext.startsWith(PREFIX)) throw new SubjectCiphertextError(pseudonym, 'not an sk1 ciphertext');
   const body = Buffer.from(ciphertext.slice(PREFIX.length), 'base64url');
   if (body.length < NONCE_BYTES + TAG_BYTES) throw new SubjectCiphertextError(pseudonym, 'too short');
@@ -37,10 +47,16 @@ export function decryptSubjectPart(key: Buffer, tenantId: string, pseudonym: str
   decipher.setAAD(aad(tenantId, pseudonym));
   decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
   try {
-    const plain = Buffer.concat([decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES)), decipher.final()]);
+    const plain = Buffer.concat([
+      decipher.update(body.subarray(NONCE_BYTES, body.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
     return plain.toString('utf8');
   } catch {
     // GCM says only "unable to authenticate": altered, another key, or another tenant/pseudonym.
-    throw new SubjectCiphertextError(pseudonym, 'authentication failed (altered, or made for another subject)');
+    throw new SubjectCiphertextError(
+      pseudonym,
+      'authentication failed (altered, or made for another subject)',
+    );
   }
 }

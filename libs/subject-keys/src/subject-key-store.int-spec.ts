@@ -141,6 +141,8 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
 describe('openSubjectKeyStore', () => {
   it('refuses in-memory SQLite and unknown schemes, naming the variable', async () => {
     await expect(openSubjectKeyStore('sqlite::memory:')).rejects.toThrow(/^SUBJECT_KEYS_URL .*file path/);
-    await expect(openSubjectKeyStore('mysql://x')).rejects.toThrow(/^SUBJECT_KEYS_URL "mysql:\/\/x" is not supported/);
+    await expect(openSubjectKeyStore('mysql://x')).rejects.toThrow(
+      /^SUBJECT_KEYS_URL "mysql:\/\/x" is not supported/,
+    );
   });
 });

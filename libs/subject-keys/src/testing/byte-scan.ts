@@ -13,5 +13,8 @@ export function filesContaining(files: readonly string[], needles: readonly Buff
 
 /** Distinctive subject ids: long enough that a chance match in unrelated bytes is impossible. */
 export function subjectIds(count: number, tag: string): string[] {
-  return Array.from({ length: count }, (_, i) => `${tag}-${i.toString().padStart(5, '0')}-${(i * 2654435761) % 1e9}@example.org`);
+  return Array.from(
+    { length: count },
+    (_, i) => `${tag}-${i.toString().padStart(5, '0')}-${(i * 2654435761) % 1e9}@example.org`,
+  );
 }
