@@ -4,6 +4,7 @@ import { checkId, checkRefs, KeyedSubjectStore, type KeyState } from './keyed-su
 import { newPseudonym } from './pseudonym';
 import { newDataKey } from './subject-cipher';
 
+const refKey = (s: SubjectRef) => JSON.stringify([s.tenantId, s.subjectId]);
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 export const SUBJECT_KEYS_APPLICATION_NAME = 'retention-subject-keys';
 
@@ -73,36 +74,48 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
 
   async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
     checkRefs(subjects);
-    // Rows are locked in one global order (and once each), so two overlapping batches cannot deadlock.
-    const ordered = [
-      ...new Map(subjects.map((s) => [JSON.stringify([s.tenantId, s.subjectId]), s])).entries(),
-    ].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const granted = await this.inTransaction(async (client) => {
-      const grants = new Map<string, PseudonymGrant>();
-      for (const [ref, { tenantId, subjectId }] of ordered) {
-        // ON CONFLICT DO NOTHING: a concurrent transaction that created it first wins (we wait on its row).
-        const inserted = await client.query(
-          `INSERT INTO ${this.keys} (tenant_id, subject_id, pseudonym, data_key, created_at) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (tenant_id, subject_id) DO NOTHING`,
-          [tenantId, subjectId, newPseudonym(), newDataKey(), now],
-        );
-        const r = await client.query<{ pseudonym: string }>(
-          `SELECT pseudonym FROM ${this.keys} WHERE tenant_id = $1 AND subject_id = $2`,
-          [tenantId, subjectId],
-        );
-        if (!r.rows[0]) throw new Error('subject key row vanished right after insert');
-        grants.set(ref, { pseudonym: r.rows[0].pseudonym, created: inserted.rowCount === 1 });
-      }
-      return grants;
+    if (subjects.length === 0) return [];
+    // Once each, in one global order, so two overlapping batches cannot deadlock on the key rows.
+    const unique = [...new Map(subjects.map((s) => [refKey(s), s])).entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, s]) => s);
+    const proposed = unique.map(() => newPseudonym());
+    const rows = await this.inTransaction(async (client) => {
+      // ON CONFLICT DO NOTHING: a concurrent transaction that created a row first wins (we wait for it).
+      await client.query(
+        `INSERT INTO ${this.keys} (tenant_id, subject_id, pseudonym, data_key, created_at)
+         SELECT t, s, p, k, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[]) WITH ORDINALITY AS u(t, s, p, k, n)
+         ORDER BY n
+         ON CONFLICT (tenant_id, subject_id) DO NOTHING`,
+        [
+          unique.map((s) => s.tenantId),
+          unique.map((s) => s.subjectId),
+          proposed,
+          unique.map(() => newDataKey()),
+          now,
+        ],
+      );
+      return (
+        await client.query<{ tenant_id: string; subject_id: string; pseudonym: string }>(
+          `SELECT k.tenant_id, k.subject_id, k.pseudonym FROM ${this.keys} k
+             JOIN unnest($1::text[], $2::text[]) AS u(t, s) ON k.tenant_id = u.t AND k.subject_id = u.s`,
+          [unique.map((s) => s.tenantId), unique.map((s) => s.subjectId)],
+        )
+      ).rows;
     });
-    // A subject named twice in one batch is created once: the repeat reports created: false.
+    const proposedByRef = new Map(unique.map((s, i) => [refKey(s), proposed[i]]));
+    const stored = new Map(
+      rows.map((r) => [refKey({ tenantId: r.tenant_id, subjectId: r.subject_id }), r.pseudonym]),
+    );
+    // Created here exactly when the stored pseudonym is the one this call drew; a repeat in the batch is not "created".
     const seen = new Set<string>();
     return subjects.map((s) => {
-      const ref = JSON.stringify([s.tenantId, s.subjectId]);
-      const grant = granted.get(ref) as PseudonymGrant;
-      const repeat = seen.has(ref);
+      const ref = refKey(s);
+      const pseudonym = stored.get(ref);
+      if (pseudonym === undefined) throw new Error('subject key row vanished right after insert');
+      const created = !seen.has(ref) && pseudonym === proposedByRef.get(ref);
       seen.add(ref);
-      return repeat ? { ...grant, created: false } : grant;
+      return { pseudonym, created };
     });
   }
 
@@ -159,37 +172,36 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
 
   async shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]> {
     checkId('tenantId', tenantId);
-    const outcomes = await this.inTransaction(async (client) => {
-      const done: ShredOutcome[] = [];
-      for (const pseudonym of pseudonyms) {
-        const removed = await client.query(
-          `DELETE FROM ${this.keys} WHERE tenant_id = $1 AND pseudonym = $2`,
-          [tenantId, pseudonym],
-        );
-        if (removed.rowCount === 1) {
-          await client.query(
-            `INSERT INTO ${this.tombstones} (tenant_id, pseudonym, shredded_at) VALUES ($1, $2, $3)`,
-            [tenantId, pseudonym, now],
-          );
-          done.push({ pseudonym, status: 'shredded', shreddedAt: now.toISOString() });
-          continue;
-        }
-        const dead = await client.query<{ shredded_at: Date }>(
-          `SELECT shredded_at FROM ${this.tombstones} WHERE tenant_id = $1 AND pseudonym = $2`,
-          [tenantId, pseudonym],
-        );
-        done.push(
-          dead.rows[0]
-            ? { pseudonym, status: 'already-shredded', shreddedAt: dead.rows[0].shredded_at.toISOString() }
-            : { pseudonym, status: 'unknown' },
-        );
-      }
-      return done;
+    const at = now.toISOString();
+    const { removed, buried } = await this.inTransaction(async (client) => {
+      const deleted = await client.query<{ pseudonym: string }>(
+        `DELETE FROM ${this.keys} WHERE tenant_id = $1 AND pseudonym = ANY($2::text[]) RETURNING pseudonym`,
+        [tenantId, [...pseudonyms]],
+      );
+      const gone = deleted.rows.map((r) => r.pseudonym);
+      await client.query(
+        `INSERT INTO ${this.tombstones} (tenant_id, pseudonym, shredded_at) SELECT $1, p, $3 FROM unnest($2::text[]) AS p`,
+        [tenantId, gone, now],
+      );
+      const tombstones = await client.query<{ pseudonym: string; shredded_at: Date }>(
+        `SELECT pseudonym, shredded_at FROM ${this.tombstones} WHERE tenant_id = $1 AND pseudonym = ANY($2::text[])`,
+        [tenantId, [...pseudonyms]],
+      );
+      return {
+        removed: new Set(gone),
+        buried: new Map(tombstones.rows.map((r) => [r.pseudonym, r.shredded_at.toISOString()])),
+      };
     });
     // Outside the transaction (VACUUM cannot run in one). Runs on every call, even for
     // "already-shredded" ones, so a retry after a failed VACUUM finishes the clean-up.
     await this.pool.query(`VACUUM FULL ${this.keys}`);
-    return outcomes;
+    return pseudonyms.map((pseudonym): ShredOutcome => {
+      if (removed.has(pseudonym)) return { pseudonym, status: 'shredded', shreddedAt: at };
+      const shreddedAt = buried.get(pseudonym);
+      return shreddedAt
+        ? { pseudonym, status: 'already-shredded', shreddedAt }
+        : { pseudonym, status: 'unknown' };
+    });
   }
 
   /** The files that hold the key table and its indexes, relative to the data directory (for the byte scan). */
