@@ -82,6 +82,34 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
     ).toBe(0);
   });
 
+  it('a reader holding the WAL: the shred is committed, says so (transient), and its retry truncates the WAL', async () => {
+    const file = newFile();
+    const store = new SqliteSubjectKeyStore(file, { busyTimeoutMs: 50 });
+    const ids = subjectIds(300, 'busy');
+    const grants = await store.pseudonymsFor(
+      ids.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+      t0,
+    );
+    const victim = grants[150]?.pseudonym as string;
+    const reader = new Database(file, { readonly: true });
+    reader.exec('BEGIN');
+    reader.prepare('SELECT count(*) FROM subject_keys').get(); // holds a snapshot from before the shred
+    await expect(store.shred('acme', [victim], t0)).rejects.toMatchObject({
+      name: 'TransientError',
+      retriable: true,
+      message: expect.stringMatching(/reader still holds the SQLite WAL/),
+    });
+    expect((await store.lookup('acme', victim)).state).toBe('shredded');
+    expect(filesContaining(fileSet(file), [Buffer.from(ids[150] as string)]).size).toBe(1);
+    reader.exec('COMMIT');
+    reader.close();
+    expect(await store.shred('acme', [victim], t0)).toEqual([
+      { pseudonym: victim, status: 'already-shredded', shreddedAt: t0.toISOString() },
+    ]);
+    expect(filesContaining(fileSet(file), [Buffer.from(ids[150] as string)]).size).toBe(0);
+    await store.close();
+  });
+
   it.each([
     ['without secure_delete, the deleted row stays in the database file', 'OFF', 'checkpoint', ''],
     ['without the checkpoint, the pre-delete page stays in the database file', 'ON', 'none', ''],

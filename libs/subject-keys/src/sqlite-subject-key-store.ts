@@ -45,10 +45,11 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
   private readonly db: Database.Database;
   private readonly stmts;
 
-  constructor(file: string) {
+  /** `busyTimeoutMs`: how long a write or the post-shred checkpoint waits for other connections (default 5 s). */
+  constructor(file: string, options: { busyTimeoutMs?: number } = {}) {
     super();
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file, { timeout: 5000 });
+    this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     // Per connection, so set on every open, before anything is deleted.
     this.db.pragma('secure_delete = ON');
     this.db.pragma('journal_mode = WAL');
