@@ -12,6 +12,7 @@ import { consumeRate } from './kafka-bench';
 import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
+import { benchSubjectKeys } from './subject-keys.bench';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
@@ -22,6 +23,8 @@ import { benchDispatch } from './dispatch.bench';
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
+ * BENCH_ONLY=subject-keys runs only the subject part encryption figures (no broker needed;
+ * BENCH_SUBJECT_PARTS, default 200 000).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -69,11 +72,30 @@ async function rebuildFigures(dir: string): Promise<void> {
   );
 }
 
+/** BENCH_ONLY=subject-keys: subject part encryption against sha256 of the same bytes (libs/subject-keys, not wired yet). */
+async function subjectKeysOnly(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const f = await benchSubjectKeys(dir, Number(process.env.BENCH_SUBJECT_PARTS || 200_000));
+  line(
+    'machine',
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  line(`subject part sha256 (baseline, ${f.partBytes} B)`, `${fmt(f.sha256PerSec)} parts/s`);
+  line('AES-256-GCM encrypt+decrypt, key in memory', `${fmt(f.cipherPerSec)} parts/s`);
+  line('encrypt+decrypt ÷ sha256', (f.cipherPerSec / f.sha256PerSec).toFixed(2));
+  line('SQLite store encrypt+decrypt (key per call)', `${fmt(f.storeRoundTripPerSec)} parts/s`);
+  line('store round trip ÷ sha256', (f.storeRoundTripPerSec / f.sha256PerSec).toFixed(3));
+  line('SQLite get-or-create, batches of 1000', `${fmt(f.pseudonymsPerSec)} subjects/s`);
+  line('SQLite shred, batches of 100 (+ WAL cut)', `${fmt(f.shredPerSec)} subjects/s`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
+  if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
   if (only !== undefined && only !== 'ingest' && only !== 'rebuild') {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest or rebuild)`);
+    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest, rebuild or subject-keys)`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   if (only === 'rebuild') {
