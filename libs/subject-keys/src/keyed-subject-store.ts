@@ -34,6 +34,7 @@ export function checkId(name: 'tenantId' | 'subjectId', value: string): void {
 export abstract class KeyedSubjectStore implements SubjectKeyStore {
   protected abstract keyState(tenantId: string, pseudonym: string): Promise<KeyState>;
   abstract pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]>;
+  abstract findPseudonym(tenantId: string, subjectId: string): Promise<string | undefined>;
   abstract lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup>;
   abstract shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]>;
   abstract close(): Promise<void>;

@@ -150,6 +150,14 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
     return r.rows[0]?.shredded_at.toISOString();
   }
 
+  async findPseudonym(tenantId: string, subjectId: string): Promise<string | undefined> {
+    const r = await this.pool.query<{ pseudonym: string }>(
+      `SELECT pseudonym FROM ${this.keys} WHERE tenant_id = $1 AND subject_id = $2`,
+      [tenantId, subjectId],
+    );
+    return r.rows[0]?.pseudonym;
+  }
+
   async lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup> {
     const row = await this.row(tenantId, pseudonym);
     if (row)

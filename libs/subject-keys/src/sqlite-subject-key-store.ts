@@ -94,6 +94,10 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
       .immediate();
   }
 
+  async findPseudonym(tenantId: string, subjectId: string): Promise<string | undefined> {
+    return this.stmts.bySubject.get(tenantId, subjectId)?.pseudonym;
+  }
+
   async lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup> {
     const row = this.stmts.byPseudonym.get(tenantId, pseudonym);
     if (row) return { state: 'active', pseudonym, subjectId: row.subject_id, createdAt: row.created_at };

@@ -101,7 +101,9 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
   });
 
   it('shreds: key and mapping gone, tombstone readable, decrypt fails typed, a repeat is already-shredded', async () => {
+    expect(await store.findPseudonym('acme', 'alice@example.com')).toBeUndefined();
     const { pseudonym } = await store.pseudonymFor('acme', 'alice@example.com', t0);
+    expect(await store.findPseudonym('acme', 'alice@example.com')).toBe(pseudonym);
     const bob = (await store.pseudonymFor('acme', 'bob', t0)).pseudonym;
     const c = await store.encrypt('acme', pseudonym, part);
     const unknown = 'sp_' + 'a'.repeat(26);
@@ -122,6 +124,8 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
     expect(err).toMatchObject({ pseudonym, shreddedAt: t1.toISOString(), retriable: false });
     expect(String(err)).not.toContain('alice');
     await expect(store.encrypt('acme', pseudonym, part)).rejects.toThrow(SubjectShreddedError);
+    // The mapping is gone: the id is unknown to the store.
+    expect(await store.findPseudonym('acme', 'alice@example.com')).toBeUndefined();
     // Other subjects are untouched; the shredded id, asked again, is a new subject.
     expect(await store.decrypt('acme', bob, await store.encrypt('acme', bob, part))).toBe(part);
     const again = await store.pseudonymFor('acme', 'alice@example.com', t1);

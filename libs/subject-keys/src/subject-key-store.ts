@@ -13,6 +13,8 @@ export interface SubjectKeyStore {
   pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant>;
   /** `pseudonymFor` for a batch, in one transaction (ingest appends in batches: one fsync, not one per subject). */
   pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]>;
+  /** The subject's pseudonym if the store holds one, without creating it (`subjects show|shred`). */
+  findPseudonym(tenantId: string, subjectId: string): Promise<string | undefined>;
   /** Who a pseudonym stands for, or that it was shredded (and when), or that the store never issued it. */
   lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup>;
   /** Encrypts a subject part under the subject's key, bound to tenant and pseudonym (AAD). */
