@@ -86,6 +86,8 @@ async function subjectKeysOnly(): Promise<void> {
   line('SQLite store encrypt+decrypt (key per call)', `${fmt(f.storeRoundTripPerSec)} parts/s`);
   line('store round trip ÷ sha256', (f.storeRoundTripPerSec / f.sha256PerSec).toFixed(3));
   line('SQLite get-or-create, batches of 1000', `${fmt(f.pseudonymsPerSec)} subjects/s`);
+  line('SQLite sealBatch (ingest path), 1000/batch', `${fmt(f.sealBatchPerSec)} parts/s`);
+  line('sealBatch ÷ sha256', (f.sealBatchPerSec / f.sha256PerSec).toFixed(2));
   line('SQLite shred, batches of 100 (+ WAL cut)', `${fmt(f.shredPerSec)} subjects/s`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -16,6 +16,7 @@ export interface SubjectKeysFigures {
   storeRoundTripPerSec: number;
   pseudonymsPerSec: number;
   shredPerSec: number;
+  sealBatchPerSec: number;
 }
 
 function perSec(count: number, work: () => void): number {
@@ -81,6 +82,16 @@ export async function benchSubjectKeys(dir: string, n: number): Promise<SubjectK
       sink += (await store.decrypt('acme', p, await store.encrypt('acme', p, part))).length;
     }
   });
+  // What ingest would do: existing subjects, one sealBatch per 1000 entries.
+  const sealBatchPerSec = await perSecAsync(roundTrips, async () => {
+    for (let i = 0; i < roundTrips; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, roundTrips - i) }, (_, j) => ({
+        ...(subjects[(i + j) % subjects.length] as { tenantId: string; subjectId: string }),
+        plaintext: part,
+      }));
+      sink += (await store.sealBatch(batch, new Date())).length;
+    }
+  });
   const shredCount = Math.min(pseudonyms.length, 2000);
   const shredPerSec = await perSecAsync(shredCount, async () => {
     for (let i = 0; i < shredCount; i += 100)
@@ -96,5 +107,6 @@ export async function benchSubjectKeys(dir: string, n: number): Promise<SubjectK
     storeRoundTripPerSec,
     pseudonymsPerSec,
     shredPerSec,
+    sealBatchPerSec,
   };
 }

@@ -1,5 +1,7 @@
 import type {
   PseudonymGrant,
+  SealedSubjectPart,
+  SubjectPlaintext,
   ShredOutcome,
   SubjectKeyStore,
   SubjectLookup,
@@ -7,6 +9,10 @@ import type {
 } from './subject-key-store';
 import { SubjectShreddedError, UnknownPseudonymError } from './subject-key-errors';
 import { decryptSubjectPart, encryptSubjectPart } from './subject-cipher';
+
+export interface KeyedGrant extends PseudonymGrant {
+  key: Buffer;
+}
 
 /** What an adapter holds for a pseudonym: its key, its tombstone, or nothing. */
 export type KeyState =
@@ -33,11 +39,24 @@ export function checkId(name: 'tenantId' | 'subjectId', value: string): void {
  */
 export abstract class KeyedSubjectStore implements SubjectKeyStore {
   protected abstract keyState(tenantId: string, pseudonym: string): Promise<KeyState>;
-  abstract pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]>;
+  /** Get-or-create in one transaction, with each subject's key: what pseudonymsFor and sealBatch share. */
+  protected abstract grantKeys(subjects: readonly SubjectRef[], now: Date): Promise<KeyedGrant[]>;
   abstract findPseudonym(tenantId: string, subjectId: string): Promise<string | undefined>;
   abstract lookup(tenantId: string, pseudonym: string): Promise<SubjectLookup>;
   abstract shred(tenantId: string, pseudonyms: readonly string[], now: Date): Promise<ShredOutcome[]>;
   abstract close(): Promise<void>;
+
+  async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
+    return (await this.grantKeys(subjects, now)).map(({ pseudonym, created }) => ({ pseudonym, created }));
+  }
+
+  async sealBatch(parts: readonly SubjectPlaintext[], now: Date): Promise<SealedSubjectPart[]> {
+    const grants = await this.grantKeys(parts, now);
+    return parts.map((p, i) => {
+      const { pseudonym, created, key } = grants[i] as KeyedGrant;
+      return { pseudonym, created, ciphertext: encryptSubjectPart(key, p.tenantId, pseudonym, p.plaintext) };
+    });
+  }
 
   async pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant> {
     const [grant] = await this.pseudonymsFor([{ tenantId, subjectId }], now);

@@ -1,6 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
-import type { PseudonymGrant, ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
-import { checkId, checkRefs, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
+import type { ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
+import { checkId, checkRefs, type KeyedGrant, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
 import { newPseudonym } from './pseudonym';
 import { newDataKey } from './subject-cipher';
 
@@ -72,7 +72,7 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
     return new PostgresSubjectKeyStore(pool, `${schema}.subject_keys`, `${schema}.subject_tombstones`);
   }
 
-  async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
+  protected async grantKeys(subjects: readonly SubjectRef[], now: Date): Promise<KeyedGrant[]> {
     checkRefs(subjects);
     if (subjects.length === 0) return [];
     // Once each, in one global order, so two overlapping batches cannot deadlock on the key rows.
@@ -96,26 +96,24 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
         ],
       );
       return (
-        await client.query<{ tenant_id: string; subject_id: string; pseudonym: string }>(
-          `SELECT k.tenant_id, k.subject_id, k.pseudonym FROM ${this.keys} k
+        await client.query<{ tenant_id: string; subject_id: string; pseudonym: string; data_key: Buffer }>(
+          `SELECT k.tenant_id, k.subject_id, k.pseudonym, k.data_key FROM ${this.keys} k
              JOIN unnest($1::text[], $2::text[]) AS u(t, s) ON k.tenant_id = u.t AND k.subject_id = u.s`,
           [unique.map((s) => s.tenantId), unique.map((s) => s.subjectId)],
         )
       ).rows;
     });
     const proposedByRef = new Map(unique.map((s, i) => [refKey(s), proposed[i]]));
-    const stored = new Map(
-      rows.map((r) => [refKey({ tenantId: r.tenant_id, subjectId: r.subject_id }), r.pseudonym]),
-    );
+    const stored = new Map(rows.map((r) => [refKey({ tenantId: r.tenant_id, subjectId: r.subject_id }), r]));
     // Created here exactly when the stored pseudonym is the one this call drew; a repeat in the batch is not "created".
     const seen = new Set<string>();
     return subjects.map((s) => {
       const ref = refKey(s);
-      const pseudonym = stored.get(ref);
-      if (pseudonym === undefined) throw new Error('subject key row vanished right after insert');
-      const created = !seen.has(ref) && pseudonym === proposedByRef.get(ref);
+      const row = stored.get(ref);
+      if (row === undefined) throw new Error('subject key row vanished right after insert');
+      const created = !seen.has(ref) && row.pseudonym === proposedByRef.get(ref);
       seen.add(ref);
-      return { pseudonym, created };
+      return { pseudonym: row.pseudonym, created, key: row.data_key };
     });
   }
 

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { TransientError } from '@app/config/faults';
-import type { PseudonymGrant, ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
-import { checkId, checkRefs, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
+import type { ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
+import { checkId, checkRefs, type KeyedGrant, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
 import { newPseudonym } from './pseudonym';
 import { newDataKey } from './subject-cipher';
 
@@ -60,8 +60,8 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
         `INSERT INTO subject_keys (tenant_id, subject_id, pseudonym, data_key, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, subject_id) DO NOTHING`,
       ),
-      bySubject: this.db.prepare<[string, string], { pseudonym: string }>(
-        'SELECT pseudonym FROM subject_keys WHERE tenant_id = ? AND subject_id = ?',
+      bySubject: this.db.prepare<[string, string], { pseudonym: string; data_key: Buffer }>(
+        'SELECT pseudonym, data_key FROM subject_keys WHERE tenant_id = ? AND subject_id = ?',
       ),
       byPseudonym: this.db.prepare<[string, string], KeyRow>(
         'SELECT subject_id, pseudonym, data_key, created_at FROM subject_keys WHERE tenant_id = ? AND pseudonym = ?',
@@ -76,19 +76,19 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
     };
   }
 
-  async pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]> {
+  protected async grantKeys(subjects: readonly SubjectRef[], now: Date): Promise<KeyedGrant[]> {
     checkRefs(subjects);
     const at = now.toISOString();
     return this.db
       .transaction(() =>
-        subjects.map(({ tenantId, subjectId }): PseudonymGrant => {
+        subjects.map(({ tenantId, subjectId }): KeyedGrant => {
           const existing = this.stmts.bySubject.get(tenantId, subjectId);
-          if (existing) return { pseudonym: existing.pseudonym, created: false };
+          if (existing) return { pseudonym: existing.pseudonym, created: false, key: existing.data_key };
           // ON CONFLICT DO NOTHING: a concurrent writer (another process) that created it first wins.
           const inserted = this.stmts.insert.run(tenantId, subjectId, newPseudonym(), newDataKey(), at);
           const row = this.stmts.bySubject.get(tenantId, subjectId);
           if (!row) throw new Error('subject key row vanished right after insert');
-          return { pseudonym: row.pseudonym, created: inserted.changes === 1 };
+          return { pseudonym: row.pseudonym, created: inserted.changes === 1, key: row.data_key };
         }),
       )
       .immediate();

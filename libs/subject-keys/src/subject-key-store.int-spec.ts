@@ -88,6 +88,26 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
     expect(await store.pseudonymsFor([], t1)).toEqual([]);
   });
 
+  it('sealBatch: get-or-create and encrypt a batch in one go; each part opens for its own subject only', async () => {
+    const known = await store.pseudonymFor('acme', 'erin', t0);
+    const parts = ['erin', 'frank', 'erin', 'grace'].map((subjectId) => ({
+      tenantId: 'acme',
+      subjectId,
+      plaintext: JSON.stringify({ subjectId }),
+    }));
+    const sealed = await store.sealBatch(parts, t1);
+    expect(sealed.map((s) => s.created)).toEqual([false, true, false, true]);
+    expect(sealed[0]?.pseudonym).toBe(known.pseudonym);
+    expect(sealed[2]?.pseudonym).toBe(known.pseudonym);
+    for (const [i, s] of sealed.entries()) {
+      expect(s.ciphertext).not.toContain(parts[i]?.subjectId);
+      expect(await store.decrypt('acme', s.pseudonym, s.ciphertext)).toBe(parts[i]?.plaintext);
+    }
+    await expect(
+      store.decrypt('acme', sealed[1]?.pseudonym as string, sealed[0]?.ciphertext as string),
+    ).rejects.toThrow(SubjectCiphertextError);
+  });
+
   it('encrypts and decrypts a subject part; another tenant or pseudonym cannot open it', async () => {
     const { pseudonym } = await store.pseudonymFor('acme', 'alice@example.com', t0);
     const bob = (await store.pseudonymFor('acme', 'bob', t0)).pseudonym;

@@ -13,6 +13,11 @@ export interface SubjectKeyStore {
   pseudonymFor(tenantId: string, subjectId: string, now: Date): Promise<PseudonymGrant>;
   /** `pseudonymFor` for a batch, in one transaction (ingest appends in batches: one fsync, not one per subject). */
   pseudonymsFor(subjects: readonly SubjectRef[], now: Date): Promise<PseudonymGrant[]>;
+  /**
+   * What ingest needs per batch: get-or-create every subject's pseudonym and encrypt its part,
+   * with one key store round trip for the whole batch (not one per entry).
+   */
+  sealBatch(parts: readonly SubjectPlaintext[], now: Date): Promise<SealedSubjectPart[]>;
   /** The subject's pseudonym if the store holds one, without creating it (`subjects show|shred`). */
   findPseudonym(tenantId: string, subjectId: string): Promise<string | undefined>;
   /** Who a pseudonym stands for, or that it was shredded (and when), or that the store never issued it. */
@@ -32,6 +37,15 @@ export interface SubjectKeyStore {
 export interface SubjectRef {
   tenantId: string;
   subjectId: string;
+}
+
+export interface SubjectPlaintext extends SubjectRef {
+  /** The subject part to store, e.g. canonical `{"subjectId":…}`. */
+  plaintext: string;
+}
+
+export interface SealedSubjectPart extends PseudonymGrant {
+  ciphertext: string;
 }
 
 export interface PseudonymGrant {
