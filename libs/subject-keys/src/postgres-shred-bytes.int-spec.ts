@@ -38,6 +38,34 @@ afterAll(async () => {
   await c.end();
 });
 
+it('ANALYZE keeps no sample of subject ids or keys in pg_statistic (a copy no shred would reach)', async () => {
+  const store = await PostgresSubjectKeyStore.connect(`${admin}?schema=${schema}`);
+  const c = new Client({ connectionString: admin });
+  await c.connect();
+  try {
+    const ids = subjectIds(300, 'pgstat');
+    await store.pseudonymsFor(
+      ids.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+      new Date(),
+    );
+    await c.query(`ANALYZE ${schema}.subject_keys`);
+    const stats = await c.query<{ attname: string; sampled: boolean }>(
+      `SELECT a.attname, (s.stakind1 + s.stakind2 + s.stakind3 + s.stakind4 + s.stakind5) > 0 AS sampled
+         FROM pg_statistic s JOIN pg_attribute a ON a.attrelid = s.starelid AND a.attnum = s.staattnum
+        WHERE s.starelid = $1::regclass`,
+      [`${schema}.subject_keys`],
+    );
+    const byColumn = Object.fromEntries(stats.rows.map((r) => [r.attname, r.sampled]));
+    // Control: ANALYZE did sample the other columns.
+    expect(byColumn.pseudonym).toBe(true);
+    expect(byColumn.subject_id).toBeUndefined();
+    expect(byColumn.data_key).toBeUndefined();
+  } finally {
+    await c.end();
+    await store.close();
+  }
+});
+
 it('after a shred batch, no shredded id or key byte is in the key table or its index files', async () => {
   if (!readable) return;
   const store = await PostgresSubjectKeyStore.connect(`${admin}?schema=${schema}`);

@@ -58,6 +58,10 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
           created_at TIMESTAMPTZ NOT NULL,
           PRIMARY KEY (tenant_id, subject_id)
         );
+        -- ANALYZE would copy sample values (histogram bounds, common values) into pg_statistic,
+        -- where no shred reaches them: no statistics for the id and the key.
+        ALTER TABLE ${schema}.subject_keys ALTER COLUMN subject_id SET STATISTICS 0,
+          ALTER COLUMN data_key SET STATISTICS 0;
         CREATE TABLE IF NOT EXISTS ${schema}.subject_tombstones (
           tenant_id   TEXT NOT NULL,
           pseudonym   TEXT NOT NULL,
