@@ -110,6 +110,36 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
     await store.close();
   });
 
+  it('index samples an ANALYZE left in sqlite_stat4 go with the shred', async () => {
+    const file = newFile();
+    const store = new SqliteSubjectKeyStore(file);
+    const ids = subjectIds(2000, 'stat4');
+    const grants = await store.pseudonymsFor(
+      ids.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+      t0,
+    );
+    const admin = new Database(file);
+    admin.exec('ANALYZE');
+    const samples = Buffer.concat(
+      (admin.prepare('SELECT sample FROM sqlite_stat4').all() as Array<{ sample: Buffer }>).map(
+        (r) => r.sample,
+      ),
+    );
+    admin.close();
+    // Control: ANALYZE did copy some ids into the samples.
+    const sampled = ids.filter((id) => samples.includes(Buffer.from(id)));
+    expect(sampled.length).toBeGreaterThan(0);
+    const victims = sampled.map((id) => grants[ids.indexOf(id)]?.pseudonym as string);
+    await store.shred('acme', victims, t0);
+    expect([
+      ...filesContaining(
+        fileSet(file),
+        sampled.map((id) => Buffer.from(id)),
+      ).values(),
+    ]).toEqual([]);
+    await store.close();
+  });
+
   it.each([
     ['without secure_delete, the deleted row stays in the database file', 'OFF', 'checkpoint', ''],
     ['without the checkpoint, the pre-delete page stays in the database file', 'ON', 'none', ''],

@@ -69,6 +69,7 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
       tombstone: this.db.prepare<[string, string], { shredded_at: string }>(
         'SELECT shredded_at FROM subject_tombstones WHERE tenant_id = ? AND pseudonym = ?',
       ),
+      hasStat4: this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'"),
       remove: this.db.prepare('DELETE FROM subject_keys WHERE tenant_id = ? AND pseudonym = ?'),
       bury: this.db.prepare(
         'INSERT INTO subject_tombstones (tenant_id, pseudonym, shredded_at) VALUES (?, ?, ?)',
@@ -118,8 +119,12 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
     checkId('tenantId', tenantId);
     const at = now.toISOString();
     const outcomes = this.db
-      .transaction((): ShredOutcome[] =>
-        pseudonyms.map((pseudonym) => {
+      .transaction((): ShredOutcome[] => {
+        // ANALYZE (STAT4 is compiled into better-sqlite3) keeps whole sampled index keys — ids
+        // included — in sqlite_stat4. The store never runs it, but an operator or PRAGMA optimize
+        // may: the samples go with every shred (the planner does without them).
+        if (this.stmts.hasStat4.get()) this.db.exec('DELETE FROM sqlite_stat4');
+        return pseudonyms.map((pseudonym): ShredOutcome => {
           if (this.stmts.remove.run(tenantId, pseudonym).changes === 1) {
             this.stmts.bury.run(tenantId, pseudonym, at);
             return { pseudonym, status: 'shredded', shreddedAt: at };
@@ -128,8 +133,8 @@ export class SqliteSubjectKeyStore extends KeyedSubjectStore {
           return dead
             ? { pseudonym, status: 'already-shredded', shreddedAt: dead.shredded_at }
             : { pseudonym, status: 'unknown' };
-        }),
-      )
+        });
+      })
       .immediate();
     this.truncateWal();
     return outcomes;
