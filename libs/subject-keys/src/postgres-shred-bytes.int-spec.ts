@@ -88,7 +88,16 @@ it('after a shred batch, no shredded id or key byte is in the key table or its i
     const needles = victims.flatMap((id) => [Buffer.from(id), keyOf.get(id) as Buffer]);
     // Control: an empty shred batch still rewrites the table, which writes its files to disk: the scan sees every victim.
     await store.shred('acme', [], new Date());
-    const files = async () => (await store.relationFiles()).map((f) => path.join(dataDir, f));
+    // The files of the key table, its indexes and its TOAST table, relative to the data directory.
+    const files = async () =>
+      (
+        await c.query<{ path: string | null }>(
+          `SELECT pg_relation_filepath(oid) AS path FROM pg_class
+            WHERE oid = $1::regclass OR oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = $1::regclass)
+               OR oid = (SELECT reltoastrelid FROM pg_class WHERE oid = $1::regclass)`,
+          [`${schema}.subject_keys`],
+        )
+      ).rows.flatMap((r) => (r.path === null ? [] : [path.join(dataDir, r.path)]));
     const before = await files();
     expect(filesContaining(before, needles).size).toBe(needles.length);
 

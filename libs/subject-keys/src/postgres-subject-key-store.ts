@@ -214,17 +214,6 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
     });
   }
 
-  /** The files that hold the key table and its indexes, relative to the data directory (for the byte scan). */
-  async relationFiles(): Promise<string[]> {
-    const r = await this.pool.query<{ path: string }>(
-      `SELECT pg_relation_filepath(c.oid) AS path FROM pg_class c
-        WHERE c.oid = $1::regclass OR c.oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = $1::regclass)
-           OR c.oid = (SELECT reltoastrelid FROM pg_class WHERE oid = $1::regclass)`,
-      [this.keys],
-    );
-    return r.rows.map((row) => row.path).filter((p) => p !== null);
-  }
-
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -70,6 +70,16 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
     expect(grants.filter((g) => g.created)).toHaveLength(1);
   });
 
+  it('overlapping batches in opposite orders, at the same time, agree and do not deadlock', async () => {
+    const refs = Array.from({ length: 50 }, (_, i) => ({ tenantId: 'acme', subjectId: `s-${i}` }));
+    const [a, b] = await Promise.all([
+      store.pseudonymsFor(refs, t0),
+      store.pseudonymsFor([...refs].reverse(), t0),
+    ]);
+    expect(a?.map((g) => g.pseudonym)).toEqual([...(b ?? [])].reverse().map((g) => g.pseudonym));
+    expect([...(a ?? []), ...(b ?? [])].filter((g) => g.created)).toHaveLength(refs.length);
+  });
+
   it('batch get-or-create: one grant per request in order, a repeat in the batch is the same pseudonym', async () => {
     const known = await store.pseudonymFor('acme', 'carol', t0);
     const grants = await store.pseudonymsFor(
