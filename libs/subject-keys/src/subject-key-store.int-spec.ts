@@ -173,6 +173,16 @@ describe.each(adapters)('%s subject key store', (name, makeUrl) => {
 });
 
 describe('openSubjectKeyStore', () => {
+  it('opens sqlite:<path> and sqlite:///<absolute path>, creating the directory', async () => {
+    const file = path.join(dir, 'nested', 'keys.db');
+    for (const url of [`sqlite:${file}`, `sqlite://${file}`]) {
+      const store = await openSubjectKeyStore(url);
+      await store.pseudonymFor('acme', 'x', new Date());
+      await store.close();
+      expect(fs.existsSync(file)).toBe(true);
+    }
+  });
+
   it('refuses in-memory SQLite and unknown schemes, naming the variable', async () => {
     await expect(openSubjectKeyStore('sqlite::memory:')).rejects.toThrow(/^SUBJECT_KEYS_URL .*file path/);
     await expect(openSubjectKeyStore('mysql://x')).rejects.toThrow(
