@@ -30,6 +30,7 @@ describe('metrics', () => {
       REGIONS: 'eu,us',
       LOG_LEVEL: 'warn',
       DISPATCH_INTERVAL: 'PT0.2S',
+      METRICS_REFRESH: 'PT0.2S',
     });
     runtime = await startRuntime(config, SERVICES, { apiPort: 0 });
     const api = apiClient(runtime.apiUrl!);

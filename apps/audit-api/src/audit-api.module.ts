@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
 import type { ApiKeyStore } from '@app/read-model';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { HealthController } from './health/health.controller';
 import { PipelineHealth } from './health/pipeline-health';
 import { ParametersPipe } from './http/parameters.pipe';
@@ -16,12 +19,14 @@ import { ObligationsController } from './routes/obligations.controller';
 import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
 import { VerifyController } from './routes/verify.controller';
-import { API_KEYS, API_METRICS, PIPELINE_PROBES } from './tokens';
+import { API_KEYS, API_METRICS, AUTH_LIMITER, PIPELINE_PROBES } from './tokens';
 
 export interface AuditApiDeps {
   keys: ApiKeyStore;
   metrics: ApiMetrics;
   pipeline: PipelineProbes;
+  /** API_RATE_LIMIT, API_AUTH_FAILURE_LIMIT per API_RATE_WINDOW, per client address. */
+  limits: { requests: number; authFailures: number; windowMs: number };
 }
 
 /**
@@ -34,7 +39,16 @@ export class AuditApiModule {
   static forRoot(deps: AuditApiDeps): DynamicModule {
     return {
       module: AuditApiModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: deps.limits.windowMs, limit: deps.limits.requests }],
+          // Probes and scrapers are not throttled: a 429 there would read as an outage.
+          skipIf: (ctx) => !ctx.switchToHttp().getRequest<Request>().path.startsWith('/v1'),
+          getTracker: (req: Record<string, unknown>) => String(req.ip ?? 'unknown'),
+          errorMessage: 'too many requests from this address: try again after Retry-After seconds',
+        }),
+      ],
       controllers: [
         LedgerController,
         ObligationsController,
@@ -51,6 +65,12 @@ export class AuditApiModule {
         { provide: PIPELINE_PROBES, useValue: deps.pipeline },
         KafkaAdminService,
         PipelineHealth,
+        {
+          provide: AUTH_LIMITER,
+          useValue: new AuthFailureLimiter(deps.limits.authFailures, deps.limits.windowMs),
+        },
+        // Guards run in this order: the request rate first, so a flood never reaches the key store.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_PIPE, useClass: ParametersPipe },
       ],

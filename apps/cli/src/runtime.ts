@@ -13,6 +13,7 @@ import type { PipelineProbes } from '../../audit-api/src';
 import { CoreContext, CoreModule } from './core.module';
 import { resolveBrokers } from './brokers';
 import { activatePolicy, loadPolicy } from './policy';
+import { scheduleVerify } from './verify-schedule';
 
 export const SERVICES = ['ingest', 'projector', 'dispatcher', 'api'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -83,7 +84,14 @@ export async function startRuntime(
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
   const metrics = auditApi
-    ? new auditApi.ApiMetrics({ ledger, readModel: storedReadModel, clock, pipeline, log })
+    ? new auditApi.ApiMetrics({
+        ledger,
+        readModel: storedReadModel,
+        clock,
+        pipeline,
+        log,
+        refreshMs: config.metricsRefreshMs,
+      })
     : undefined;
   const core: CoreContext = {
     config,
@@ -101,7 +109,19 @@ export async function startRuntime(
   };
   const api =
     auditApi && metrics
-      ? { lib: auditApi, deps: { keys: await openKeyStore(config.readModelUrl), metrics, pipeline } }
+      ? {
+          lib: auditApi,
+          deps: {
+            keys: await openKeyStore(config.readModelUrl),
+            metrics,
+            pipeline,
+            limits: {
+              requests: config.apiRateLimit,
+              authFailures: config.apiAuthFailureLimit,
+              windowMs: config.apiRateWindowMs,
+            },
+          },
+        }
       : undefined;
   const closeStores = async () => {
     await api?.deps.keys.close();
@@ -116,6 +136,7 @@ export async function startRuntime(
 
   let app: INestApplicationContext;
   let apiUrl: string | undefined;
+  let stopBackground = () => {};
   if (!api) {
     app = await NestFactory.createApplicationContext(root, {
       logger: ['error', 'warn'],
@@ -128,9 +149,23 @@ export async function startRuntime(
       abortOnError: false,
     });
     exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
-    api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics });
-    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores);
-    log.info({ url: apiUrl }, 'audit API listening');
+    api.lib.configureHttpApp(http, {
+      log,
+      metrics: api.deps.metrics,
+      trustProxy: config.apiTrustProxy,
+    });
+    // A first reading before the first scrape, then in the background (see StoreSnapshot).
+    await api.deps.metrics.stores.refresh();
+    const bound = await listen(http, config.apiHost, opts.apiPort ?? config.apiPort, closeStores);
+    apiUrl = bound.url;
+    log.info({ url: apiUrl, address: bound.address }, 'audit API listening');
+    api.deps.metrics.stores.start();
+    const metrics = api.deps.metrics;
+    const verify = scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at));
+    stopBackground = () => {
+      metrics.stores.stop();
+      verify.stop();
+    };
     app = http;
   }
   let stopping: Promise<void> | undefined;
@@ -140,6 +175,7 @@ export async function startRuntime(
     apiUrl,
     stop: () =>
       (stopping ??= (async () => {
+        stopBackground();
         await app.close();
         await closeStores();
       })()),
@@ -170,24 +206,39 @@ function exposeServices(
   }
 }
 
-/** Starts the services and the HTTP server; a port already in use stops start-up naming API_PORT. */
+/** An address to reach the server at: an unspecified bind (0.0.0.0, ::) is reached on loopback. */
+function reachableUrl(address: AddressInfo): string {
+  const host =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * Starts the services and the HTTP server on API_HOST (only there: not every interface);
+ * a port already in use stops start-up naming API_PORT.
+ */
 async function listen(
   app: NestExpressApplication,
+  host: string,
   port: number,
   closeStores: () => Promise<void>,
-): Promise<string> {
+): Promise<{ url: string; address: string }> {
   try {
-    await app.listen(port);
+    await app.listen(port, host);
   } catch (err) {
     await app.close().catch(() => undefined);
     await closeStores();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new Error(`API_HOST ${host} is not an address of this machine (${code}): use 127.0.0.1, 0.0.0.0 or ::`);
+    }
+    if (code === 'EADDRINUSE') {
       throw new Error(
-        `API_PORT ${port} is already in use: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
+        `API_PORT ${port} is already in use on API_HOST ${host}: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
       );
     }
     throw err;
   }
   const address = app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${address.port}`;
+  return { url: reachableUrl(address), address: `${address.address}:${address.port}` };
 }

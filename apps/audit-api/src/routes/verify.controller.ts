@@ -1,17 +1,23 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LEDGER_STORE } from '@app/config';
+import { CLOCK, Clock, LEDGER_STORE } from '@app/config';
 import type { LedgerStore, VerifyResult } from '@app/ledger';
 import { Access } from '../auth/access.decorator';
 import { VerifyQueryDto } from '../dto/verify-query.dto';
 import { ERROR_RESPONSES } from './error-responses';
+import { API_METRICS } from '../tokens';
+import type { ApiMetrics } from '../metrics/api-metrics';
 
 @ApiTags('ledger')
 @ApiBearerAuth('api-key')
 @ERROR_RESPONSES
 @Controller('v1')
 export class VerifyController {
-  constructor(@Inject(LEDGER_STORE) private readonly ledger: LedgerStore) {}
+  constructor(
+    @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
+    @Inject(API_METRICS) private readonly metrics: ApiMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   @Get('verify')
   @Access({ permission: 'read', tenants: 'query' })
@@ -21,6 +27,9 @@ export class VerifyController {
       '`{ok: true, entries, streams}`, or `{ok: false, tenantId, position, reason}` naming the first break',
   })
   async verify(@Query() query: VerifyQueryDto): Promise<VerifyResult> {
-    return this.ledger.verify({ tenantId: query.tenant });
+    const result = await this.ledger.verify({ tenantId: query.tenant });
+    // A verify of every stream is as good as the periodic one: the gauge follows it.
+    if (query.tenant === undefined) this.metrics.observeVerify(result.ok, this.clock());
+    return result;
   }
 }
