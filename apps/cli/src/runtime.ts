@@ -161,7 +161,10 @@ export async function startRuntime(
     log.info({ url: apiUrl, address: bound.address }, 'audit API listening');
     api.deps.metrics.stores.start();
     const metrics = api.deps.metrics;
-    const verify = scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at));
+    const verify =
+      config.verifyIntervalMs > 0
+        ? scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at))
+        : { stop: () => {} };
     stopBackground = () => {
       metrics.stores.stop();
       verify.stop();

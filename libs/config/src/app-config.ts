@@ -25,7 +25,7 @@ export interface AppConfig {
   apiRateWindowMs: number;
   /** How often /metrics re-reads the store gauges (obligations by status, overdue) off the scrape. */
   metricsRefreshMs: number;
-  /** How often the API process runs a full `verify` in a child process for retention_ledger_verify_ok. */
+  /** How often the API process runs a full `verify` in a child process for retention_ledger_verify_ok; 0 = off. */
   verifyIntervalMs: number;
   /** Extensions to the contract's table, documented in the README. */
   ingestGroupId: string;
@@ -265,7 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiAuthFailureLimit: positiveInt(env, 'API_AUTH_FAILURE_LIMIT', 30, 1_000_000),
     apiRateWindowMs: isoDurationMs(env, 'API_RATE_WINDOW', 'PT1M', 1000),
     metricsRefreshMs: isoDurationMs(env, 'METRICS_REFRESH', 'PT15S', 100),
-    verifyIntervalMs: isoDurationMs(env, 'VERIFY_INTERVAL', 'PT1H', 1000),
+    verifyIntervalMs: env.VERIFY_INTERVAL === 'off' ? 0 : isoDurationMs(env, 'VERIFY_INTERVAL', 'PT1H', 1000),
     ingestGroupId: env.INGEST_GROUP_ID || `${prefix}retention-ledger-ingest`,
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 16 * 1024 * 1024),
     maxFutureSkewMs: isoDurationMs(env, 'MAX_FUTURE_SKEW', 'PT15M'),
