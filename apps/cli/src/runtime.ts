@@ -233,7 +233,9 @@ async function listen(
     await closeStores();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new Error(`API_HOST ${host} is not an address of this machine (${code}): use 127.0.0.1, 0.0.0.0 or ::`);
+      throw new Error(
+        `API_HOST ${host} is not an address of this machine (${code}): use 127.0.0.1, 0.0.0.0 or ::`,
+      );
     }
     if (code === 'EADDRINUSE') {
       throw new Error(

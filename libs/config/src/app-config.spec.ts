@@ -86,8 +86,15 @@ describe('loadConfig', () => {
       API_AUTH_FAILURE_LIMIT: '2',
       API_RATE_WINDOW: 'PT10S',
     });
-    expect(c).toMatchObject({ apiHost: '0.0.0.0', apiTrustProxy: 1, apiRateLimit: 5, apiRateWindowMs: 10_000 });
-    expect(loadConfig({ API_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).apiTrustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(c).toMatchObject({
+      apiHost: '0.0.0.0',
+      apiTrustProxy: 1,
+      apiRateLimit: 5,
+      apiRateWindowMs: 10_000,
+    });
+    expect(loadConfig({ API_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).apiTrustProxy).toBe(
+      'loopback, 10.0.0.0/8',
+    );
     expect(loadConfig({ VERIFY_INTERVAL: 'off' }).verifyIntervalMs).toBe(0);
     expect(() => loadConfig({ API_RATE_LIMIT: '0' })).toThrow(/^API_RATE_LIMIT /);
     expect(() => loadConfig({ API_RATE_WINDOW: 'PT0.5S' })).toThrow(/^API_RATE_WINDOW /);

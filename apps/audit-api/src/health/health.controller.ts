@@ -31,7 +31,8 @@ export class HealthController {
   @Public()
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: Kafka (and the ingest consumer in this process), ledger and read model; 503 when one is down',
+    summary:
+      'Readiness: Kafka (and the ingest consumer in this process), ledger and read model; 503 when one is down',
   })
   ready(): Promise<HealthCheckResult> {
     return this.readiness();

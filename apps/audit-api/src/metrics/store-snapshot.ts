@@ -28,7 +28,12 @@ export interface StoreReadings {
  * A store that cannot be read keeps the last values (health reports the store down).
  */
 export class StoreSnapshot {
-  current: StoreReadings = { ledger: { entries: 0, streams: 0 }, obligations: {}, overdue: 0, readAt: undefined };
+  current: StoreReadings = {
+    ledger: { entries: 0, streams: 0 },
+    obligations: {},
+    overdue: 0,
+    readAt: undefined,
+  };
   private reading: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -56,7 +61,10 @@ export class StoreSnapshot {
     const next = { ...this.current };
     const at = this.src.clock();
     await this.guarded('ledger', async () => (next.ledger = await this.src.ledger.counts()));
-    await this.guarded('obligations', async () => (next.obligations = await this.src.readModel.countsByStatus()));
+    await this.guarded(
+      'obligations',
+      async () => (next.obligations = await this.src.readModel.countsByStatus()),
+    );
     await this.guarded('overdue', async () => (next.overdue = await this.src.readModel.overdueCount(at)));
     next.readAt = at.getTime();
     this.current = next;
