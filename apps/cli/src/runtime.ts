@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, Clock, createLogger, Logger, systemClock, WorkSignal } from '@app/config';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { AppConfig, Clock, createLogger, Logger, startTracing, systemClock, WorkSignal } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
@@ -54,6 +55,8 @@ export interface RuntimeOptions {
   log?: Logger;
   /** Overrides API_PORT; 0 picks a free port (tests), see `Runtime.apiUrl`. */
   apiPort?: number;
+  /** Traces go here instead of OTEL_EXPORTER_OTLP_ENDPOINT (tests: an in-memory exporter). */
+  spanProcessor?: SpanProcessor;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function startRuntime(
   opts: RuntimeOptions = {},
 ): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const tracing = startTracing({ endpoint: config.otelEndpoint, processor: opts.spanProcessor });
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
   const brokers = await resolveBrokers(config, log);
@@ -181,6 +185,7 @@ export async function startRuntime(
         stopBackground();
         await app.close();
         await closeStores();
+        await tracing.shutdown();
       })()),
   };
 }
