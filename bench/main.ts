@@ -12,6 +12,7 @@ import { consumeRate } from './kafka-bench';
 import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
+import { benchScrape } from './scrape.bench';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
@@ -22,6 +23,8 @@ import { benchDispatch } from './dispatch.bench';
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
+ * BENCH_ONLY=scrape runs only the /metrics and /health/ready figures (no broker needed) at
+ * BENCH_SCRAPE_ENTRIES ledger entries (1 000 000) and BENCH_SCRAPE_OBLIGATIONS (3 000 000).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -69,13 +72,30 @@ async function rebuildFigures(dir: string): Promise<void> {
   );
 }
 
+async function scrapeFigures(dir: string): Promise<void> {
+  const entries = Number(process.env.BENCH_SCRAPE_ENTRIES || 1_000_000);
+  const obligations = Number(process.env.BENCH_SCRAPE_OBLIGATIONS || 3_000_000);
+  const f = await benchScrape(dir, entries, obligations);
+  line('scrape: at', `${fmt(f.entries)} entries, ${fmt(f.obligations)} obligations (SQLite)`);
+  line('scrape: store reads (per scrape before)', `${f.storeReadMs.toFixed(1)} ms`);
+  line('scrape: /metrics now (last reading)', `${f.scrapeMs.toFixed(2)} ms`);
+  line('scrape: now ÷ before', (f.scrapeMs / f.storeReadMs).toFixed(4));
+  line('scrape: event loop share, reads every 15 s', `${((f.storeReadMs / 15_000) * 100).toFixed(2)} %`);
+  line('/health/ready store reads', `${f.readyMs.toFixed(2)} ms`);
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest' && only !== 'rebuild') {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest or rebuild)`);
+  if (only !== undefined && only !== 'ingest' && only !== 'rebuild' && only !== 'scrape') {
+    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest, rebuild or scrape)`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  if (only === 'scrape') {
+    await scrapeFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   if (only === 'rebuild') {
     await rebuildFigures(dir);
     fs.rmSync(dir, { recursive: true, force: true });
