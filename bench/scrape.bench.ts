@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createLogger } from '@app/config';
 import { openLedger } from '@app/ledger';
-import { ObligationRecord, openReadModel } from '@app/read-model';
+import { ObligationRecord, openObligationTally, openReadModel } from '@app/read-model';
 import { ApiMetrics } from '../apps/audit-api/src';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 
@@ -10,13 +10,25 @@ export interface ScrapeFigures {
   obligations: number;
   /** What a scrape used to cost: the store reads themselves (ledger counts, obligations by status, overdue). */
   storeReadMs: number;
+  /** The same reading through the worker-thread tally: wall time, and the longest the event loop was held meanwhile. */
+  tallyReadMs: number;
+  tallyLoopHeldMs: number;
   /** A scrape now: the exposition from the last reading. */
   scrapeMs: number;
   /** The readiness probe's store reads (last position, checkpoint). */
   readyMs: number;
 }
 
-const STATUSES = ['scheduled', 'scheduled', 'scheduled', 'issued', 'confirmed', 'confirmed', 'cancelled', 'failed'];
+const STATUSES = [
+  'scheduled',
+  'scheduled',
+  'scheduled',
+  'issued',
+  'confirmed',
+  'confirmed',
+  'cancelled',
+  'failed',
+];
 
 /** Obligations written straight to the read model (the fold is not what is measured here). */
 function obligationBatch(from: number, n: number, t0: number): ObligationRecord[] {
@@ -69,9 +81,29 @@ export async function benchScrape(dir: string, entries: number, obligations: num
       pipeline: { projectorInProcess: false },
     });
     const storeReadMs = await timeMs(5, () => metrics.stores.refresh());
+    const tally = openObligationTally(`sqlite:${path.join(dir, 'scrape-read-model.db')}`, readModel);
+    const offThread = new ApiMetrics({
+      ledger,
+      readModel,
+      clock: () => new Date(),
+      log: createLogger('silent'),
+      refreshMs: 15_000,
+      pipeline: { projectorInProcess: false },
+      tally,
+    });
+    let tallyLoopHeldMs = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      tallyLoopHeldMs = Math.max(tallyLoopHeldMs, now - last - 5);
+      last = now;
+    }, 5);
+    const tallyReadMs = await timeMs(5, () => offThread.stores.refresh());
+    clearInterval(ticker);
+    await tally.close();
     const scrapeMs = await timeMs(50, () => metrics.metrics());
     const readyMs = await timeMs(50, () => Promise.all([ledger.lastPosition(), readModel.checkpoint()]));
-    return { entries, obligations, storeReadMs, scrapeMs, readyMs };
+    return { entries, obligations, storeReadMs, tallyReadMs, tallyLoopHeldMs, scrapeMs, readyMs };
   } finally {
     await readModel.close();
     await ledger.close();

@@ -6,7 +6,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { AppConfig, Clock, createLogger, Logger, startTracing, systemClock, WorkSignal } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { LedgerStore, openLedger } from '@app/ledger';
-import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
+import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
 import { Projector, ProjectorModule } from '../../projector/src';
 import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
@@ -87,6 +87,7 @@ export async function startRuntime(
   const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
+  const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
   const metrics = auditApi
     ? new auditApi.ApiMetrics({
         ledger,
@@ -95,6 +96,7 @@ export async function startRuntime(
         pipeline,
         log,
         refreshMs: config.metricsRefreshMs,
+        tally,
       })
     : undefined;
   const core: CoreContext = {
@@ -128,6 +130,7 @@ export async function startRuntime(
         }
       : undefined;
   const closeStores = async () => {
+    await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
     await ledger.close();
