@@ -3,13 +3,15 @@ import { SqliteStatusTally } from './sqlite/sqlite-status-tally';
 
 export interface TallyReading {
   byStatus: Record<string, number>;
-  /** Past their deadline, neither confirmed nor cancelled (as `ReadModel.overdueCount`). */
+  /** Past their deadline and still owed (as `ReadModel.overdueCount`). */
   overdue: number;
+  /** Still owed, deadline within `dueSoonMs` (as `ReadModel.dueSoonCount`). */
+  dueSoon: number;
 }
 
 /** The obligation counts /metrics shows, read where they do not hold the event loop. */
 export interface ObligationTally {
-  read(now: Date): Promise<TallyReading>;
+  read(now: Date, dueSoonMs: number): Promise<TallyReading>;
   close(): Promise<void>;
 }
 
@@ -20,9 +22,10 @@ export interface ObligationTally {
 export function openObligationTally(url: string, readModel: ReadModel): ObligationTally {
   if (url.startsWith('sqlite:')) return new SqliteStatusTally(url.slice('sqlite:'.length));
   return {
-    read: async (now) => ({
+    read: async (now, dueSoonMs) => ({
       byStatus: await readModel.countsByStatus(),
       overdue: await readModel.overdueCount(now),
+      dueSoon: await readModel.dueSoonCount(now, dueSoonMs),
     }),
     close: async () => {},
   };

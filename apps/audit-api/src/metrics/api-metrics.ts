@@ -99,10 +99,18 @@ export class ApiMetrics {
     });
     new Gauge({
       name: METRIC.overdue,
-      help: 'Obligations past their deadline, neither confirmed nor cancelled',
+      help: 'Obligations past their deadline, neither confirmed, cancelled nor resolved by an operator',
       registers,
       collect() {
         this.set(stores.current.overdue);
+      },
+    });
+    new Gauge({
+      name: METRIC.dueSoon,
+      help: 'Obligations still owed whose deadline is within the next 7 days',
+      registers,
+      collect() {
+        this.set(stores.current.dueSoon);
       },
     });
     new Gauge({

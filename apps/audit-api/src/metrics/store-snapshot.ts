@@ -2,6 +2,9 @@ import type { Clock, Logger } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ObligationTally, ReadModel } from '@app/read-model';
 
+/** retention_ledger_obligations_due_within_7d: deadlines within the next 7 days. */
+export const DUE_SOON_MS = 7 * 86_400_000;
+
 export interface StoreSources {
   ledger: LedgerStore;
   readModel: ReadModel;
@@ -17,6 +20,8 @@ export interface StoreReadings {
   ledger: { entries: number; streams: number };
   obligations: Record<string, number>;
   overdue: number;
+  /** Still owed, deadline within the next 7 days. */
+  dueSoon: number;
   /** When these were read (ms since the epoch); undefined before the first read. */
   readAt: number | undefined;
 }
@@ -35,6 +40,7 @@ export class StoreSnapshot {
     ledger: { entries: 0, streams: 0 },
     obligations: {},
     overdue: 0,
+    dueSoon: 0,
     readAt: undefined,
   };
   private reading: Promise<void> | undefined;

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { checkRfc3339 } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
-import { renderHtml, renderMarkdown, tenantAuditReport } from '@app/reports';
+import { renderHtml, renderMarkdown, requireKnownTenant, tenantAuditReport } from '@app/reports';
 
 const FORMATS = ['json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,6 +33,7 @@ export function auditCommand(): Command {
     .action(async (opts: { tenant: string; asOf?: Date; format: Format; out?: string }) => {
       const ledger = await openLedger(loadConfig().ledgerUrl);
       try {
+        await requireKnownTenant(ledger, opts.tenant); // a mistyped tenant: exit 2, not an empty report
         const now = new Date();
         const report = await tenantAuditReport(ledger, opts.tenant, { asOf: opts.asOf, now });
         const text =

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
-import { COUNTS_BY_STATUS_SQL, OVERDUE_COUNT_SQL } from './sqlite-status-tally';
+import { COUNTS_BY_STATUS_SQL, DUE_SOON_COUNT_SQL, OVERDUE_COUNT_SQL } from './sqlite-status-tally';
 
 const OBLIGATION_INDEXES = `
 CREATE INDEX IF NOT EXISTS obligations_by_tenant ON obligations (tenant_id, due_at);
@@ -159,6 +159,13 @@ export class SqliteReadModel implements ReadModel {
       n: number;
     }>;
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  async dueSoonCount(now: Date, withinMs: number): Promise<number> {
+    return this.db
+      .prepare(DUE_SOON_COUNT_SQL)
+      .pluck()
+      .get(now.toISOString(), new Date(now.getTime() + withinMs).toISOString()) as number;
   }
 
   async overdueCount(now: Date): Promise<number> {

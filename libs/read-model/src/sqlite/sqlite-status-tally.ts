@@ -3,7 +3,9 @@ import type { ObligationTally, TallyReading } from '../obligation-tally';
 
 export const COUNTS_BY_STATUS_SQL = 'SELECT status, count(*) AS n FROM obligations GROUP BY status';
 export const OVERDUE_COUNT_SQL =
-  "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled')";
+  "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')";
+export const DUE_SOON_COUNT_SQL =
+  "SELECT count(*) FROM obligations WHERE deadline >= ? AND deadline <= ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')";
 
 /** Runs in the worker: a read-only connection of its own; each message is one reading. */
 const WORKER_SOURCE = `
@@ -12,18 +14,19 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 const byStatus = db.prepare(workerData.byStatus);
 const overdue = db.prepare(workerData.overdue).pluck();
-parentPort.on('message', ({ id, now }) => {
+const dueSoon = db.prepare(workerData.dueSoon).pluck();
+parentPort.on('message', ({ id, now, soon }) => {
   try {
     const rows = byStatus.all();
     const counts = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-    parentPort.postMessage({ id, byStatus: counts, overdue: overdue.get(now) });
+    parentPort.postMessage({ id, byStatus: counts, overdue: overdue.get(now), dueSoon: dueSoon.get(now, soon) });
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.message) || err) });
   }
 });
 `;
 
-type Answer = { id: number } & ({ byStatus: Record<string, number>; overdue: number } | { error: string });
+type Answer = { id: number } & (TallyReading | { error: string });
 
 /**
  * The obligation counts on SQLite, off the event loop: both counts scan the read model
@@ -48,6 +51,7 @@ export class SqliteStatusTally implements ObligationTally {
         driver: require.resolve('better-sqlite3'),
         byStatus: COUNTS_BY_STATUS_SQL,
         overdue: OVERDUE_COUNT_SQL,
+        dueSoon: DUE_SOON_COUNT_SQL,
       },
     });
     this.worker.unref();
@@ -56,7 +60,7 @@ export class SqliteStatusTally implements ObligationTally {
       this.waiting.delete(a.id);
       if (!w) return;
       if ('error' in a) w.reject(new Error(`read model counts: ${a.error}`));
-      else w.resolve({ byStatus: a.byStatus, overdue: a.overdue });
+      else w.resolve({ byStatus: a.byStatus, overdue: a.overdue, dueSoon: a.dueSoon });
     });
     this.worker.on('error', (err) => this.failAll(err));
     this.worker.on('exit', (code) =>
@@ -64,11 +68,12 @@ export class SqliteStatusTally implements ObligationTally {
     );
   }
 
-  read(now: Date): Promise<TallyReading> {
+  read(now: Date, dueSoonMs: number): Promise<TallyReading> {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, now: now.toISOString() });
+      const soon = new Date(now.getTime() + dueSoonMs).toISOString();
+      this.worker.postMessage({ id, now: now.toISOString(), soon });
     });
   }
 
