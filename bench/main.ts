@@ -13,6 +13,7 @@ import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
 import { benchScrape } from './scrape.bench';
+import { benchProof } from './proof.bench';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
@@ -25,6 +26,9 @@ import { benchScrape } from './scrape.bench';
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
  * BENCH_ONLY=scrape runs only the /metrics and /health/ready figures (no broker needed) at
  * BENCH_SCRAPE_ENTRIES ledger entries (1 000 000) and BENCH_SCRAPE_OBLIGATIONS (3 000 000).
+ * BENCH_ONLY=checkpoint runs only the proof figures (no broker needed): a checkpoint of
+ * BENCH_CHECKPOINT_STREAMS (10 000) streams / BENCH_CHECKPOINT_EVENTS (1 000 000) entries and
+ * verify-bundle of a BENCH_BUNDLE_ENTRIES (10 000) entry tenant.
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -32,6 +36,9 @@ const TRIGGERS = Number(process.env.BENCH_TRIGGERS || 1000);
 const SCHEDULED = Number(process.env.BENCH_SCHEDULED || 1_000_000);
 const DUE = Number(process.env.BENCH_DUE || 20_000);
 const REGIONS = ['eu', 'us'];
+const CHECKPOINT_N = Number(process.env.BENCH_CHECKPOINT_EVENTS || 1_000_000);
+const CHECKPOINT_STREAMS = Number(process.env.BENCH_CHECKPOINT_STREAMS || 10_000);
+const BUNDLE_N = Number(process.env.BENCH_BUNDLE_ENTRIES || 10_000);
 
 function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(44)} ${value}\n`);
@@ -85,15 +92,41 @@ async function scrapeFigures(dir: string): Promise<void> {
   line('/health/ready store reads', `${f.readyMs.toFixed(2)} ms`);
 }
 
+async function proofFigures(dir: string): Promise<void> {
+  const p = await benchProof(dir, CHECKPOINT_N, CHECKPOINT_STREAMS, BUNDLE_N);
+  const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
+  line(
+    'proof: verify (baseline)',
+    `${fmt(p.verifyPerSec)} entries/s over ${fmt(p.entries)} entries in ${fmt(p.streams)} streams`,
+  );
+  line(
+    'checkpoint (verify + heads + tree + sign)',
+    `${s(p.checkpointMs)} = ${fmt(p.entries / (p.checkpointMs / 1000))} entries/s`,
+  );
+  line('checkpoint ÷ verify time', (p.checkpointMs / (p.entries / p.verifyPerSec) / 1000).toFixed(2));
+  line('… heads + Merkle tree + signature alone', `${p.signOnlyMs.toFixed(1)} ms`);
+  line(`verify-bundle, ${fmt(p.bundleEntries)}-entry tenant`, `${p.verifyBundleMs.toFixed(0)} ms`);
+  line('verify --tenant of it in the ledger (baseline)', `${p.tenantVerifyMs.toFixed(0)} ms`);
+  line('verify-bundle ÷ tenant verify', (p.verifyBundleMs / p.tenantVerifyMs).toFixed(2));
+  if (p.javaVerifyBundleMs !== undefined)
+    line('… Java VerifyBundle (incl. JVM start + compile)', `${p.javaVerifyBundleMs.toFixed(0)} ms`);
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest' && only !== 'rebuild' && only !== 'scrape') {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest, rebuild or scrape)`);
+  const known = ['ingest', 'rebuild', 'checkpoint', 'scrape'];
+  if (only !== undefined && !known.includes(only)) {
+    throw new Error(`unknown BENCH_ONLY=${only} (append, ${known.join(', ')})`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   if (only === 'scrape') {
     await scrapeFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  if (only === 'checkpoint') {
+    await proofFigures(dir);
     fs.rmSync(dir, { recursive: true, force: true });
     return;
   }
@@ -197,6 +230,9 @@ async function main(): Promise<void> {
     'due query, 1M vs small read model',
     `${dispatch.dueQueryMsLarge.toFixed(2)} ms vs ${dispatch.dueQueryMsSmall.toFixed(2)} ms`,
   );
+
+  process.stdout.write('\n');
+  await proofFigures(dir);
 
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -20,7 +20,15 @@ import { OperatorActionsController } from './routes/operator-actions.controller'
 import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
 import { VerifyController } from './routes/verify.controller';
-import { API_KEYS, API_METRICS, AUTH_LIMITER, PIPELINE_PROBES } from './tokens';
+import { CheckpointController } from './routes/checkpoint.controller';
+import {
+  API_KEYS,
+  API_METRICS,
+  AUTH_LIMITER,
+  CHECKPOINTS,
+  PIPELINE_PROBES,
+  type CheckpointSource,
+} from './tokens';
 
 export interface AuditApiDeps {
   keys: ApiKeyStore;
@@ -28,6 +36,7 @@ export interface AuditApiDeps {
   pipeline: PipelineProbes;
   /** API_RATE_LIMIT, API_AUTH_FAILURE_LIMIT per API_RATE_WINDOW, per client address. */
   limits: { requests: number; authFailures: number; windowMs: number };
+  checkpoints: CheckpointSource;
 }
 
 /**
@@ -56,6 +65,7 @@ export class AuditApiModule {
         OperatorActionsController,
         AuditController,
         VerifyController,
+        CheckpointController,
         StatsController,
         RebuildController,
         HealthController,
@@ -65,6 +75,7 @@ export class AuditApiModule {
         { provide: API_KEYS, useValue: deps.keys },
         { provide: API_METRICS, useValue: deps.metrics },
         { provide: PIPELINE_PROBES, useValue: deps.pipeline },
+        { provide: CHECKPOINTS, useValue: deps.checkpoints },
         KafkaAdminService,
         PipelineHealth,
         {

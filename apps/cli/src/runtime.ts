@@ -4,7 +4,16 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { AppConfig, Clock, createLogger, Logger, startTracing, systemClock, WorkSignal } from '@app/config';
-import { createKafka } from '@app/kafka';
+import { TopicNames } from '@app/contracts';
+import { createKafka, ensureTopics, IdempotentProducer } from '@app/kafka';
+import {
+  Checkpointer,
+  loadOrCreateSigningKey,
+  openCheckpointStore,
+  type CheckpointStore,
+  type SigningKey,
+} from '@app/proof';
+import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
@@ -118,8 +127,14 @@ export async function startRuntime(
     categories: new Set(policy.categories),
     signal: new WorkSignal(),
   };
+  // Only the processes that sign (the projector's) or serve the public key (the API) need the key.
+  const checkpointKey =
+    services.includes('projector') || services.includes('api')
+      ? loadOrCreateSigningKey(config.checkpointKey)
+      : undefined;
+  const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const api =
-    auditApi && metrics
+    auditApi && metrics && checkpointKey
       ? {
           lib: auditApi,
           deps: {
@@ -131,10 +146,22 @@ export async function startRuntime(
               authFailures: config.apiAuthFailureLimit,
               windowMs: config.apiRateWindowMs,
             },
+            checkpoints: {
+              store: checkpointStore,
+              publicKeyPem: checkpointKey.publicKeyPem,
+              keyId: checkpointKey.keyId,
+            },
           },
         }
       : undefined;
+  // One checkpointer per projector (the one process that folds the whole ledger anyway).
+  const checkpointer =
+    services.includes('projector') && checkpointKey
+      ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
+      : undefined;
   const closeStores = async () => {
+    await checkpointer?.stop();
+    await checkpointStore.close();
     await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
@@ -195,6 +222,41 @@ export async function startRuntime(
         await closeStores();
         await tracing.shutdown();
       })()),
+  };
+}
+
+/** Checkpoints every CHECKPOINT_INTERVAL, published to `ledger-checkpoints` (one partition: in order). */
+function startCheckpointer(deps: {
+  config: AppConfig;
+  kafka: Kafka;
+  ledger: LedgerStore;
+  store: CheckpointStore;
+  key: SigningKey;
+  clock: Clock;
+  log: Logger;
+}): { stop(): Promise<void> } {
+  const topic = new TopicNames(deps.config.topicPrefix, deps.config.regions).checkpoints;
+  const producer = new IdempotentProducer(deps.kafka);
+  let topicReady = false;
+  const checkpointer = new Checkpointer({
+    ledger: deps.ledger,
+    store: deps.store,
+    key: deps.key,
+    clock: deps.clock,
+    intervalMs: deps.config.checkpointIntervalMs,
+    log: deps.log,
+    publish: async (checkpoint) => {
+      if (!topicReady) await ensureTopics(deps.kafka, [topic], 1);
+      topicReady = true;
+      await producer.send(topic, [{ key: 'checkpoint', value: JSON.stringify(checkpoint) }]);
+    },
+  });
+  checkpointer.start();
+  return {
+    stop: async () => {
+      await checkpointer.stop();
+      await producer.disconnect();
+    },
   };
 }
 

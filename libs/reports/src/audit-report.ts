@@ -7,6 +7,7 @@ import {
   OperatorAction,
   unmatchedReleases as unmatched,
 } from '@app/retention';
+import type { LedgerBasis } from './tenant-view';
 
 export interface AuditRow {
   obligationId: string;
@@ -59,6 +60,8 @@ export interface HoldRow {
 export interface AuditReport {
   tenantId: string;
   asOf: string;
+  /** The ledger state it was built from: the last entry (position, hash) of the tenant's and the policy stream. */
+  ledger?: LedgerBasis;
   summary: Record<AuditVerdict, number> & { total: number };
   obligations: AuditRow[];
   /** Every legal hold interval of the tenant. */
@@ -162,6 +165,12 @@ export function renderMarkdown(r: AuditReport): string {
   const lines = [
     `# Retention audit: tenant \`${r.tenantId}\``,
     '',
+    ...(r.ledger
+      ? [
+          `Built from ledger position ${r.ledger.position} (head hash \`${r.ledger.headHash}\`) and policy position ${r.ledger.policyPosition} (\`${r.ledger.policyHeadHash}\`).`,
+          '',
+        ]
+      : []),
     `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled, ${s['done-manually']} done manually, ${s.waived} waived (an operator closed those; the system never confirmed them).`,
     '',
     '| verdict | reason | region/store | target | triggered | due | deadline | issued | confirmed | policy | flags |',
