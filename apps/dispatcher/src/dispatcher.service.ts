@@ -5,7 +5,6 @@ import {
   headersFor,
   OpenSpan,
   openSpan,
-  SpanKind,
   traceLinks,
   tracingOn,
   APP_CONFIG,
@@ -68,7 +67,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         c.commandId,
         openSpan(`publish ${this.topics.commands(c.region)}`, {
           parent: traceLinks.recall(c.commandId),
-          kind: SpanKind.PRODUCER,
+          kind: 'producer',
           attributes: {
             commandId: c.commandId,
             'messaging.destination.name': this.topics.commands(c.region),

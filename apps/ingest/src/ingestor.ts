@@ -1,7 +1,7 @@
 import { NewEntry, parseRecord, ParseContext, RawRecord } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { Rejection } from '@app/kafka';
-import { contextFromHeaders, OpenSpan, openSpan, SpanKind, traceLinks, tracingOn } from '@app/config';
+import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 
 export interface IngestCounters {
   appended: number;
@@ -42,7 +42,7 @@ export class Ingestor {
         r,
         openSpan(`ingest ${r.topic}`, {
           parent: contextFromHeaders(r.headers),
-          kind: SpanKind.CONSUMER,
+          kind: 'consumer',
           attributes: { 'messaging.destination.name': r.topic, 'messaging.kafka.offset': r.offset },
         }),
       );

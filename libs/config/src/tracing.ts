@@ -1,23 +1,12 @@
-import {
-  Context,
-  ROOT_CONTEXT,
-  Span,
-  SpanKind,
-  SpanStatusCode,
-  TextMapGetter,
-  TextMapSetter,
-  trace,
-  Tracer,
-} from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, SpanExporter, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { Context, TextMapGetter, TextMapSetter, Tracer } from '@opentelemetry/api';
+import type { SpanExporter, SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 
 /**
  * OpenTelemetry spans for the pipeline: ingest → ledger → projector → dispatcher → command.
  * Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (or a test hands in a span processor): then
  * every helper below returns before touching the OpenTelemetry API, so tracing costs a
- * boolean test per batch.
+ * boolean test per batch, and the OpenTelemetry packages are not even loaded (they add
+ * a quarter of a second to the start of every command).
  *
  * Context crosses processes in Kafka headers (W3C `traceparent`/`tracestate`): from the
  * producer of a lifecycle event into ingest, and from the dispatcher into the deletion
@@ -27,14 +16,21 @@ import { BatchSpanProcessor, SpanExporter, SpanProcessor, TracerProvider } from 
  * is the lifecycle event's. Where those roles run in separate processes, the projector
  * and dispatcher spans start traces of their own.
  */
+type OtelApi = typeof import('@opentelemetry/api');
+
 interface TracingState {
   provider: TracerProvider;
   tracer: Tracer;
+  api: OtelApi;
+  propagator: { inject: OtelPropagator['inject']; extract: OtelPropagator['extract'] };
 }
+type OtelPropagator = InstanceType<typeof import('@opentelemetry/core').W3CTraceContextPropagator>;
 
 let state: TracingState | undefined;
-const propagator = new W3CTraceContextPropagator();
 type Headers = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
+/** consumer / producer / internal, as OpenTelemetry's SpanKind (loaded only when on). */
+export type TraceSpanKind = 'consumer' | 'producer' | 'internal';
 
 const headerGetter: TextMapGetter<Headers> = {
   keys: (carrier) => Object.keys(carrier),
@@ -61,21 +57,33 @@ export interface TracingOptions {
 /** Starts tracing when an endpoint or processor is given; returns how to flush and stop it. */
 export function startTracing(opts: TracingOptions): { shutdown(): Promise<void> } {
   if (!opts.endpoint && !opts.processor) return { shutdown: async () => {} };
+  // Loaded only when tracing is on (see above).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const api = require('@opentelemetry/api') as OtelApi;
+  const sdk = require('@opentelemetry/sdk-trace') as typeof import('@opentelemetry/sdk-trace');
+  const { W3CTraceContextPropagator } =
+    require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { resourceFromAttributes } =
+    require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   let processor = opts.processor;
   if (!processor) {
-    // Loaded only when tracing is on: the exporter is not free to import.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http') as {
       OTLPTraceExporter: new (c: { url: string }) => SpanExporter;
     };
     const url = `${opts.endpoint!.replace(/\/+$/, '')}/v1/traces`;
-    processor = new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) });
+    processor = new sdk.BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url }) });
   }
-  const provider = new TracerProvider({
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const provider = new sdk.TracerProvider({
     resource: resourceFromAttributes({ 'service.name': opts.serviceName ?? 'retention-ledger' }),
     spanProcessors: [processor],
   });
-  const mine: TracingState = { provider, tracer: provider.getTracer('retention-ledger') };
+  const mine: TracingState = {
+    provider,
+    tracer: provider.getTracer('retention-ledger'),
+    api,
+    propagator: new W3CTraceContextPropagator(),
+  };
   state = mine;
   return {
     shutdown: async () => {
@@ -92,21 +100,21 @@ export function tracingOn(): boolean {
 /** The trace context a Kafka record carries, if tracing is on and it carries one. */
 export function contextFromHeaders(headers: Headers | undefined): Context | undefined {
   if (!state || !headers) return undefined;
-  const ctx = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
-  return trace.getSpanContext(ctx) ? ctx : undefined;
+  const ctx = state.propagator.extract(state.api.ROOT_CONTEXT, headers, headerGetter);
+  return state.api.trace.getSpanContext(ctx) ? ctx : undefined;
 }
 
 /** W3C headers for a Kafka record sent within `ctx`; {} when off or without a context. */
 export function headersFor(ctx: Context | undefined): Record<string, string> {
   if (!state || !ctx) return {};
   const carrier: Record<string, string> = {};
-  propagator.inject(ctx, carrier, headerSetter);
+  state.propagator.inject(ctx, carrier, headerSetter);
   return carrier;
 }
 
 export interface SpanOptions {
   parent?: Context;
-  kind?: SpanKind;
+  kind?: TraceSpanKind;
   attributes?: Record<string, string | number | boolean>;
 }
 
@@ -119,23 +127,15 @@ export async function inSpan<T>(
   opts: SpanOptions,
   fn: (ctx: Context | undefined) => Promise<T>,
 ): Promise<T> {
-  const s = state;
-  if (!s) return fn(undefined);
-  const span: Span = s.tracer.startSpan(
-    name,
-    { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes },
-    opts.parent ?? ROOT_CONTEXT,
-  );
+  const span = openSpan(name, opts);
+  if (!span) return fn(undefined);
   try {
-    const result = await fn(trace.setSpan(opts.parent ?? ROOT_CONTEXT, span));
-    span.setStatus({ code: SpanStatusCode.OK });
+    const result = await fn(span.ctx);
+    span.end();
     return result;
   } catch (err) {
-    span.recordException(err instanceof Error ? err : String(err));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    span.end(err);
     throw err;
-  } finally {
-    span.end();
   }
 }
 
@@ -151,10 +151,14 @@ export interface OpenSpan {
 export function openSpan(name: string, opts: SpanOptions & { startMs?: number }): OpenSpan | undefined {
   const s = state;
   if (!s) return undefined;
+  const { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } = s.api;
   const parent = opts.parent ?? ROOT_CONTEXT;
+  const kind = { consumer: SpanKind.CONSUMER, producer: SpanKind.PRODUCER, internal: SpanKind.INTERNAL }[
+    opts.kind ?? 'internal'
+  ];
   const span = s.tracer.startSpan(
     name,
-    { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes, startTime: opts.startMs },
+    { kind, attributes: opts.attributes, startTime: opts.startMs },
     parent,
   );
   const ctx = trace.setSpan(parent, span);
@@ -200,5 +204,3 @@ class TraceLinks {
 }
 
 export const traceLinks = new TraceLinks(100_000);
-
-export { SpanKind };
