@@ -13,6 +13,7 @@ import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
 import { benchScrape } from './scrape.bench';
+import { benchSubjectKeys } from './subject-keys.bench';
 import { benchProof } from './proof.bench';
 
 /*
@@ -26,6 +27,8 @@ import { benchProof } from './proof.bench';
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
  * BENCH_ONLY=scrape runs only the /metrics and /health/ready figures (no broker needed) at
  * BENCH_SCRAPE_ENTRIES ledger entries (1 000 000) and BENCH_SCRAPE_OBLIGATIONS (3 000 000).
+ * BENCH_ONLY=subject-keys runs only the subject part encryption figures (no broker needed;
+ * BENCH_SUBJECT_PARTS, default 200 000).
  * BENCH_ONLY=checkpoint runs only the proof figures (no broker needed): a checkpoint of
  * BENCH_CHECKPOINT_STREAMS (10 000) streams / BENCH_CHECKPOINT_EVENTS (1 000 000) entries and
  * verify-bundle of a BENCH_BUNDLE_ENTRIES (10 000) entry tenant.
@@ -92,6 +95,26 @@ async function scrapeFigures(dir: string): Promise<void> {
   line('/health/ready store reads', `${f.readyMs.toFixed(2)} ms`);
 }
 
+/** BENCH_ONLY=subject-keys: subject part encryption against sha256 of the same bytes (libs/subject-keys, not wired yet). */
+async function subjectKeysOnly(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const f = await benchSubjectKeys(dir, Number(process.env.BENCH_SUBJECT_PARTS || 200_000));
+  line(
+    'machine',
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  line(`subject part sha256 (baseline, ${f.partBytes} B)`, `${fmt(f.sha256PerSec)} parts/s`);
+  line('AES-256-GCM encrypt+decrypt, key in memory', `${fmt(f.cipherPerSec)} parts/s`);
+  line('encrypt+decrypt ÷ sha256', (f.cipherPerSec / f.sha256PerSec).toFixed(2));
+  line('SQLite store encrypt+decrypt (key per call)', `${fmt(f.storeRoundTripPerSec)} parts/s`);
+  line('store round trip ÷ sha256', (f.storeRoundTripPerSec / f.sha256PerSec).toFixed(3));
+  line('SQLite get-or-create, batches of 1000', `${fmt(f.pseudonymsPerSec)} subjects/s`);
+  line('SQLite sealBatch (ingest path), 1000/batch', `${fmt(f.sealBatchPerSec)} parts/s`);
+  line('sealBatch ÷ sha256', (f.sealBatchPerSec / f.sha256PerSec).toFixed(2));
+  line('SQLite shred, batches of 100 (+ WAL cut)', `${fmt(f.shredPerSec)} subjects/s`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function proofFigures(dir: string): Promise<void> {
   const p = await benchProof(dir, CHECKPOINT_N, CHECKPOINT_STREAMS, BUNDLE_N);
   const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
@@ -114,10 +137,11 @@ async function proofFigures(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
+  if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
   const known = ['ingest', 'rebuild', 'checkpoint', 'scrape'];
   if (only !== undefined && !known.includes(only)) {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, ${known.join(', ')})`);
+    throw new Error(`unknown BENCH_ONLY=${only} (append, subject-keys, ${known.join(', ')})`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   if (only === 'scrape') {
