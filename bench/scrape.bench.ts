@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createLogger } from '@app/config';
 import { openLedger } from '@app/ledger';
-import { ObligationRecord, openObligationTally, openReadModel } from '@app/read-model';
+import { ObligationRecord, ObligationTally, openObligationTally, openReadModel } from '@app/read-model';
 import { ApiMetrics } from '../apps/audit-api/src';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 
@@ -72,25 +72,21 @@ export async function benchScrape(dir: string, entries: number, obligations: num
       await load.add(obligationBatch(i, Math.min(50_000, obligations - i), t0));
     }
     await load.commit(await ledger.lastPosition());
-    const metrics = new ApiMetrics({
-      ledger,
-      readModel,
-      clock: () => new Date(),
-      log: createLogger('silent'),
-      refreshMs: 15_000,
-      pipeline: { projectorInProcess: false },
-    });
+    const metricsOf = (tally?: ObligationTally) =>
+      new ApiMetrics({
+        ledger,
+        readModel,
+        clock: () => new Date(),
+        log: createLogger('silent'),
+        refreshMs: 15_000,
+        pipeline: { projectorInProcess: false },
+        tally,
+      });
+    // On the event loop (as every scrape did before), then through the worker-thread tally.
+    const metrics = metricsOf();
     const storeReadMs = await timeMs(5, () => metrics.stores.refresh());
     const tally = openObligationTally(`sqlite:${path.join(dir, 'scrape-read-model.db')}`, readModel);
-    const offThread = new ApiMetrics({
-      ledger,
-      readModel,
-      clock: () => new Date(),
-      log: createLogger('silent'),
-      refreshMs: 15_000,
-      pipeline: { projectorInProcess: false },
-      tally,
-    });
+    const offThread = metricsOf(tally);
     let tallyLoopHeldMs = 0;
     let last = performance.now();
     const ticker = setInterval(() => {
