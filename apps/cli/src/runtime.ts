@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, Clock, createLogger, Logger, systemClock, WorkSignal } from '@app/config';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import { AppConfig, Clock, createLogger, Logger, startTracing, systemClock, WorkSignal } from '@app/config';
 import { TopicNames } from '@app/contracts';
 import { createKafka, ensureTopics, IdempotentProducer, securityFailure, topicSpec } from '@app/kafka';
 import {
@@ -14,7 +15,7 @@ import {
 } from '@app/proof';
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
-import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
+import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
 import { Projector, ProjectorModule } from '../../projector/src';
 import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
@@ -22,6 +23,7 @@ import type { PipelineProbes } from '../../audit-api/src';
 import { CoreContext, CoreModule } from './core.module';
 import { resolveBrokerSet } from './brokers';
 import { activatePolicy, loadPolicy } from './policy';
+import { scheduleVerify } from './verify-schedule';
 
 export const SERVICES = ['ingest', 'projector', 'dispatcher', 'api'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -64,6 +66,8 @@ export interface RuntimeOptions {
   log?: Logger;
   /** Overrides API_PORT; 0 picks a free port (tests), see `Runtime.apiUrl`. */
   apiPort?: number;
+  /** Traces go here instead of OTEL_EXPORTER_OTLP_ENDPOINT (tests: an in-memory exporter). */
+  spanProcessor?: SpanProcessor;
 }
 
 /**
@@ -77,6 +81,7 @@ export async function startRuntime(
   opts: RuntimeOptions = {},
 ): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const tracing = startTracing({ endpoint: config.otelEndpoint, processor: opts.spanProcessor });
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
   const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
@@ -99,8 +104,17 @@ export async function startRuntime(
   const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
+  const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
   const metrics = auditApi
-    ? new auditApi.ApiMetrics({ ledger, readModel: storedReadModel, clock, pipeline, log })
+    ? new auditApi.ApiMetrics({
+        ledger,
+        readModel: storedReadModel,
+        clock,
+        pipeline,
+        log,
+        refreshMs: config.metricsRefreshMs,
+        tally,
+      })
     : undefined;
   const core: CoreContext = {
     config,
@@ -130,6 +144,11 @@ export async function startRuntime(
             keys: await openKeyStore(config.readModelUrl),
             metrics,
             pipeline,
+            limits: {
+              requests: config.apiRateLimit,
+              authFailures: config.apiAuthFailureLimit,
+              windowMs: config.apiRateWindowMs,
+            },
             checkpoints: {
               store: checkpointStore,
               publicKeyPem: checkpointKey.publicKeyPem,
@@ -146,6 +165,7 @@ export async function startRuntime(
   const closeStores = async () => {
     await checkpointer?.stop();
     await checkpointStore.close();
+    await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
     await ledger.close();
@@ -158,6 +178,7 @@ export async function startRuntime(
 
   let app: INestApplicationContext;
   let apiUrl: string | undefined;
+  let stopBackground = () => {};
   if (!api) {
     // Creating the context runs every service's start-up: a refused password surfaces here.
     app = await NestFactory.createApplicationContext(root, {
@@ -174,11 +195,30 @@ export async function startRuntime(
       abortOnError: false,
     });
     exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
-    api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics });
-    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores).catch((err: unknown) => {
-      throw securityFailure(err, config.kafka) ?? err;
+    api.lib.configureHttpApp(http, {
+      log,
+      metrics: api.deps.metrics,
+      trustProxy: config.apiTrustProxy,
     });
-    log.info({ url: apiUrl }, 'audit API listening');
+    // A first reading before the first scrape, then in the background (see StoreSnapshot).
+    await api.deps.metrics.stores.refresh();
+    const bound = await listen(http, config.apiHost, opts.apiPort ?? config.apiPort, closeStores).catch(
+      (err: unknown) => {
+        throw securityFailure(err, config.kafka) ?? err;
+      },
+    );
+    apiUrl = bound.url;
+    log.info({ url: apiUrl, address: bound.address }, 'audit API listening');
+    api.deps.metrics.stores.start();
+    const metrics = api.deps.metrics;
+    const verify =
+      config.verifyIntervalMs > 0
+        ? scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at))
+        : { stop: () => {} };
+    stopBackground = () => {
+      metrics.stores.stop();
+      verify.stop();
+    };
     app = http;
   }
   let stopping: Promise<void> | undefined;
@@ -189,8 +229,10 @@ export async function startRuntime(
     stopStartedBroker,
     stop: () =>
       (stopping ??= (async () => {
+        stopBackground();
         await app.close();
         await closeStores();
+        await tracing.shutdown();
       })()),
   };
 }
@@ -256,24 +298,41 @@ function exposeServices(
   }
 }
 
-/** Starts the services and the HTTP server; a port already in use stops start-up naming API_PORT. */
+/** An address to reach the server at: an unspecified bind (0.0.0.0, ::) is reached on loopback. */
+function reachableUrl(address: AddressInfo): string {
+  const host =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * Starts the services and the HTTP server on API_HOST (only there: not every interface);
+ * a port already in use stops start-up naming API_PORT.
+ */
 async function listen(
   app: NestExpressApplication,
+  host: string,
   port: number,
   closeStores: () => Promise<void>,
-): Promise<string> {
+): Promise<{ url: string; address: string }> {
   try {
-    await app.listen(port);
+    await app.listen(port, host);
   } catch (err) {
     await app.close().catch(() => undefined);
     await closeStores();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new Error(
-        `API_PORT ${port} is already in use: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
+        `API_HOST ${host} is not an address of this machine (${code}): use 127.0.0.1, 0.0.0.0 or ::`,
+      );
+    }
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `API_PORT ${port} is already in use on API_HOST ${host}: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
       );
     }
     throw err;
   }
   const address = app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${address.port}`;
+  return { url: reachableUrl(address), address: `${address.address}:${address.port}` };
 }

@@ -2,6 +2,11 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Kafka } from 'kafkajs';
 import { DeletionCommand, deletionCommandHeaders, TopicNames } from '@app/contracts';
 import {
+  headersFor,
+  OpenSpan,
+  openSpan,
+  traceLinks,
+  tracingOn,
   APP_CONFIG,
   AppConfig,
   CLOCK,
@@ -55,18 +60,42 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private async publish(commands: DeletionCommand[]): Promise<void> {
     const byRegion = new Map<string, DeletionCommand[]>();
     for (const c of commands) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
-    await this.producer.sendBatch(
-      [...byRegion].map(([region, list]) => ({
-        // Residency: a command goes only to its own region's topic.
-        topic: this.topics.commands(region),
-        // CloudEvents binary mode: the attributes in ce_* headers, the contract's JSON as the value.
-        messages: list.map((c) => ({
-          key: c.tenantId,
-          value: JSON.stringify(c),
-          headers: deletionCommandHeaders(c),
+    // A PRODUCER span per command; its traceparent header lets the regional store continue the trace.
+    const spans = new Map<string, OpenSpan | undefined>();
+    for (const c of tracingOn() ? commands : []) {
+      spans.set(
+        c.commandId,
+        openSpan(`publish ${this.topics.commands(c.region)}`, {
+          parent: traceLinks.recall(c.commandId),
+          kind: 'producer',
+          attributes: {
+            commandId: c.commandId,
+            'messaging.destination.name': this.topics.commands(c.region),
+          },
+        }),
+      );
+    }
+    try {
+      await this.producer.sendBatch(
+        [...byRegion].map(([region, list]) => ({
+          // Residency: a command goes only to its own region's topic.
+          topic: this.topics.commands(region),
+          messages: list.map((c) => ({
+            key: c.tenantId,
+            value: JSON.stringify(c),
+            // CloudEvents binary mode (ce_* headers), plus the trace's traceparent when tracing is on.
+            headers: {
+              ...deletionCommandHeaders(c),
+              ...(spans.size > 0 ? headersFor(spans.get(c.commandId)?.ctx) : {}),
+            },
+          })),
         })),
-      })),
-    );
+      );
+      for (const span of spans.values()) span?.end();
+    } catch (err) {
+      for (const span of spans.values()) span?.end(err);
+      throw err;
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {

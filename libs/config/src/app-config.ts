@@ -16,6 +16,17 @@ export interface AppConfig {
   apiPort: number;
   /** Interface the HTTP API binds to. */
   apiHost: string;
+  /** Express `trust proxy` (API_TRUST_PROXY): whom to believe for X-Forwarded-For/-Proto; false = nobody. */
+  apiTrustProxy: boolean | number | string;
+  /** /v1 requests one client address may make per window (API_RATE_LIMIT / API_RATE_WINDOW). */
+  apiRateLimit: number;
+  /** Failed authentications one client address may make per window before it gets 429. */
+  apiAuthFailureLimit: number;
+  apiRateWindowMs: number;
+  /** How often /metrics re-reads the store gauges (obligations by status, overdue) off the scrape. */
+  metricsRefreshMs: number;
+  /** How often the API process runs a full `verify` in a child process for retention_ledger_verify_ok; 0 = off. */
+  verifyIntervalMs: number;
   /** Extensions to the contract's table, documented in the README. */
   ingestGroupId: string;
   maxMessageBytes: number;
@@ -207,6 +218,19 @@ export function topicConfig(env: NodeJS.ProcessEnv): TopicConfig {
   };
 }
 
+/** Express's `trust proxy`: false, true, a hop count, or addresses/names (loopback, 10.0.0.0/8, …). */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  if (!/^[A-Za-z0-9.:/, _-]{1,500}$/.test(raw)) {
+    throw new ConfigError(
+      `API_TRUST_PROXY must be true, false, a hop count or a list of addresses (loopback, 10.0.0.0/8), got "${raw}"`,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const prefix = env.TOPIC_PREFIX ?? '';
   if (!TOPIC_PREFIX.test(prefix)) {
@@ -241,6 +265,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     topicPrefix: prefix,
     apiPort: positiveInt(env, 'API_PORT', 3000, 65535),
     apiHost,
+    apiTrustProxy: trustProxy(env.API_TRUST_PROXY),
+    apiRateLimit: positiveInt(env, 'API_RATE_LIMIT', 600, 1_000_000),
+    apiAuthFailureLimit: positiveInt(env, 'API_AUTH_FAILURE_LIMIT', 30, 1_000_000),
+    apiRateWindowMs: isoDurationMs(env, 'API_RATE_WINDOW', 'PT1M', 1000),
+    metricsRefreshMs: isoDurationMs(env, 'METRICS_REFRESH', 'PT15S', 100),
+    verifyIntervalMs: env.VERIFY_INTERVAL === 'off' ? 0 : isoDurationMs(env, 'VERIFY_INTERVAL', 'PT1H', 1000),
     ingestGroupId: env.INGEST_GROUP_ID || `${prefix}retention-ledger-ingest`,
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 16 * 1024 * 1024),
     maxFutureSkewMs: isoDurationMs(env, 'MAX_FUTURE_SKEW', 'PT15M'),

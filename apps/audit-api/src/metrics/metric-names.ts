@@ -13,5 +13,8 @@ export const METRIC = {
   dueSoon: 'retention_ledger_obligations_due_within_7d',
   ledgerEntries: 'retention_ledger_ledger_entries',
   ledgerStreams: 'retention_ledger_ledger_streams',
+  storeReadAge: 'retention_ledger_store_gauges_age_seconds',
+  verifyOk: 'retention_ledger_verify_ok',
+  verifyLastRun: 'retention_ledger_verify_last_run_timestamp_seconds',
   httpDuration: 'retention_ledger_http_request_duration_seconds',
 } as const;
