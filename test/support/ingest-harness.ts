@@ -1,0 +1,61 @@
+import { Kafka } from 'kafkajs';
+import { TopicNames } from '@app/contracts';
+import type { LedgerStore } from '@app/ledger';
+import { BatchConsumer, DeadLetterPublisher, IdempotentProducer } from '@app/kafka';
+import { Ingestor } from '../../apps/ingest/src/ingestor';
+import { receiptCheck } from '../../apps/ingest/src/receipt-check';
+import { issuedEventId } from '@app/contracts';
+
+export interface HarnessOptions {
+  regions: string[];
+  maxMessageBytes?: number;
+  minOccurredAtMs?: number;
+  /** Check receipts against the ledger's issued commands, as `run` does. */
+  receiptCheck?: boolean;
+}
+
+/** Ingest wired as `run --only ingest` wires it, in this process, on the real broker. */
+export async function startIngest(
+  kafka: Kafka,
+  topics: TopicNames,
+  ledger: LedgerStore,
+  groupId: string,
+  opts: HarnessOptions,
+) {
+  const producer = new IdempotentProducer(kafka);
+  const deadLetters = new DeadLetterPublisher(producer, topics.deadLetter);
+  const crashes: Error[] = [];
+  const ingestor = new Ingestor({
+    ledger,
+    now: () => new Date(),
+    deadLetter: (r, at) => deadLetters.publish(r, at),
+    check: opts.receiptCheck
+      ? receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId)))
+      : undefined,
+    parseContext: () => ({
+      topics,
+      categories: new Set(['personal', 'audit-log']),
+      regions: new Set(opts.regions),
+      now: new Date(),
+      maxFutureSkewMs: 15 * 60_000,
+      minOccurredAtMs: opts.minOccurredAtMs ?? Date.parse('2000-01-01T00:00:00Z'),
+      maxMessageBytes: opts.maxMessageBytes ?? 256 * 1024,
+    }),
+  });
+  const consumer = new BatchConsumer(kafka, {
+    groupId,
+    topics: topics.ingestTopics(),
+    handler: (r) => ingestor.handle(r),
+    onCrash: (e) => crashes.push(e),
+  });
+  await consumer.start();
+  return {
+    ingestor,
+    consumer,
+    crashes,
+    stop: async () => {
+      await consumer.stop();
+      await producer.disconnect();
+    },
+  };
+}
