@@ -20,7 +20,14 @@ function issued(commandId: string, tenantId: string): NewEntry {
     tenantId,
     type: 'DeletionCommandIssued',
     occurredAt: '2026-01-01T00:00:00.000Z',
-    data: { commandId, obligationId: `ob.${commandId}`, region: 'eu', store: 'main', issuedAt: '2026-01-01T00:00:00.000Z', attempt: 1 },
+    data: {
+      commandId,
+      obligationId: `ob.${commandId}`,
+      region: 'eu',
+      store: 'main',
+      issuedAt: '2026-01-01T00:00:00.000Z',
+      attempt: 1,
+    },
     subject: null,
     source: null,
   };
@@ -66,7 +73,10 @@ describe('bad input published with kcat', () => {
     await ensureTopics(kafka, topics.allTopics());
     ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
     await ledger.appendBatch([issued('c-1', 'tenant-b'), issued('c-2', 'tenant-b')]);
-    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, { regions: REGIONS, receiptCheck: true });
+    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, {
+      regions: REGIONS,
+      receiptCheck: true,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -80,7 +90,12 @@ describe('bad input published with kcat', () => {
       { key: 'tenant-a', value: Buffer.from('{"eventId": '), headers: ['trace-id', 'case=null-header'] },
       { key: 'tenant-a', value: valid('a-after', 'tenant-a'), headers: ['trace-id'] },
     ]);
-    await waitFor(() => streamIds(ledger, 'tenant-a'), (ids) => ids.includes('a-after'), 30_000, 'a-after');
+    await waitFor(
+      () => streamIds(ledger, 'tenant-a'),
+      (ids) => ids.includes('a-after'),
+      30_000,
+      'a-after',
+    );
     const dead = (await consumeAll(kafka, topics.deadLetter, 1, 30_000)).map(
       (d) => JSON.parse(d.value) as DeadLetterValue,
     );
@@ -130,12 +145,30 @@ describe('bad input published with kcat', () => {
     kcatProduce(topics.lifecycle('data-deleted'), [
       {
         key: 'tenant-c',
-        value: Buffer.from(JSON.stringify({ eventId: 'c-del', tenantId: 'tenant-c', occurredAt: '2026-01-01T00:00:00Z', dataId: 'd', deletedBy: 'user' })),
+        value: Buffer.from(
+          JSON.stringify({
+            eventId: 'c-del',
+            tenantId: 'tenant-c',
+            occurredAt: '2026-01-01T00:00:00Z',
+            dataId: 'd',
+            deletedBy: 'user',
+          }),
+        ),
       },
     ]);
-    await waitFor(() => streamIds(ledger, 'tenant-c'), (ids) => ids.includes('c-del'), 30_000, 'c-del appended');
+    await waitFor(
+      () => streamIds(ledger, 'tenant-c'),
+      (ids) => ids.includes('c-del'),
+      30_000,
+      'c-del appended',
+    );
     const dead = (await consumeAll(kafka, topics.deadLetter, 4, 30_000)).map(
-      (d) => JSON.parse(d.value) as DeadLetterValue & { originalSize: number; originalSha256: string; truncated: boolean },
+      (d) =>
+        JSON.parse(d.value) as DeadLetterValue & {
+          originalSize: number;
+          originalSha256: string;
+          truncated: boolean;
+        },
     );
     const hits = dead.filter((d) => String(d.headers.case).startsWith('control-'));
     expect(hits).toHaveLength(2);
@@ -153,21 +186,46 @@ describe('bad input published with kcat', () => {
       {
         key: 'tenant-e',
         value: Buffer.from(
-          JSON.stringify({ eventId: 'e-old', tenantId: 'tenant-e', occurredAt: '0001-01-01T00:00:00Z', dataId: 'd', category: 'audit-log', region: 'eu', store: 'main' }),
+          JSON.stringify({
+            eventId: 'e-old',
+            tenantId: 'tenant-e',
+            occurredAt: '0001-01-01T00:00:00Z',
+            dataId: 'd',
+            category: 'audit-log',
+            region: 'eu',
+            store: 'main',
+          }),
         ),
         headers: ['case=backdated'],
       },
       {
         key: 'tenant-e',
         value: Buffer.from(
-          JSON.stringify({ eventId: 'e-ok', tenantId: 'tenant-e', occurredAt: '2026-01-01T00:00:00Z', dataId: 'd2', category: 'audit-log', region: 'eu', store: 'main' }),
+          JSON.stringify({
+            eventId: 'e-ok',
+            tenantId: 'tenant-e',
+            occurredAt: '2026-01-01T00:00:00Z',
+            dataId: 'd2',
+            category: 'audit-log',
+            region: 'eu',
+            store: 'main',
+          }),
         ),
       },
     ]);
-    await waitFor(() => streamIds(ledger, 'tenant-e'), (ids) => ids.includes('e-ok'), 30_000, 'e-ok appended');
-    const dead = (await consumeAll(kafka, topics.deadLetter, 5, 30_000)).map((d) => JSON.parse(d.value) as DeadLetterValue);
+    await waitFor(
+      () => streamIds(ledger, 'tenant-e'),
+      (ids) => ids.includes('e-ok'),
+      30_000,
+      'e-ok appended',
+    );
+    const dead = (await consumeAll(kafka, topics.deadLetter, 5, 30_000)).map(
+      (d) => JSON.parse(d.value) as DeadLetterValue,
+    );
     const hit = dead.find((d) => d.headers.case === 'backdated');
-    expect(hit?.reason).toMatch(/occurredAt 0001-01-01T00:00:00.000Z is before .*2000-01-01T00:00:00.000Z \(MIN_OCCURRED_AT\)/);
+    expect(hit?.reason).toMatch(
+      /occurredAt 0001-01-01T00:00:00.000Z is before .*2000-01-01T00:00:00.000Z \(MIN_OCCURRED_AT\)/,
+    );
     expect(await streamIds(ledger, 'tenant-e')).toEqual(['e-ok']);
   }, 60_000);
 });

@@ -32,6 +32,7 @@ async function startIngest(kafka: Kafka, topics: TopicNames, ledger: LedgerStore
       regions: new Set(REGIONS),
       now: new Date(),
       maxFutureSkewMs: 15 * 60_000,
+      minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
       maxMessageBytes: MAX_BYTES,
     }),
   });

@@ -45,7 +45,7 @@ export async function startIngest(
   const consumer = new BatchConsumer(kafka, {
     groupId,
     topics: topics.ingestTopics(),
-    handler: (r) => ingestor.handle(r),
+    handler: (r, control) => ingestor.handle(r, control),
     onCrash: (e) => crashes.push(e),
   });
   await consumer.start();

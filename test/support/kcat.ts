@@ -28,7 +28,17 @@ export function kcatProduce(topic: string, records: KcatRecord[]): void {
     for (const [i, r] of records.entries()) {
       const file = path.join(dir, `r${i}`);
       fs.writeFileSync(file, r.value);
-      const args = ['-b', testBrokers().join(','), '-P', '-t', topic, '-k', r.key, '-X', 'message.max.bytes=3000000'];
+      const args = [
+        '-b',
+        testBrokers().join(','),
+        '-P',
+        '-t',
+        topic,
+        '-k',
+        r.key,
+        '-X',
+        'message.max.bytes=3000000',
+      ];
       for (const h of r.headers ?? []) args.push('-H', h);
       execFileSync(kcat, [...args, file], { stdio: ['ignore', 'pipe', 'pipe'] });
     }

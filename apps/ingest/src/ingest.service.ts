@@ -56,6 +56,11 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
         }
         return deadLetters.publish(rejections, at);
       },
+      onTransient: (err, attempt) =>
+        this.log.warn(
+          { err, attempt },
+          'ingest: transient fault (store or broker unavailable), retrying with backoff',
+        ),
       check: receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
       parseContext: () => ({
         topics,
@@ -63,6 +68,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
         regions,
         now: now(),
         maxFutureSkewMs: config.maxFutureSkewMs,
+        minOccurredAtMs: config.minOccurredAtMs,
         maxMessageBytes: config.maxMessageBytes,
       }),
     });
@@ -82,8 +88,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.config.ingestGroupId,
       topics: topics.ingestTopics(),
-      handler: async (records) => {
-        await this.ingestor.handle(records);
+      handler: async (records, control) => {
+        await this.ingestor.handle(records, control);
         this.signal.emit('ledger');
       },
       onCrash: (error) =>

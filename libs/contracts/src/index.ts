@@ -21,3 +21,4 @@ export * from './commands/deletion-target.rule';
 export * from './parse-record';
 export * from './dead-letter';
 export * from './ledger-ids';
+export * from './validation/free-text';
