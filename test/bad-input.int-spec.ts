@@ -8,7 +8,7 @@ import { LedgerStore, openLedger } from '@app/ledger';
 import { ensureTopics } from '@app/kafka';
 import { consumeAll, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { startIngest } from './support/ingest-harness';
-import { kcatProduce } from './support/kcat';
+import { kcatProduceEach } from './support/kcat';
 
 const REGIONS = ['eu', 'us'];
 /** Apache Kafka's default `message.max.bytes`; the test broker allows more, a stock cluster does not. */
@@ -86,7 +86,7 @@ describe('bad input published with kcat', () => {
   });
 
   it('(a) a record with a null-valued header is dead-lettered and ingest goes on', async () => {
-    kcatProduce(topics.lifecycle('subscription-ended'), [
+    kcatProduceEach(topics.lifecycle('subscription-ended'), [
       { key: 'tenant-a', value: Buffer.from('{"eventId": '), headers: ['trace-id', 'case=null-header'] },
       { key: 'tenant-a', value: valid('a-after', 'tenant-a'), headers: ['trace-id'] },
     ]);
@@ -112,7 +112,7 @@ describe('bad input published with kcat', () => {
         `{"commandId":"${commandId}","tenantId":"tenant-b","region":"eu","store":"main","status":"${status}",` +
           `"completedAt":"2026-01-02T00:00:00Z"${extra}}`,
       );
-    kcatProduce(topics.receipts('eu'), [
+    kcatProduceEach(topics.receipts('eu'), [
       { key: 'tenant-b', value: receipt('c-1', 'failed', ',"error":"disk \\ud800 broke\\u0000"') },
       { key: 'tenant-b', value: receipt('c-2', 'completed', ',"deletedCount":1') },
     ]);
@@ -136,13 +136,13 @@ describe('bad input published with kcat', () => {
 
   it('(c) 200 KB of control characters: the dead letter fits the broker and the partition moves on', async () => {
     const junk = Buffer.from('\u0001'.repeat(200 * 1024));
-    kcatProduce(topics.lifecycle('data-deleted'), [
+    kcatProduceEach(topics.lifecycle('data-deleted'), [
       { key: 'tenant-c', value: junk, headers: ['case=control-1'] },
       { key: 'tenant-c', value: junk, headers: ['case=control-2'] },
       { key: 'tenant-c', value: valid('c-after', 'tenant-c') },
     ]);
     // The valid record is on another topic's partition from none of the junk, so also check the junk's own partition.
-    kcatProduce(topics.lifecycle('data-deleted'), [
+    kcatProduceEach(topics.lifecycle('data-deleted'), [
       {
         key: 'tenant-c',
         value: Buffer.from(
@@ -182,7 +182,7 @@ describe('bad input published with kcat', () => {
   }, 60_000);
 
   it('(e) an occurredAt before MIN_OCCURRED_AT is dead-lettered with a reason', async () => {
-    kcatProduce(topics.lifecycle('data-created'), [
+    kcatProduceEach(topics.lifecycle('data-created'), [
       {
         key: 'tenant-e',
         value: Buffer.from(

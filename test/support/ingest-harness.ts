@@ -28,7 +28,7 @@ export async function startIngest(
   const ingestor = new Ingestor({
     ledger,
     now: () => new Date(),
-    deadLetter: (r, at) => deadLetters.publish(r, at),
+    deadLetter: (r, at, between) => deadLetters.publish(r, at, between),
     check: opts.receiptCheck
       ? receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId)))
       : undefined,

@@ -9,40 +9,51 @@ const { ensureTool } = require('../../deploy/tools/ensure-debian-tool.js') as {
   ensureTool: (binary: string, pkg?: string) => string;
 };
 
-export interface KcatRecord {
-  key: string;
-  value: Buffer;
-  /** `name=value`, or a bare `name` for a header with a null value (what Java clients send for `new RecordHeader(k, null)`). */
-  headers?: string[];
-}
-
 /**
- * Publishes records with kcat, an independent client (librdkafka), one file per record so
- * any bytes go through unchanged. Records of one call keep their order per key.
+ * Publishes records with kcat, an independent client (librdkafka): each value is a file, sent
+ * as one message byte for byte, all with `key` and `headers` (`name=value`, or a bare
+ * `name` for a header with a null value — what Java clients send for
+ * `new RecordHeader(k, null)`, and what kafkajs cannot send). Order is kept; idempotent, so a
+ * retry under load does not write a record twice. kcat skips empty files: send empty values otherwise.
  */
-export function kcatProduce(topic: string, records: KcatRecord[]): void {
+export function kcatProduce(topic: string, key: string, headers: string[], values: Buffer[]): void {
   const kcat = ensureTool('kcat', 'kcat');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-kcat-'));
   try {
-    // kcat sends each file as one message, with the same key and headers: group by those.
-    for (const [i, r] of records.entries()) {
-      const file = path.join(dir, `r${i}`);
-      fs.writeFileSync(file, r.value);
-      const args = [
-        '-b',
-        testBrokers().join(','),
-        '-P',
-        '-t',
-        topic,
-        '-k',
-        r.key,
-        '-X',
-        'message.max.bytes=3000000',
-      ];
-      for (const h of r.headers ?? []) args.push('-H', h);
-      execFileSync(kcat, [...args, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const files = values.map((v, i) => {
+      const file = path.join(dir, `r${String(i).padStart(6, '0')}`);
+      fs.writeFileSync(file, v);
+      return file;
+    });
+    const args = [
+      '-b',
+      testBrokers().join(','),
+      '-P',
+      '-t',
+      topic,
+      '-k',
+      key,
+      '-X',
+      'message.max.bytes=3000000',
+      '-X',
+      'enable.idempotence=true',
+    ];
+    for (const h of headers) args.push('-H', h);
+    for (let i = 0; i < files.length; i += 500) {
+      execFileSync(kcat, [...args, ...files.slice(i, i + 500)], { stdio: ['ignore', 'pipe', 'pipe'] });
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export interface KcatRecord {
+  key: string;
+  value: Buffer;
+  headers?: string[];
+}
+
+/** One kcat call per record: for records that differ in key or headers, in order. */
+export function kcatProduceEach(topic: string, records: KcatRecord[]): void {
+  for (const r of records) kcatProduce(topic, r.key, r.headers ?? [], [r.value]);
 }

@@ -42,7 +42,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.ingestor = new Ingestor({
       ledger,
       now,
-      deadLetter: (rejections, at) => {
+      deadLetter: (rejections, at, between) => {
         for (const r of rejections) {
           this.log.warn(
             {
@@ -54,7 +54,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
             'record dead-lettered',
           );
         }
-        return deadLetters.publish(rejections, at);
+        return deadLetters.publish(rejections, at, between);
       },
       onTransient: (err, attempt) =>
         this.log.warn(

@@ -18,7 +18,7 @@ export interface IngestCounters {
 export interface IngestorDeps {
   ledger: LedgerStore;
   /** Must resolve only once the rejections are durable in the dead-letter topic. */
-  deadLetter: (rejections: Rejection[], rejectedAt: Date) => Promise<void>;
+  deadLetter: (rejections: Rejection[], rejectedAt: Date, between?: () => Promise<void>) => Promise<void>;
   parseContext: () => ParseContext;
   now: () => Date;
   /** Semantic checks needing the ledger (a receipt's command): a reason to reject, or undefined. */
@@ -95,7 +95,11 @@ export class Ingestor {
         });
     }
     if (rejections.length > 0) {
-      await this.retrying(() => this.deps.deadLetter(rejections, this.deps.now()), control);
+      await control.heartbeat();
+      await this.retrying(
+        () => this.deps.deadLetter(rejections, this.deps.now(), () => control.heartbeat()),
+        control,
+      );
       this.counters.rejected += rejections.length;
     }
   }

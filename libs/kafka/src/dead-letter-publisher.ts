@@ -31,7 +31,8 @@ export class DeadLetterPublisher {
     private readonly topic: string,
   ) {}
 
-  async publish(rejections: Rejection[], rejectedAt: Date): Promise<void> {
+  /** `between` runs after each bounded send (a consumer heartbeat, so a long batch keeps its group membership). */
+  async publish(rejections: Rejection[], rejectedAt: Date, between?: () => Promise<void>): Promise<void> {
     let chunk: Message[] = [];
     let bytes = 0;
     for (const { record, reason } of rejections) {
@@ -40,6 +41,7 @@ export class DeadLetterPublisher {
       const size = Buffer.byteLength(value) + 512;
       if (chunk.length > 0 && bytes + size > DEAD_LETTER_SEND_BYTES) {
         await this.producer.send(this.topic, chunk);
+        await between?.();
         chunk = [];
         bytes = 0;
       }
