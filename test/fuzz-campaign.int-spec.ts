@@ -123,7 +123,7 @@ describe('fuzz campaign: bad input on every ingest topic', () => {
       list.push({ key: rec.key, value: rec.value, headers: rec.headers as Message['headers'] });
       byTopic.set(rec.topic, list);
     }
-    await Promise.all([...byTopic].map(([t, msgs]) => produce(kafka, topicOf(t), msgs, 500)));
+    await Promise.all([...byTopic].map(([t, msgs]) => produce(kafka, topicOf(t), msgs, 20)));
     // kcat sends every file of a call as one message with the call's key and headers: group
     // records by those (text and null headers only; the per-record fuzz-id is left off, so
     // these are identified by their source coordinates).

@@ -156,7 +156,7 @@ export function badRecord(r: () => number, n: number, tenant: string): FuzzRecor
     value = Buffer.from(text.slice(0, Math.floor(r() * (text.length - 1))));
   } else if (pick === 2) {
     kind = 'deep-json';
-    const depth = 1000 + Math.floor(r() * 20_000);
+    const depth = 1000 + Math.floor(r() * 7000);
     value = Buffer.from(
       r() < 0.5 ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth),
     );
