@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- control characters are exactly what these patterns find */
 import { LIFECYCLE_TOPICS, type LifecycleTopic } from '@app/contracts';
 
 /** A small seeded PRNG (mulberry32): the campaign is reproducible from its printed seed. */

@@ -1,10 +1,10 @@
+/* eslint-disable no-control-regex -- control characters are exactly what these patterns find */
 /*
  * Lone surrogates (unencodable as UTF-8: a store would replace them and the hash would no
  * longer match), control characters other than tab and newline (NUL cannot be stored in
  * PostgreSQL TEXT), and bidirectional overrides/isolates (which make text display other
  * than it reads, "Trojan Source").
  */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what must be found
 const UNSAFE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
