@@ -6,6 +6,7 @@ import { DeadLetterValue, TopicNames } from '@app/contracts';
 import { openLedger, LedgerStore } from '@app/ledger';
 import { ensureTopics, topicRecordCount } from '@app/kafka';
 import { startIngest } from './support/ingest-harness';
+import { holdReleaseCheck } from '../apps/ingest/src/hold-release-check';
 import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 
@@ -29,6 +30,8 @@ describe('ingest on the real broker', () => {
     ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, {
       regions: REGIONS,
       maxMessageBytes: MAX_BYTES,
+      // The hold-release check (receipts here have no commands: receiptCheck has its own test).
+      check: holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
     });
   }, 60_000);
 
@@ -167,6 +170,15 @@ describe('ingest on the real broker', () => {
         key: 'bad tenant!',
         value: Buffer.from(JSON.stringify({ ...good, eventId: 'bad-8', tenantId: 'bad tenant!' })),
         reason: /tenantId/,
+      },
+      {
+        name: 'release of a legal hold never placed',
+        topic: 'legal-hold',
+        key: 'tenant-bad',
+        value: Buffer.from(
+          JSON.stringify({ ...good, eventId: 'bad-9', holdId: 'case-404', action: 'released' }),
+        ),
+        reason: /release of legal hold "case-404", which tenant tenant-bad never placed/,
       },
       {
         name: 'receipt from another region than its topic',

@@ -2,7 +2,7 @@ import { Kafka } from 'kafkajs';
 import { TopicNames } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import { BatchConsumer, DeadLetterPublisher, IdempotentProducer } from '@app/kafka';
-import { Ingestor } from '../../apps/ingest/src/ingestor';
+import { Ingestor, type IngestorDeps } from '../../apps/ingest/src/ingestor';
 import { receiptCheck } from '../../apps/ingest/src/receipt-check';
 import { issuedEventId } from '@app/contracts';
 
@@ -12,6 +12,8 @@ export interface HarnessOptions {
   minOccurredAtMs?: number;
   /** Check receipts against the ledger's issued commands, as `run` does. */
   receiptCheck?: boolean;
+  /** Any other check (e.g. the hold-release check). */
+  check?: IngestorDeps['check'];
 }
 
 /** Ingest wired as `run --only ingest` wires it, in this process, on the real broker. */
@@ -31,7 +33,7 @@ export async function startIngest(
     deadLetter: (r, at, between) => deadLetters.publish(r, at, between),
     check: opts.receiptCheck
       ? receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId)))
-      : undefined,
+      : opts.check,
     parseContext: () => ({
       topics,
       categories: new Set(['personal', 'audit-log']),

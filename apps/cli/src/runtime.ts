@@ -3,7 +3,16 @@ import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, Clock, createLogger, Logger, systemClock, WorkSignal } from '@app/config';
-import { createKafka } from '@app/kafka';
+import { TopicNames } from '@app/contracts';
+import { createKafka, ensureTopics, IdempotentProducer, securityFailure, topicSpec } from '@app/kafka';
+import {
+  Checkpointer,
+  loadOrCreateSigningKey,
+  openCheckpointStore,
+  type CheckpointStore,
+  type SigningKey,
+} from '@app/proof';
+import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
@@ -11,7 +20,7 @@ import { Projector, ProjectorModule } from '../../projector/src';
 import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
 import type { PipelineProbes } from '../../audit-api/src';
 import { CoreContext, CoreModule } from './core.module';
-import { resolveBrokers } from './brokers';
+import { resolveBrokerSet } from './brokers';
 import { activatePolicy, loadPolicy } from './policy';
 
 export const SERVICES = ['ingest', 'projector', 'dispatcher', 'api'] as const;
@@ -37,6 +46,8 @@ export interface Runtime {
   apiUrl?: string;
   /** Stops the services (each finishes what it has in flight), then closes the stores. */
   stop(): Promise<void>;
+  /** Set when KAFKA_BROKERS was unset and this process started the local broker: stops it. */
+  stopStartedBroker?: () => Promise<void>;
 }
 
 export function parseServices(value: string): Service[] {
@@ -68,15 +79,21 @@ export async function startRuntime(
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
-  const brokers = await resolveBrokers(config, log);
+  const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
   const ledger = await openLedger(config.ledgerUrl);
   const storedReadModel = await openReadModel(config.readModelUrl);
-  const activated = await activatePolicy(ledger, policy, clock());
+  const activated = await activatePolicy(ledger, policy, clock()).catch(async (error: unknown) => {
+    // A refused activation (a locked category weakened) stops start-up: close what was opened.
+    await storedReadModel.close();
+    await ledger.close();
+    throw error;
+  });
   if (activated)
     log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
   const kafka = createKafka({
     brokers,
-    clientId: 'retention-ledger',
+    clientId: config.kafka.clientId,
+    security: config.kafka,
     log: (level, message, extra) => log[level]({ ...extra }, message),
   });
   const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
@@ -99,11 +116,36 @@ export async function startRuntime(
     categories: new Set(policy.categories),
     signal: new WorkSignal(),
   };
+  // Only the processes that sign (the projector's) or serve the public key (the API) need the key.
+  const checkpointKey =
+    services.includes('projector') || services.includes('api')
+      ? loadOrCreateSigningKey(config.checkpointKey)
+      : undefined;
+  const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const api =
-    auditApi && metrics
-      ? { lib: auditApi, deps: { keys: await openKeyStore(config.readModelUrl), metrics, pipeline } }
+    auditApi && metrics && checkpointKey
+      ? {
+          lib: auditApi,
+          deps: {
+            keys: await openKeyStore(config.readModelUrl),
+            metrics,
+            pipeline,
+            checkpoints: {
+              store: checkpointStore,
+              publicKeyPem: checkpointKey.publicKeyPem,
+              keyId: checkpointKey.keyId,
+            },
+          },
+        }
+      : undefined;
+  // One checkpointer per projector (the one process that folds the whole ledger anyway).
+  const checkpointer =
+    services.includes('projector') && checkpointKey
+      ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
       : undefined;
   const closeStores = async () => {
+    await checkpointer?.stop();
+    await checkpointStore.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
     await ledger.close();
@@ -117,9 +159,13 @@ export async function startRuntime(
   let app: INestApplicationContext;
   let apiUrl: string | undefined;
   if (!api) {
+    // Creating the context runs every service's start-up: a refused password surfaces here.
     app = await NestFactory.createApplicationContext(root, {
       logger: ['error', 'warn'],
       abortOnError: false,
+    }).catch(async (err: unknown) => {
+      await closeStores();
+      throw securityFailure(err, config.kafka) ?? err;
     });
     await app.init();
   } else {
@@ -129,7 +175,9 @@ export async function startRuntime(
     });
     exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
     api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics });
-    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores);
+    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores).catch((err: unknown) => {
+      throw securityFailure(err, config.kafka) ?? err;
+    });
     log.info({ url: apiUrl }, 'audit API listening');
     app = http;
   }
@@ -138,11 +186,49 @@ export async function startRuntime(
     core,
     app,
     apiUrl,
+    stopStartedBroker,
     stop: () =>
       (stopping ??= (async () => {
         await app.close();
         await closeStores();
       })()),
+  };
+}
+
+/** Checkpoints every CHECKPOINT_INTERVAL, published to `ledger-checkpoints` (one partition: in order). */
+function startCheckpointer(deps: {
+  config: AppConfig;
+  kafka: Kafka;
+  ledger: LedgerStore;
+  store: CheckpointStore;
+  key: SigningKey;
+  clock: Clock;
+  log: Logger;
+}): { stop(): Promise<void> } {
+  const topic = new TopicNames(deps.config.topicPrefix, deps.config.regions).checkpoints;
+  const producer = new IdempotentProducer(deps.kafka);
+  let topicReady = false;
+  const checkpointer = new Checkpointer({
+    ledger: deps.ledger,
+    store: deps.store,
+    key: deps.key,
+    clock: deps.clock,
+    intervalMs: deps.config.checkpointIntervalMs,
+    log: deps.log,
+    publish: async (checkpoint) => {
+      // One partition keeps checkpoints in order; CHECKPOINTS_RETENTION (forever by default) applies.
+      const topics = deps.config.topics;
+      if (!topicReady) await ensureTopics(deps.kafka, [topicSpec(topic, 'checkpoints', topics)], topics, 1);
+      topicReady = true;
+      await producer.send(topic, [{ key: 'checkpoint', value: JSON.stringify(checkpoint) }]);
+    },
+  });
+  checkpointer.start();
+  return {
+    stop: async () => {
+      await checkpointer.stop();
+      await producer.disconnect();
+    },
   };
 }
 

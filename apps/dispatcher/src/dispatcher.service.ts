@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { DeletionCommand, TopicNames } from '@app/contracts';
+import { DeletionCommand, deletionCommandHeaders, TopicNames } from '@app/contracts';
 import {
   APP_CONFIG,
   AppConfig,
@@ -16,7 +16,7 @@ import {
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { ensureTopics, IdempotentProducer } from '@app/kafka';
+import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import { Dispatcher } from './dispatcher';
 
 /** Runs the dispatcher's pass every DISPATCH_INTERVAL; publishes with an idempotent producer. */
@@ -59,13 +59,18 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       [...byRegion].map(([region, list]) => ({
         // Residency: a command goes only to its own region's topic.
         topic: this.topics.commands(region),
-        messages: list.map((c) => ({ key: c.tenantId, value: JSON.stringify(c) })),
+        // CloudEvents binary mode: the attributes in ce_* headers, the contract's JSON as the value.
+        messages: list.map((c) => ({
+          key: c.tenantId,
+          value: JSON.stringify(c),
+          headers: deletionCommandHeaders(c),
+        })),
       })),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, this.topics.allTopics());
+    await ensureTopics(this.kafka, systemTopicSpecs(this.topics, this.config.topics), this.config.topics);
     await this.producer.connect();
     const recovered = await this.dispatcher.recover();
     if (recovered > 0) this.log.warn({ recovered }, 'published commands that were issued but not published');

@@ -14,8 +14,16 @@ import {
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
-import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
+import {
+  BatchConsumer,
+  DeadLetterPublisher,
+  ensureTopics,
+  IdempotentProducer,
+  systemTopicSpecs,
+} from '@app/kafka';
 import { Ingestor } from './ingestor';
+import { allChecks } from './all-checks';
+import { holdReleaseCheck } from './hold-release-check';
 import { receiptCheck } from './receipt-check';
 import { KNOWN_CATEGORIES } from './known-categories';
 
@@ -61,7 +69,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
           { err, attempt },
           'ingest: transient fault (store or broker unavailable), retrying with backoff',
         ),
-      check: receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
+      check: allChecks(
+        receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
+        holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
+      ),
       parseContext: () => ({
         topics,
         categories,
@@ -84,7 +95,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const topics = new TopicNames(this.config.topicPrefix, this.config.regions);
-    await ensureTopics(this.kafka, topics.allTopics());
+    await ensureTopics(this.kafka, systemTopicSpecs(topics, this.config.topics), this.config.topics);
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.config.ingestGroupId,
       topics: topics.ingestTopics(),

@@ -21,8 +21,11 @@ export interface IngestorDeps {
   deadLetter: (rejections: Rejection[], rejectedAt: Date, between?: () => Promise<void>) => Promise<void>;
   parseContext: () => ParseContext;
   now: () => Date;
-  /** Semantic checks needing the ledger (a receipt's command): a reason to reject, or undefined. */
-  check?: (entry: NewEntry) => Promise<string | undefined>;
+  /**
+   * Semantic checks needing the ledger (a receipt's command, a hold release's placement): a
+   * reason to reject, or undefined. `accepted`: the entries of this batch accepted before it.
+   */
+  check?: (entry: NewEntry, accepted: readonly NewEntry[]) => Promise<string | undefined>;
   retry?: BackoffOptions;
   sleep?: (ms: number) => Promise<void>;
   onTransient?: (err: unknown, attempt: number) => void;
@@ -64,6 +67,7 @@ export class Ingestor {
     const candidates: Candidate[] = [];
     const rejections: Rejection[] = [];
     const creating = new Set<string>();
+    const acceptedSoFar: NewEntry[] = [];
     for (const record of records) {
       const parsed = parseRecord(record, ctx);
       if (!parsed.ok) {
@@ -71,10 +75,11 @@ export class Ingestor {
         continue;
       }
       const check = this.deps.check;
-      const reason = check && (await this.retrying(() => check(parsed.entry), control));
+      const reason = check && (await this.retrying(() => check(parsed.entry, acceptedSoFar), control));
       if (reason !== undefined) rejections.push({ record, reason });
       else {
         candidates.push({ entry: parsed.entry, record });
+        acceptedSoFar.push(parsed.entry);
         if (parsed.entry.type === 'DataCreated') creating.add(parsed.entry.tenantId);
       }
     }

@@ -162,8 +162,12 @@ function sasl(env: NodeJS.ProcessEnv): KafkaSaslConfig | undefined {
   return { mechanism, username, password, passwordFile };
 }
 
-function kafkaConnection(env: NodeJS.ProcessEnv): KafkaConnectionConfig {
-  const clientId = env.KAFKA_CLIENT_ID || 'retention-ledger';
+/** KAFKA_SSL*, KAFKA_SASL_*, KAFKA_CLIENT_ID alone: for processes (a regional store) that need no other setting. */
+export function kafkaConnection(
+  env: NodeJS.ProcessEnv,
+  defaultClientId = 'retention-ledger',
+): KafkaConnectionConfig {
+  const clientId = env.KAFKA_CLIENT_ID || defaultClientId;
   if (!/^[A-Za-z0-9._-]{1,255}$/.test(clientId)) {
     throw new ConfigError(`KAFKA_CLIENT_ID may only hold [A-Za-z0-9._-] (1 to 255), got "${clientId}"`);
   }
@@ -187,7 +191,8 @@ function retentionMs(env: NodeJS.ProcessEnv, name: string, fallback: string): nu
   return isoDurationMs(env, name, fallback, 1);
 }
 
-function topics(env: NodeJS.ProcessEnv): TopicConfig {
+/** KAFKA_CREATE_TOPICS, KAFKA_REPLICATION_FACTOR and the *_RETENTION variables alone (a regional store needs no more). */
+export function topicConfig(env: NodeJS.ProcessEnv): TopicConfig {
   const rf = env.KAFKA_REPLICATION_FACTOR;
   return {
     create: bool(env, 'KAFKA_CREATE_TOPICS', true),
@@ -247,7 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     receiptTimeoutMs: isoDurationMs(env, 'RECEIPT_TIMEOUT', 'PT1H', 1),
     dispatchLeaseMs: isoDurationMs(env, 'DISPATCH_LEASE', 'PT30S', 1),
     kafka: kafkaConnection(env),
-    topics: topics(env),
+    topics: topicConfig(env),
     checkpointKey: env.CHECKPOINT_KEY || './data/checkpoint-key.pem',
     checkpointIntervalMs: isoDurationMs(env, 'CHECKPOINT_INTERVAL', 'PT1H', 1),
     subjectKeysUrl: storeUrl(env, 'SUBJECT_KEYS_URL', 'sqlite:./data/subject-keys.db', [

@@ -14,7 +14,7 @@ describe('BatchConsumer on the real broker', () => {
     const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
     const topic = `t${randomBytes(5).toString('hex')}.stop`;
     const groupId = `${topic}-group`;
-    await ensureTopics(kafka, [topic], 1);
+    await ensureTopics(kafka, [topic], { create: true }, 1);
     const producer = kafka.producer();
     await producer.connect();
     await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })) });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RawRecord } from '@app/contracts';
-import { DEAD_LETTER_MAX_BYTES, deadLetterValue } from '@app/contracts';
+import { connectErrorHeaders, DEAD_LETTER_MAX_BYTES, deadLetterValue } from '@app/contracts';
 import type { Message } from 'kafkajs';
 import { IdempotentProducer } from './producer';
 
@@ -48,7 +48,11 @@ export class DeadLetterPublisher {
       chunk.push({
         key: letter.key === null ? null : Buffer.from(letter.key, letter.keyEncoding),
         value,
-        headers: { 'rl-reason': letter.reason.slice(0, 200), 'rl-source-topic': record.topic },
+        headers: {
+          'rl-reason': letter.reason.slice(0, 200),
+          'rl-source-topic': record.topic,
+          ...connectErrorHeaders(record, reason, 'retention-ledger-ingest'),
+        },
       });
       bytes += size;
     }
