@@ -199,6 +199,7 @@ async function main(): Promise<void> {
     regions: new Set(REGIONS),
     now: new Date(),
     maxFutureSkewMs: 900_000,
+    minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
     maxMessageBytes: 256 * 1024,
   };
   const ingestor = new Ingestor({

@@ -4,54 +4,14 @@ import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { DeadLetterValue, TopicNames } from '@app/contracts';
 import { openLedger, LedgerStore } from '@app/ledger';
-import {
-  BatchConsumer,
-  DeadLetterPublisher,
-  ensureTopics,
-  IdempotentProducer,
-  topicRecordCount,
-} from '@app/kafka';
-import { Ingestor } from '../apps/ingest/src/ingestor';
+import { ensureTopics, topicRecordCount } from '@app/kafka';
+import { startIngest } from './support/ingest-harness';
 import { holdReleaseCheck } from '../apps/ingest/src/hold-release-check';
 import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 
 const REGIONS = ['eu', 'us'];
 const MAX_BYTES = 8 * 1024;
-
-/** Ingest wired as `run --only ingest` wires it, in this process, on the real broker. */
-async function startIngest(kafka: Kafka, topics: TopicNames, ledger: LedgerStore, groupId: string) {
-  const producer = new IdempotentProducer(kafka);
-  const deadLetters = new DeadLetterPublisher(producer, topics.deadLetter);
-  const ingestor = new Ingestor({
-    ledger,
-    now: () => new Date(),
-    deadLetter: (r, at) => deadLetters.publish(r, at),
-    // The hold-release check (receipts here have no commands: receiptCheck has its own test).
-    check: holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
-    parseContext: () => ({
-      topics,
-      categories: new Set(['personal', 'audit-log']),
-      regions: new Set(REGIONS),
-      now: new Date(),
-      maxFutureSkewMs: 15 * 60_000,
-      maxMessageBytes: MAX_BYTES,
-    }),
-  });
-  const consumer = new BatchConsumer(kafka, {
-    groupId,
-    topics: topics.ingestTopics(),
-    handler: (r) => ingestor.handle(r),
-  });
-  await consumer.start();
-  return {
-    ingestor,
-    stop: async () => {
-      await consumer.stop();
-      await producer.disconnect();
-    },
-  };
-}
 
 describe('ingest on the real broker', () => {
   let dir: string;
@@ -67,7 +27,12 @@ describe('ingest on the real broker', () => {
     topics = new TopicNames(prefix, REGIONS);
     await ensureTopics(kafka, topics.allTopics());
     ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
-    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`);
+    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, {
+      regions: REGIONS,
+      maxMessageBytes: MAX_BYTES,
+      // The hold-release check (receipts here have no commands: receiptCheck has its own test).
+      check: holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -12,6 +12,7 @@ export function lifecycleEntries(n: number, opts: { tenants?: number; seed?: str
     regions: new Set(['eu', 'us']),
     now: new Date('2100-01-01T00:00:00Z'),
     maxFutureSkewMs: 0,
+    minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
     maxMessageBytes: 1 << 20,
   };
   return lifecycleEvents(n, opts).map((e, i) => {

@@ -50,7 +50,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.ingestor = new Ingestor({
       ledger,
       now,
-      deadLetter: (rejections, at) => {
+      deadLetter: (rejections, at, between) => {
         for (const r of rejections) {
           this.log.warn(
             {
@@ -62,8 +62,13 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
             'record dead-lettered',
           );
         }
-        return deadLetters.publish(rejections, at);
+        return deadLetters.publish(rejections, at, between);
       },
+      onTransient: (err, attempt) =>
+        this.log.warn(
+          { err, attempt },
+          'ingest: transient fault (store or broker unavailable), retrying with backoff',
+        ),
       check: allChecks(
         receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
         holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
@@ -74,6 +79,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
         regions,
         now: now(),
         maxFutureSkewMs: config.maxFutureSkewMs,
+        minOccurredAtMs: config.minOccurredAtMs,
         maxMessageBytes: config.maxMessageBytes,
       }),
     });
@@ -93,8 +99,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.config.ingestGroupId,
       topics: topics.ingestTopics(),
-      handler: async (records) => {
-        await this.ingestor.handle(records);
+      handler: async (records, control) => {
+        await this.ingestor.handle(records, control);
         this.signal.emit('ledger');
       },
       onCrash: (error) =>

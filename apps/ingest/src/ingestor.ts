@@ -1,18 +1,25 @@
-import { NewEntry, parseRecord, ParseContext, RawRecord } from '@app/contracts';
-import type { LedgerStore } from '@app/ledger';
-import type { Rejection } from '@app/kafka';
+import { isEntry, NewEntry, parseRecord, ParseContext, RawRecord } from '@app/contracts';
+import { backoffMs, BackoffOptions, faultKind } from '@app/config';
+import { LedgerInputError, type AppendOutcome, type LedgerStore } from '@app/ledger';
+import type { BatchControl, Rejection } from '@app/kafka';
+import { isInputFault } from './input-fault';
+import { KnownData, type Placement } from './known-data';
 import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 
 export interface IngestCounters {
   appended: number;
   duplicates: number;
   rejected: number;
+  /** Records the ledger refused on their own after the batch append failed for their sake. */
+  isolated: number;
+  /** Waits before retrying a transient fault (store or broker unavailable). */
+  transientRetries: number;
 }
 
 export interface IngestorDeps {
   ledger: LedgerStore;
   /** Must resolve only once the rejections are durable in the dead-letter topic. */
-  deadLetter: (rejections: Rejection[], rejectedAt: Date) => Promise<void>;
+  deadLetter: (rejections: Rejection[], rejectedAt: Date, between?: () => Promise<void>) => Promise<void>;
   parseContext: () => ParseContext;
   now: () => Date;
   /**
@@ -20,21 +27,44 @@ export interface IngestorDeps {
    * reason to reject, or undefined. `accepted`: the entries of this batch accepted before it.
    */
   check?: (entry: NewEntry, accepted: readonly NewEntry[]) => Promise<string | undefined>;
+  retry?: BackoffOptions;
+  sleep?: (ms: number) => Promise<void>;
+  onTransient?: (err: unknown, attempt: number) => void;
+}
+
+const ALWAYS: BatchControl = { isRunning: () => true, heartbeat: async () => undefined };
+const DEFAULT_RETRY: BackoffOptions = { initialMs: 100, maxMs: 5000 };
+
+interface Candidate {
+  entry: NewEntry;
+  record: RawRecord;
 }
 
 /**
  * One batch from Kafka into the ledger: parse and validate every record, append the
- * valid ones in one transaction, dead-letter the rest. The caller commits offsets only
- * after this resolves, so a crash at any point redelivers the batch, and the ledger's
- * eventId idempotency absorbs what was already appended.
+ * valid ones in one transaction, dead-letter the rest. Each record is appended or
+ * dead-lettered on its own: an append that fails because of one entry's content is
+ * retried without it (the ledger names it) or bisected, so no record fails its batch.
+ * Transient faults are retried with backoff and never dead-letter anything. The caller
+ * commits offsets only after this resolves, so a crash at any point redelivers the
+ * batch, and the ledger's eventId idempotency absorbs what was already appended.
  */
 export class Ingestor {
-  readonly counters: IngestCounters = { appended: 0, duplicates: 0, rejected: 0 };
+  readonly counters: IngestCounters = {
+    appended: 0,
+    duplicates: 0,
+    rejected: 0,
+    isolated: 0,
+    transientRetries: 0,
+  };
+  private readonly known: KnownData;
 
-  constructor(private readonly deps: IngestorDeps) {}
+  constructor(private readonly deps: IngestorDeps) {
+    this.known = new KnownData(deps.ledger);
+  }
 
-  async handle(records: RawRecord[]): Promise<void> {
-    if (!tracingOn()) return this.append(records);
+  async handle(records: RawRecord[], control: BatchControl = ALWAYS): Promise<void> {
+    if (!tracingOn()) return this.append(records, control);
     // One span per record, a child of its producer's (traceparent header) when it sent one.
     const spans = new Map<RawRecord, OpenSpan | undefined>();
     for (const r of records) {
@@ -48,7 +78,7 @@ export class Ingestor {
       );
     }
     try {
-      await this.append(records, spans);
+      await this.append(records, control, spans);
       for (const span of spans.values()) span?.end();
     } catch (err) {
       for (const span of spans.values()) span?.end(err);
@@ -56,37 +86,122 @@ export class Ingestor {
     }
   }
 
-  private async append(records: RawRecord[], spans?: Map<RawRecord, OpenSpan | undefined>): Promise<void> {
+  private async append(
+    records: RawRecord[],
+    control: BatchControl,
+    spans?: Map<RawRecord, OpenSpan | undefined>,
+  ): Promise<void> {
     const ctx = this.deps.parseContext();
-    const entries: NewEntry[] = [];
-    const sources: RawRecord[] = [];
+    const candidates: Candidate[] = [];
     const rejections: Rejection[] = [];
+    const creating = new Set<string>();
+    const acceptedSoFar: NewEntry[] = [];
     for (const record of records) {
       const parsed = parseRecord(record, ctx);
-      const reason = parsed.ok ? await this.deps.check?.(parsed.entry, entries) : parsed.reason;
-      if (parsed.ok && reason === undefined) {
-        entries.push(parsed.entry);
-        sources.push(record);
-      } else {
-        rejections.push({ record, reason: reason ?? 'rejected' });
+      if (!parsed.ok) {
+        rejections.push({ record, reason: parsed.reason });
+        continue;
+      }
+      const check = this.deps.check;
+      const reason = check && (await this.retrying(() => check(parsed.entry, acceptedSoFar), control));
+      if (reason !== undefined) rejections.push({ record, reason });
+      else {
+        candidates.push({ entry: parsed.entry, record });
+        acceptedSoFar.push(parsed.entry);
+        if (parsed.entry.type === 'DataCreated') creating.add(parsed.entry.tenantId);
       }
     }
+    for (const tenantId of creating) await this.retrying(() => this.known.catchUp(tenantId), control);
+    const pending = new Map<string, Placement>();
+    const accepted = candidates.filter(({ entry, record }) => {
+      const reason = isEntry(entry, 'DataCreated') ? this.known.conflict(entry, pending) : undefined;
+      if (reason !== undefined) rejections.push({ record, reason });
+      return reason === undefined;
+    });
     const appendStarted = Date.now();
-    const outcomes = entries.length > 0 ? await this.deps.ledger.appendBatch(entries) : [];
-    outcomes.forEach((outcome, i) => {
-      const span = spans?.get(sources[i]);
+    for (const { outcome, candidate } of await this.appendIsolating(accepted, rejections, control)) {
+      const span = spans?.get(candidate.record);
       if (span) {
-        span.child('ledger.append', appendStarted, { eventId: entries[i].eventId, outcome: outcome.status });
+        span.child('ledger.append', appendStarted, {
+          eventId: candidate.entry.eventId,
+          outcome: outcome.status,
+        });
         // The projector, in this process, continues this trace from the entry.
-        if (outcome.status === 'appended') traceLinks.remember(entries[i].eventId, span.ctx);
+        if (outcome.status === 'appended') traceLinks.remember(candidate.entry.eventId, span.ctx);
       }
       if (outcome.status === 'appended') this.counters.appended++;
       else if (outcome.status === 'duplicate') this.counters.duplicates++;
-      else rejections.push({ record: sources[i], reason: `eventId "${outcome.eventId}": ${outcome.reason}` });
-    });
+      else
+        rejections.push({
+          record: candidate.record,
+          reason: `eventId "${outcome.eventId}": ${outcome.reason}`,
+        });
+    }
     if (rejections.length > 0) {
-      await this.deps.deadLetter(rejections, this.deps.now());
+      await control.heartbeat();
+      await this.retrying(
+        () => this.deps.deadLetter(rejections, this.deps.now(), () => control.heartbeat()),
+        control,
+      );
       this.counters.rejected += rejections.length;
+    }
+  }
+
+  /**
+   * Appends the candidates; an entry the ledger refuses for its content is dead-lettered
+   * and the rest appended without it. The ledger's own input check names the entry; other
+   * input faults (a store's data exception) are found by halving the group.
+   */
+  private async appendIsolating(
+    candidates: Candidate[],
+    rejections: Rejection[],
+    control: BatchControl,
+  ): Promise<Array<{ outcome: AppendOutcome; candidate: Candidate }>> {
+    const results: Array<{ outcome: AppendOutcome; candidate: Candidate }> = [];
+    const groups: Candidate[][] = candidates.length > 0 ? [candidates] : [];
+    while (groups.length > 0) {
+      const group = groups.shift()!;
+      try {
+        const outcomes = await this.retrying(
+          () => this.deps.ledger.appendBatch(group.map((c) => c.entry)),
+          control,
+        );
+        outcomes.forEach((outcome, i) => results.push({ outcome, candidate: group[i] }));
+      } catch (err) {
+        if (err instanceof LedgerInputError && err.index >= 0 && err.index < group.length) {
+          this.isolate(group[err.index], err, rejections);
+          groups.unshift(group.filter((_, i) => i !== err.index));
+        } else if (isInputFault(err)) {
+          if (group.length === 1) this.isolate(group[0], err, rejections);
+          else {
+            const half = Math.ceil(group.length / 2);
+            groups.unshift(group.slice(0, half), group.slice(half));
+          }
+        } else throw err;
+      }
+    }
+    return results;
+  }
+
+  private isolate(candidate: Candidate, err: unknown, rejections: Rejection[]): void {
+    this.counters.isolated++;
+    const message = err instanceof Error ? err.message : String(err);
+    rejections.push({ record: candidate.record, reason: `the ledger refused the entry: ${message}` });
+  }
+
+  /** Runs `op`, retrying transient faults with backoff while the consumer runs; anything else is thrown. */
+  private async retrying<T>(op: () => Promise<T>, control: BatchControl): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (faultKind(err) !== 'transient' || !control.isRunning()) throw err;
+        this.counters.transientRetries++;
+        this.deps.onTransient?.(err, attempt);
+        const wait = backoffMs(attempt, this.deps.retry ?? DEFAULT_RETRY);
+        await (this.deps.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(wait);
+        await control.heartbeat();
+      }
     }
   }
 }

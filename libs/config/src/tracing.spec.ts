@@ -1,3 +1,4 @@
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { contextFromHeaders, inSpan, openSpan, startTracing, tracingOn } from './tracing';
 
 describe('tracing', () => {
@@ -8,5 +9,17 @@ describe('tracing', () => {
     expect(contextFromHeaders({ traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` })).toBeUndefined();
     expect(await inSpan('x', {}, async (ctx) => ctx)).toBeUndefined();
     await t.shutdown();
+  });
+
+  it('reads a traceparent header with no value (null, legal in Kafka) as no parent, without throwing', async () => {
+    const t = startTracing({ processor: new SimpleSpanProcessor({ exporter: new InMemorySpanExporter() }) });
+    try {
+      expect(tracingOn()).toBe(true);
+      expect(contextFromHeaders({ traceparent: null })).toBeUndefined();
+      expect(contextFromHeaders({ traceparent: [null] })).toBeUndefined();
+      expect(contextFromHeaders({ traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` })).toBeDefined();
+    } finally {
+      await t.shutdown();
+    }
   });
 });

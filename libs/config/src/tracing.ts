@@ -27,7 +27,8 @@ interface TracingState {
 type OtelPropagator = InstanceType<typeof import('@opentelemetry/core').W3CTraceContextPropagator>;
 
 let state: TracingState | undefined;
-type Headers = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+// A Kafka header may have no value (null): Java clients send new RecordHeader(k, null).
+type Headers = Record<string, Buffer | string | null | (Buffer | string | null)[] | undefined>;
 
 /** consumer / producer / internal, as OpenTelemetry's SpanKind (loaded only when on). */
 export type TraceSpanKind = 'consumer' | 'producer' | 'internal';
@@ -37,7 +38,7 @@ const headerGetter: TextMapGetter<Headers> = {
   get: (carrier, key) => {
     const value = carrier[key] ?? carrier[key.toLowerCase()];
     const one = Array.isArray(value) ? value[0] : value;
-    return one === undefined ? undefined : one.toString();
+    return one === undefined || one === null ? undefined : one.toString();
   },
 };
 const headerSetter: TextMapSetter<Record<string, string>> = {

@@ -23,5 +23,6 @@ export * from './commands/deletion-target.rule';
 export * from './parse-record';
 export * from './dead-letter';
 export * from './ledger-ids';
+export * from './validation/free-text';
 export * from './cloudevents';
 export * from './dead-letter-headers';

@@ -11,6 +11,7 @@ const ctx: ParseContext = {
   regions: new Set(['eu', 'us']),
   now: NOW,
   maxFutureSkewMs: SKEW_MS,
+  minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
   maxMessageBytes: 4096,
 };
 
@@ -223,11 +224,47 @@ describe('parseRecord rejections', () => {
       expect(
         entryOf(record('subscription-ended', { ...envelope, occurredAt: future(SKEW_MS) })).occurredAt,
       ).toBe('2024-06-01T00:05:00.000Z'));
-    it('accepts events long past (backfills)', () =>
+    it('accepts events long past (backfills) down to MIN_OCCURRED_AT', () =>
       expect(
-        parseRecord(record('subscription-ended', { ...envelope, occurredAt: '1999-01-01T00:00:00Z' }), ctx)
+        parseRecord(record('subscription-ended', { ...envelope, occurredAt: '2000-01-01T00:00:00Z' }), ctx)
           .ok,
       ).toBe(true));
+    it('rejects an event before MIN_OCCURRED_AT (backdating would rewrite the past)', () =>
+      expect(
+        reasonOf(record('subscription-ended', { ...envelope, occurredAt: '1999-12-31T23:59:59.999Z' })),
+      ).toBe(
+        'occurredAt 1999-12-31T23:59:59.999Z is before the earliest accepted time 2000-01-01T00:00:00.000Z (MIN_OCCURRED_AT)',
+      ));
+    it('rejects a receipt completed before MIN_OCCURRED_AT', () =>
+      expect(
+        reasonOf(record('deletion-receipts.eu', { ...receipt, completedAt: '0001-01-01T00:00:00Z' })),
+      ).toMatch(/^completedAt 0001-01-01T00:00:00.000Z is before/));
+    it.each(['issued:c-1', 'receipt:c-1:completed:2024-01-01T00:00:00.000Z', 'policy:abc:1'])(
+      'refuses a producer eventId that could squat a system entry (%s)',
+      (eventId) =>
+        expect(reasonOf(record('subscription-ended', { ...envelope, eventId }))).toMatch(
+          /prefix ".*:" is reserved for entries the system writes/,
+        ),
+    );
+    it('a null-valued header is carried, and a null ce_id header is a reason, not a crash', () => {
+      const ok = parseRecord(
+        { ...record('subscription-ended', envelope), headers: { 'trace-id': null } },
+        ctx,
+      );
+      expect(ok.ok).toBe(true);
+      const { eventId: _drop, ...noId } = envelope;
+      const raw = { ...record('subscription-ended', noId), headers: { ce_id: null } };
+      expect(reasonOf(raw)).toBe('header ce_id has no value');
+    });
+    it("sanitises a failed receipt's error text: lone surrogates, NUL, bidi controls become U+FFFD", () => {
+      const raw = record('deletion-receipts.eu', {
+        ...receipt,
+        status: 'failed',
+        error: 'disk \ud800 broke\u0000\u202e',
+      });
+      const e = entryOf(raw);
+      expect(e.data).toMatchObject({ error: 'disk \ufffd broke\ufffd\ufffd' });
+    });
     it('rejects a receipt whose completedAt is far in the future', () =>
       expect(
         reasonOf(record('deletion-receipts.eu', { ...receipt, completedAt: '2030-01-01T00:00:00Z' })),

@@ -9,6 +9,8 @@ import { SubscriptionEndedDto } from './events/subscription-ended.dto';
 import { SubscriptionReactivatedDto } from './events/subscription-reactivated.dto';
 import { UserDeletedDto } from './events/user-deleted.dto';
 import type { RawRecord } from './raw-record';
+import { receiptEventId, reservedEventIdPrefix } from './ledger-ids';
+import { sanitiseFreeText } from './validation/free-text';
 import { unwrapStructured } from './cloudevents/structured';
 import { DeletionReceiptDto } from './receipts/deletion-receipt.dto';
 import type { LifecycleTopic, TopicNames } from './topics';
@@ -26,6 +28,8 @@ export interface ParseContext {
   now: Date;
   /** How far past `now` an event time may lie before it is "far in the future". */
   maxFutureSkewMs: number;
+  /** The earliest acceptable event time (MIN_OCCURRED_AT): older times would rewrite the past (backdating). */
+  minOccurredAtMs: number;
   maxMessageBytes: number;
 }
 
@@ -91,6 +95,7 @@ function headerText(raw: RawRecord, name: string): { ok: true; text: string | un
   const copies = Array.isArray(header) ? header : [header];
   let text: string | undefined;
   for (const copy of copies) {
+    if (copy === null) return reject(`header ${name} has no value`);
     let decoded: string;
     try {
       decoded = typeof copy === 'string' ? copy : utf8.decode(copy);
@@ -168,9 +173,14 @@ function futureLimit(ctx: ParseContext): string {
   return iso;
 }
 
-/** Normalised time, or a rejection if it lies beyond the allowed clock skew. */
+/** Normalised time, or a rejection if it lies before MIN_OCCURRED_AT or beyond the allowed clock skew. */
 function checkTime(field: string, text: string, ctx: ParseContext): { ok: true; iso: string } | Rejection {
   const iso = normaliseRfc3339(text);
+  if (Date.parse(iso) < ctx.minOccurredAtMs) {
+    return reject(
+      `${field} ${iso} is before the earliest accepted time ${new Date(ctx.minOccurredAtMs).toISOString()} (MIN_OCCURRED_AT)`,
+    );
+  }
   if (iso > futureLimit(ctx)) {
     return reject(
       `${field} ${iso} is far in the future (more than ${ctx.maxFutureSkewMs} ms after ${ctx.now.toISOString()})`,
@@ -215,6 +225,12 @@ function checkEnvelope(
 ): { ok: true; iso: string } | Rejection {
   const keyProblem = checkKey(raw, dto.tenantId);
   if (keyProblem !== undefined) return reject(keyProblem);
+  const reserved = reservedEventIdPrefix(dto.eventId);
+  if (reserved !== undefined) {
+    return reject(
+      `eventId ${quote(dto.eventId)}: the prefix "${reserved}" is reserved for entries the system writes`,
+    );
+  }
   return checkTime('occurredAt', dto.occurredAt, ctx);
 }
 
@@ -377,7 +393,7 @@ function parseReceipt(
   const time = checkTime('completedAt', r.completedAt, ctx);
   if (!time.ok) return time;
   const completedAt = time.iso;
-  const eventId = `receipt:${r.commandId}:${r.status}:${completedAt}`;
+  const eventId = receiptEventId(r.commandId, r.status, completedAt);
   const source = sourceOf(raw);
   if (r.status === 'completed') {
     const data: EntryDataByType['DeletionConfirmed'] = {
@@ -405,7 +421,8 @@ function parseReceipt(
     store: r.store,
     completedAt,
   };
-  if (r.error !== undefined) data.error = r.error;
+  // Free text from a store's exception: sanitised, not refused, so the failure is recorded (see sanitiseFreeText).
+  if (r.error !== undefined) data.error = sanitiseFreeText(r.error);
   const e: NewEntry<'DeletionFailed'> = {
     eventId,
     tenantId: r.tenantId,

@@ -2,8 +2,14 @@ import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { RawRecord } from '@app/contracts';
 import { toRawRecord } from './raw-record';
 
+/** What a handler may ask of the consumer while it works: keep going? and a heartbeat while it waits. */
+export interface BatchControl {
+  isRunning(): boolean;
+  heartbeat(): Promise<void>;
+}
+
 /** Handles one partition's batch; offsets are committed only after it resolves. */
-export type BatchHandler = (records: RawRecord[]) => Promise<void>;
+export type BatchHandler = (records: RawRecord[], control: BatchControl) => Promise<void>;
 
 export interface BatchConsumerOptions {
   groupId: string;
@@ -72,16 +78,24 @@ export class BatchConsumer {
     heartbeat,
     isRunning,
     isStale,
+    commitOffsetsIfNecessary,
   }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     const records = batch.messages.map((m) => toRawRecord(batch.topic, batch.partition, m));
-    await this.opts.handler(records);
+    await this.opts.handler(records, { isRunning, heartbeat });
     const last = batch.lastOffset();
     resolveOffset(last);
-    // The committed offset is the next one to read.
-    await this.consumer!.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
+    // The committed offset is the next one to read. Committed through the batch payload, not
+    // `consumer.commitOffsets`: once `disconnect()` began (SIGTERM), the latter returns without
+    // committing, and the batch just appended would be redelivered to the next member.
+    await commitOffsetsIfNecessary({
+      topics: [
+        {
+          topic: batch.topic,
+          partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }],
+        },
+      ],
+    });
     this.lag.set(`${batch.topic}:${batch.partition}`, Number(batch.offsetLag()));
     await heartbeat();
   }

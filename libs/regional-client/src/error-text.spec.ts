@@ -27,4 +27,12 @@ describe('receiptErrorText', () => {
     expect(text.length).toBe(RECEIPT_ERROR_MAX);
     expect(text.includes('\u0000')).toBe(false);
   });
+
+  it('never cuts a surrogate pair in half when it truncates', () => {
+    for (const pad of [RECEIPT_ERROR_MAX - 2, RECEIPT_ERROR_MAX - 1, RECEIPT_ERROR_MAX]) {
+      const text = receiptErrorText(new Error('x'.repeat(pad) + '\u{1F4A5}'.repeat(10)), cmd);
+      expect(Buffer.from(text).toString()).toBe(text);
+      expect(text.length).toBeLessThanOrEqual(RECEIPT_ERROR_MAX);
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import type { DeletionCommand } from '@app/contracts';
+import { sanitiseFreeText, type DeletionCommand } from '@app/contracts';
 
 /** Receipts are ledger facts kept for years: an error message is bounded well below the contract's limit. */
 export const RECEIPT_ERROR_MAX = 1000;
@@ -21,5 +21,12 @@ export function receiptErrorText(error: unknown, command: DeletionCommand): stri
   // Control characters other than newline and tab would only garble logs and reports.
   // eslint-disable-next-line no-control-regex
   text = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ');
-  return text.length > RECEIPT_ERROR_MAX ? text.slice(0, RECEIPT_ERROR_MAX - 1) + '…' : text;
+  // What the ledger would refuse or misstore (lone surrogates, bidi controls): as ingest would store it.
+  text = sanitiseFreeText(text);
+  if (text.length <= RECEIPT_ERROR_MAX) return text;
+  // Never cut between the halves of a surrogate pair: a lone surrogate is not UTF-8 text.
+  let end = RECEIPT_ERROR_MAX - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return text.slice(0, end) + '…';
 }

@@ -8,6 +8,7 @@ const ctx: ParseContext = {
   regions: new Set(['eu', 'us']),
   now: new Date('2024-06-01T00:00:00Z'),
   maxFutureSkewMs: 60_000,
+  minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
   maxMessageBytes: 4096,
 };
 

@@ -63,6 +63,8 @@ export function printableIdCases(max: number): [string, unknown, string][] {
     ['NUL', 'a\u0000b', message],
     ['DEL', 'a\u007fb', message],
     ['C1 control', 'a\u0085b', message],
+    ['bidi override', 'a\u202eb', message],
+    ['bidi isolate', 'a\u2067b', message],
     ['lone surrogate', 'a\ud800b', message],
     ['number', 42, 'must be a string'],
     ['object', { id: 'a' }, 'must be a string'],

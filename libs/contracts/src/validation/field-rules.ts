@@ -8,13 +8,14 @@ export const NAME_MAX = 128;
 export const ERROR_TEXT_MAX = 4096;
 
 /**
- * "Printable": no Unicode control characters (C0, DEL, C1) and no lone surrogates.
+ * "Printable": no Unicode control characters (C0, DEL, C1), no bidirectional controls and no lone surrogates.
  * Lone surrogates can arrive through JSON `\ud800` escapes; they cannot be encoded
  * as UTF-8, so they would not survive the ledger's canonical JSON. Lengths count
  * code points, not UTF-16 units.
  */
 function printable(name: string, max: number): FieldRule {
-  const pattern = new RegExp(`^[^\\p{Cc}\\p{Cs}]{1,${max}}$`, 'u');
+  // Bidirectional overrides and isolates too: in an id they make a report show another id ("Trojan Source").
+  const pattern = new RegExp(`^[^\\p{Cc}\\p{Cs}\\u202A-\\u202E\\u2066-\\u2069]{1,${max}}$`, 'u');
   const message = `must be 1-${max} printable characters (no control characters)`;
   return stringRule(name, (v) => (pattern.test(v) ? undefined : message));
 }
