@@ -12,6 +12,7 @@ import { consumeRate } from './kafka-bench';
 import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
+import { benchPgAppend } from './pg-append.bench';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
@@ -22,6 +23,7 @@ import { benchDispatch } from './dispatch.bench';
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
+ * BENCH_ONLY=pg-append: the PostgreSQL append path, one writer vs two at once (no broker).
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -69,8 +71,16 @@ async function rebuildFigures(dir: string): Promise<void> {
   );
 }
 
+async function pgAppendFigures(): Promise<void> {
+  const pg = await benchPgAppend(N);
+  line('PostgreSQL append, 1 writer', `${fmt(pg.oneWriterPerSec)} events/s of ${fmt(pg.entries)}`);
+  line('PostgreSQL append, 2 writers at once', `${fmt(pg.twoWritersPerSec)} events/s`);
+  line('2 writers ÷ 1 (target ≥ 1)', (pg.twoWritersPerSec / pg.oneWriterPerSec).toFixed(2));
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
+  if (process.env.BENCH_ONLY === 'pg-append') return pgAppendFigures();
   const only = process.env.BENCH_ONLY;
   if (only !== undefined && only !== 'ingest' && only !== 'rebuild') {
     throw new Error(`unknown BENCH_ONLY=${only} (append, ingest or rebuild)`);

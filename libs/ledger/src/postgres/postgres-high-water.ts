@@ -38,7 +38,6 @@ export function highWaterSchemaSql(t: PgTables, mutexKey: number): string {
   return `
 CREATE SEQUENCE IF NOT EXISTS ${sequence} AS BIGINT MINVALUE 1;
 ALTER TABLE ${t.entries} ADD COLUMN IF NOT EXISTS tx_id xid8 NOT NULL DEFAULT pg_current_xact_id();
-CREATE INDEX IF NOT EXISTS ledger_entries_tx ON ${t.entries} (tx_id);
 SELECT setval('${sequence}', m) FROM (SELECT max(global_position) AS m FROM ${t.entries}) s
   WHERE m IS NOT NULL AND m >= (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM ${sequence});
 CREATE OR REPLACE FUNCTION ${allocate}(n integer) RETURNS bigint LANGUAGE plpgsql AS $fn$
