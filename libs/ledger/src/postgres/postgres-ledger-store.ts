@@ -258,6 +258,10 @@ export class PostgresLedgerStore implements LedgerStore {
     return this.readHeads(this.pool);
   }
 
+  async streamHead(tenantId: string): Promise<StreamHead | undefined> {
+    return (await this.readHeads(this.pool, tenantId))[0];
+  }
+
   async counts(): Promise<{ entries: number; streams: number }> {
     // Positions are contiguous from 1, so the heads sum to the entry count without scanning the entries.
     const { rows } = await this.pool.query<[string, string]>({

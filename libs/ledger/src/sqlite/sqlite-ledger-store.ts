@@ -115,6 +115,7 @@ export class SqliteLedgerStore implements LedgerStore {
     byEventId: Database.Statement<[string], RecordRow>;
     lastPosition: Database.Statement<[], number>;
     heads: Database.Statement<[], StreamHead>;
+    head: Database.Statement<[string], StreamHead>;
     counts: Database.Statement<[], { streams: number; entries: number }>;
     stream: StreamStatements<RecordRow>;
   };
@@ -150,6 +151,9 @@ export class SqliteLedgerStore implements LedgerStore {
         .pluck(),
       heads: db.prepare<[], StreamHead>(
         `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE position > 0 ORDER BY tenant_id`,
+      ),
+      head: db.prepare<[string], StreamHead>(
+        `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE tenant_id = ? AND position > 0`,
       ),
       counts: db.prepare<[], { streams: number; entries: number }>(
         'SELECT count(*) AS streams, coalesce(sum(position), 0) AS entries FROM ledger_streams WHERE position > 0',
@@ -193,6 +197,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async streamHeads(): Promise<StreamHead[]> {
     return this.stmt.heads.all();
+  }
+
+  async streamHead(tenantId: string): Promise<StreamHead | undefined> {
+    return this.stmt.head.get(tenantId);
   }
 
   async counts(): Promise<{ entries: number; streams: number }> {

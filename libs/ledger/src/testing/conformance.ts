@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { LedgerInputError } from '../append-plan';
 import { GENESIS_HASH } from '../hash-chain';
-import type { AppendOutcome, LedgerStore } from '../ledger-store';
+import { streamHeadOf, type AppendOutcome, type LedgerStore } from '../ledger-store';
 import { factsOf } from '../stream-groups';
 
 /** Stored columns a tamper test may change (the SQL adapters share these names). */
@@ -307,6 +307,15 @@ export function describeLedgerConformance(
       expect(await store.lastPosition()).toBe(entries[2].globalPosition);
       // The last position is a cursor: nothing comes after it.
       expect((await store.readAll(await store.lastPosition())).entries).toEqual([]);
+    });
+
+    it('knows one stream head by tenant, and no head for a tenant it never saw', async () => {
+      const [a, b] = [make.tenant(), make.tenant()];
+      await store.appendBatch([make.data(a), make.data(b), make.data(a)]);
+      const heads = await store.streamHeads();
+      expect(await streamHeadOf(store, a)).toEqual(heads.find((h) => h.tenantId === a));
+      expect((await streamHeadOf(store, a))?.position).toBe(2);
+      expect(await streamHeadOf(store, 'never-seen')).toBeUndefined();
     });
 
     it('reports stream heads and counts', async () => {
