@@ -45,8 +45,11 @@ export interface LedgerStore {
    * be stored faithfully, e.g. an unknown type or a NaN in its data.
    */
   appendBatch(entries: NewEntry[], recordedAt?: Date): Promise<AppendOutcome[]>;
-  /** A tenant's stream in order, from `fromPosition` (1-based, inclusive; default 1). */
-  readStream(tenantId: string, fromPosition?: number): AsyncIterable<LedgerEntry>;
+  /**
+   * A tenant's stream in order, from `fromPosition` (1-based, inclusive; default 1), at
+   * most `limit` entries (default all): a page reads and decodes only what it returns.
+   */
+  readStream(tenantId: string, fromPosition?: number, limit?: number): AsyncIterable<LedgerEntry>;
   /**
    * Everything after the cursor (exclusive; undefined = from the start), in global order, up to `limit`
    * (default 1000). `last` is the cursor to pass next: the last entry's, or `after` unchanged when nothing is new.

@@ -191,17 +191,25 @@ export class PostgresLedgerStore implements LedgerStore {
     return outcomes as AppendOutcome[];
   }
 
-  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
+  async *readStream(
+    tenantId: string,
+    fromPosition = 1,
+    limit = Number.POSITIVE_INFINITY,
+  ): AsyncIterable<LedgerEntry> {
     let next = Math.max(1, fromPosition);
+    let left = limit;
     for (;;) {
+      if (left <= 0) return;
+      const size = Math.min(READ_PAGE, left);
       const { rows } = await this.pool.query<RecordRow>({
         text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries}
                WHERE tenant_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
-        values: [tenantId, next, READ_PAGE],
+        values: [tenantId, next, size],
         rowMode: 'array',
       });
+      left -= rows.length;
       for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
-      if (rows.length < READ_PAGE) return;
+      if (rows.length < size) return;
       next = Number(rows[rows.length - 1][1]) + 1;
     }
   }

@@ -88,19 +88,24 @@ function* streamRows<R extends [string, number | string, ...unknown[]]>(
   s: StreamStatements<R>,
   tenantId: string,
   fromPosition: number,
+  limit = Number.POSITIVE_INFINITY,
 ): Iterable<R[]> {
   const streamId = s.streamId.get(tenantId);
   if (streamId === undefined) return;
   let next = Math.max(1, fromPosition);
+  let left = limit;
   // Re-read the last epoch as we go: appends during the read may open new ones.
   for (let epoch = 0; epoch <= (s.maxEpoch.get() ?? 0); epoch++) {
     for (;;) {
-      const rows = s.page.all(epoch, streamId, next, READ_PAGE);
+      if (left <= 0) return;
+      const size = Math.min(READ_PAGE, left);
+      const rows = s.page.all(epoch, streamId, next, size);
       if (rows.length > 0) {
         next = Number(rows[rows.length - 1][1]) + 1;
+        left -= rows.length;
         yield rows;
       }
-      if (rows.length < READ_PAGE) break;
+      if (rows.length < size) break;
     }
   }
 }
@@ -167,8 +172,8 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.appender.append(entries, recordedAt.toISOString());
   }
 
-  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
-    for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition)) {
+  async *readStream(tenantId: string, fromPosition = 1, limit?: number): AsyncIterable<LedgerEntry> {
+    for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition, limit)) {
       for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
     }
   }

@@ -309,6 +309,14 @@ export function describeLedgerConformance(
       expect((await store.readAll(await store.lastPosition())).entries).toEqual([]);
     });
 
+    it('reads at most `limit` entries of a stream', async () => {
+      const t = make.tenant();
+      await store.appendBatch(Array.from({ length: 5 }, () => make.data(t)));
+      const page = await collect(store.readStream(t, 2, 3));
+      expect(page.map((e) => e.streamPosition)).toEqual([2, 3, 4]);
+      expect((await collect(store.readStream(t, 4, 10))).map((e) => e.streamPosition)).toEqual([4, 5]);
+    });
+
     it('knows one stream head by tenant, and no head for a tenant it never saw', async () => {
       const [a, b] = [make.tenant(), make.tenant()];
       await store.appendBatch([make.data(a), make.data(b), make.data(a)]);
