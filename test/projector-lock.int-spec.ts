@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { openLeaseStore, PROJECTOR_LEASE, ProjectorLock, type LeaseStore } from '@app/read-model';
 import { runCli, testEnv } from './support/cli-process';
 
@@ -31,6 +33,23 @@ describe('projector lock', () => {
     expect(await projector.hold()).toBe(true);
     await leases.close();
   }, 60_000);
+
+  it('takes over at once from a holder that was a process of this host and is gone (a crash, then a restart)', async () => {
+    const leases = await openLeaseStore(`sqlite:${path.join(dir, 'restart.db')}`);
+    const gone = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
+    const crashed = new ProjectorLock(leases, `projector@${hostname()}:${gone}:abcdef`);
+    const alive = new ProjectorLock(leases, `projector@${hostname()}:${process.ppid}:abcdef`);
+    const restarted = new ProjectorLock(leases, 'projector-restarted');
+    expect(await alive.hold()).toBe(true);
+    expect(await restarted.hold()).toBe(false); // the holder's process runs: wait
+    await alive.release();
+    expect(await crashed.hold()).toBe(true);
+    expect(await restarted.hold()).toBe(true); // its process is gone: no need to wait out the lease
+    await leases.close();
+  });
 
   it('keeps a standby waiting while the active projector renews, and lets it take over once renewals stop (PostgreSQL)', async () => {
     const schema = `lock_${randomBytes(5).toString('hex')}`;

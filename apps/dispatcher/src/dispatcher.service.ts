@@ -15,7 +15,13 @@ import {
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
-import { leaseHolder, openLeaseStore, type LeaseStore, type ReadModel } from '@app/read-model';
+import {
+  leaseHolder,
+  openLeaseStore,
+  releaseDeadLocalHolders,
+  type LeaseStore,
+  type ReadModel,
+} from '@app/read-model';
 import { ensureTopics, IdempotentProducer } from '@app/kafka';
 import { Dispatcher } from './dispatcher';
 
@@ -73,6 +79,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     await ensureTopics(this.kafka, this.topics.allTopics());
     await this.producer.connect();
     this.leases = await openLeaseStore(this.config.readModelUrl);
+    // Restarted after a crash on this host: take the dead process's commands at once.
+    await releaseDeadLocalHolders(this.leases);
     const recovered = await this.dispatcher.recover();
     if (recovered > 0) this.log.warn({ recovered }, 'published commands that were issued but not published');
     this.schedule();

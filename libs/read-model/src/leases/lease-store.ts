@@ -14,6 +14,10 @@ export interface LeaseStore {
   claim(names: string[], holder: string, nowMs: number, ttlMs: number): Promise<Set<string>>;
   /** Gives up the holder's leases on these names (others' are left alone). */
   release(names: string[], holder: string): Promise<void>;
+  /** Every holder of a lease (expired or not). */
+  holders(): Promise<string[]>;
+  /** Drops every lease of `holder` (one known to be dead). */
+  releaseAll(holder: string): Promise<void>;
   close(): Promise<void>;
 }
 

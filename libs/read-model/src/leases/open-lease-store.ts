@@ -20,3 +20,28 @@ export async function openLeaseStore(readModelUrl: string): Promise<LeaseStore> 
 export function leaseHolder(role: string): string {
   return `${role}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
 }
+
+/**
+ * Whether a holder is a process of this host that no longer runs. A process restarted
+ * after a crash is a new holder; without this it would wait out its own dead
+ * predecessor's leases. Holders on other hosts are left to expire.
+ */
+export function isDeadLocalHolder(holder: string): boolean {
+  const match = /@(.+):(\d+):[0-9a-f]+$/.exec(holder);
+  if (match === null || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Drops the leases of dead processes of this host; returns how many holders. */
+export async function releaseDeadLocalHolders(leases: LeaseStore): Promise<number> {
+  const dead = (await leases.holders()).filter(isDeadLocalHolder);
+  for (const holder of dead) await leases.releaseAll(holder);
+  return dead.length;
+}

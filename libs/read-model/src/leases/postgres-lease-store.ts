@@ -41,6 +41,18 @@ export class PostgresLeaseStore implements LeaseStore {
     ]);
   }
 
+  async holders(): Promise<string[]> {
+    const { rows } = await this.pool.query<[string]>({
+      text: `SELECT DISTINCT holder FROM ${this.table}`,
+      rowMode: 'array',
+    });
+    return rows.map((r) => r[0]);
+  }
+
+  async releaseAll(holder: string): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.table} WHERE holder = $1`, [holder]);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }

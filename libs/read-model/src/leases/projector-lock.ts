@@ -1,4 +1,5 @@
 import type { LeaseStore } from './lease-store';
+import { releaseDeadLocalHolders } from './open-lease-store';
 
 /** The lease name: one active projector (or rebuild) per read model. */
 export const PROJECTOR_LEASE = 'projector';
@@ -29,7 +30,10 @@ export class ProjectorLock {
   async hold(): Promise<boolean> {
     const now = this.now();
     if (this.heldUntil - now > (this.ttlMs * 2) / 3) return true;
-    const granted = await this.leases.claim([PROJECTOR_LEASE], this.holder, now, this.ttlMs);
+    let granted = await this.leases.claim([PROJECTOR_LEASE], this.holder, now, this.ttlMs);
+    // A holder that crashed on this host need not be waited out.
+    if (!granted.has(PROJECTOR_LEASE) && (await releaseDeadLocalHolders(this.leases)) > 0)
+      granted = await this.leases.claim([PROJECTOR_LEASE], this.holder, now, this.ttlMs);
     this.heldUntil = granted.has(PROJECTOR_LEASE) ? now + this.ttlMs : 0;
     return this.heldUntil > 0;
   }

@@ -43,6 +43,14 @@ export class SqliteLeaseStore implements LeaseStore {
     })();
   }
 
+  async holders(): Promise<string[]> {
+    return this.db.prepare<[], string>('SELECT DISTINCT holder FROM leases').pluck().all();
+  }
+
+  async releaseAll(holder: string): Promise<void> {
+    this.db.prepare('DELETE FROM leases WHERE holder = ?').run(holder);
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
