@@ -21,6 +21,7 @@ describe('audit API', () => {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
     READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    CHECKPOINT_KEY: path.join(dir, 'checkpoint-key.pem'),
     TOPIC_PREFIX: randomPrefix(),
     LOG_LEVEL: 'info',
   };
@@ -120,6 +121,36 @@ describe('audit API', () => {
       const r = await api('/v1/rebuild', { method: 'POST', key: keys.all });
       expect(r.status).toBe(403);
       expect((r.json as { message: string }).message).toBe('a key with role auditor may not rebuild');
+    });
+
+    it('an auditor may not act on obligations; an operator may, and a refusal is a 409 saying why', async () => {
+      const retry = (key: string, tenant = 'acme', body: unknown = { reason: 'store fixed' }) =>
+        api(`/v1/tenants/${tenant}/obligations/retry`, { method: 'POST', key, body });
+      const denied = await retry(keys.all);
+      expect(denied.status).toBe(403);
+      expect((denied.json as { message: string }).message).toBe('a key with role auditor may not operate');
+      expect((await retry(keys.operator, 'nobody')).status).toBe(404);
+      const noReason = await retry(keys.operator, 'acme', {});
+      expect(noReason.status).toBe(400);
+      expect((noReason.json as { message: string }).message).toMatch(/^invalid body parameter reason/);
+      const [scheduled] = (await runtime.core.readModel.obligations('acme')).filter(
+        (o) => o.status !== 'failed',
+      );
+      const refused = await retry(keys.operator, 'acme', {
+        reason: 'x',
+        obligationId: scheduled.obligationId,
+      });
+      expect(refused.status).toBe(409);
+      expect((refused.json as { message: string }).message).toContain('not failed: nothing to retry');
+      const badStatus = await api(`/v1/tenants/acme/obligations/${scheduled.obligationId}/resolve`, {
+        method: 'POST',
+        key: keys.operator,
+        body: { status: 'met', reason: 'x' },
+      });
+      expect(badStatus.status).toBe(400);
+      expect((badStatus.json as { message: string }).message).toContain(
+        'status must be one of: done-manually, waived',
+      );
     });
 
     it('the scoped key still reads its own tenant', async () => {
@@ -270,20 +301,31 @@ describe('audit API', () => {
     expect(r.status).toBe(200);
     const body = r.json as {
       count: number;
-      obligations: Array<{ status: string; overdue: boolean; obligationId: string }>;
+      obligations: Array<{
+        status: string;
+        overdue: boolean;
+        obligationId: string;
+        timeToDeadlineMs?: number;
+      }>;
     };
     expect(body.count).toBe(5);
     expect(body.obligations.filter((o) => o.overdue)).toHaveLength(2);
+    // Time left while still owed (negative: overdue); none once confirmed.
+    for (const o of body.obligations) {
+      if (o.status === 'confirmed') expect(o.timeToDeadlineMs).toBeUndefined();
+      else expect(typeof o.timeToDeadlineMs).toBe('number');
+      if (o.overdue) expect(o.timeToDeadlineMs).toBeLessThan(0);
+    }
     const held = await api('/v1/tenants/acme/obligations?status=held', { key: keys.acme });
     expect((held.json as typeof body).obligations.map((o) => o.status)).toEqual(['held']);
   });
 
-  it('verify: every chain, or one tenant', async () => {
+  it('verify: every chain, or one tenant with the policy stream its obligations come from', async () => {
     expect((await api('/v1/verify', { key: keys.all })).json).toMatchObject({ ok: true, streams: 3 });
     expect((await api('/v1/verify?tenant=acme', { key: keys.acme })).json).toEqual({
       ok: true,
-      entries: acmeEntries,
-      streams: 1,
+      entries: acmeEntries + 1,
+      streams: 2,
     });
   });
 
@@ -311,11 +353,16 @@ describe('audit API', () => {
     expect(Object.keys(openapi.paths).sort()).toEqual([
       '/health',
       '/metrics',
+      '/v1/checkpoint/latest',
+      '/v1/checkpoint/public-key',
       '/v1/rebuild',
       '/v1/stats',
       '/v1/tenants/{tenantId}/audit',
       '/v1/tenants/{tenantId}/ledger',
       '/v1/tenants/{tenantId}/obligations',
+      '/v1/tenants/{tenantId}/obligations/retry',
+      '/v1/tenants/{tenantId}/obligations/{obligationId}/extend',
+      '/v1/tenants/{tenantId}/obligations/{obligationId}/resolve',
       '/v1/verify',
     ]);
     const ui = await api('/docs');

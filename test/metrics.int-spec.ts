@@ -26,6 +26,7 @@ describe('metrics', () => {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS,
       LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
       READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+      CHECKPOINT_KEY: path.join(dir, 'checkpoint-key.pem'),
       TOPIC_PREFIX: prefix,
       REGIONS: 'eu,us',
       LOG_LEVEL: 'warn',
@@ -123,6 +124,8 @@ describe('metrics', () => {
     expect(metricValue(after, 'retention_ledger_deletion_commands_issued_total')).toBe(4);
     expect(metricValue(after, 'retention_ledger_ledger_entries')).toBeGreaterThanOrEqual(14 + 4);
     expect(metricValue(after, 'retention_ledger_obligations_overdue')).toBe(0);
+    // Their deadlines are 30 days away: none is due within the next 7 days.
+    expect(metricValue(after, 'retention_ledger_obligations_due_within_7d')).toBe(0);
     expect(metricValue(after, 'retention_ledger_ingest_consumer_lag_records')).toBe(0);
 
     // A receipt, appended as ingest would append it: the projector times the command.

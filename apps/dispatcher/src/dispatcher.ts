@@ -102,10 +102,16 @@ export class Dispatcher {
   private async retriesDue(now: Date): Promise<Array<{ o: ObligationRecord; attempt: number }>> {
     const out: Array<{ o: ObligationRecord; attempt: number }> = [];
     for (const o of await this.deps.readModel.withStatus('failed', this.opts.batchSize)) {
-      const attempts = issuedCommands(o).length;
-      if (attempts >= this.opts.maxAttempts) continue;
+      const commands = issuedCommands(o);
+      const attempts = commands.length;
+      // An operator's retry (`obligations retry`) gives the obligation a fresh budget of attempts.
+      const retriedAt = Date.parse(String((o.detail as { retriedAt?: string }).retriedAt ?? ''));
+      const sinceRetry = Number.isNaN(retriedAt)
+        ? attempts
+        : commands.filter((c) => Date.parse(c.issuedAt) >= retriedAt).length;
+      if (sinceRetry >= this.opts.maxAttempts) continue;
       const failedAt = Date.parse(String((o.detail as { failedAt?: string }).failedAt ?? ''));
-      const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, attempts - 1);
+      const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, sinceRetry - 1);
       if (Number.isNaN(failedAt) || failedAt + backoff <= now.getTime())
         out.push({ o, attempt: attempts + 1 });
     }

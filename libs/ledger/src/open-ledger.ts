@@ -12,7 +12,16 @@ export const LEDGER_URL_FORMS =
  * The PostgreSQL and EventStoreDB adapters are loaded only when asked for: the
  * EventStoreDB client alone takes a tenth of a second to load.
  */
-export async function openLedger(url: string): Promise<LedgerStore> {
+export interface OpenLedgerOptions {
+  /**
+   * For read-only commands (verify, replay, audit, export…): an existing ledger only —
+   * a missing SQLite file or PostgreSQL schema is a `LedgerNotFoundError`, nothing is created.
+   */
+  readOnly?: boolean;
+}
+
+export async function openLedger(url: string, options: OpenLedgerOptions = {}): Promise<LedgerStore> {
+  const readOnly = options.readOnly ?? false;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'sqlite': {
@@ -22,13 +31,14 @@ export async function openLedger(url: string): Promise<LedgerStore> {
           `LEDGER_URL ${JSON.stringify(url)}: a SQLite ledger needs a file path (sqlite:<path>)`,
         );
       }
+      if (readOnly) return new SqliteLedgerStore(path, { readOnly });
       mkdirSync(dirname(resolve(path)), { recursive: true });
       return new SqliteLedgerStore(path);
     }
     case 'postgres':
     case 'postgresql': {
       const { PostgresLedgerStore } = await import('./postgres/postgres-ledger-store');
-      return PostgresLedgerStore.open({ connectionString: url });
+      return PostgresLedgerStore.open({ connectionString: url, readOnly });
     }
     case 'esdb':
     case 'esdb+discover':

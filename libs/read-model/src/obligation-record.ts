@@ -44,8 +44,10 @@ export interface ReadModel {
   /** Obligations in one status (e.g. `failed` for retries, `issued` for outbox recovery), oldest due first. */
   withStatus(status: string, limit: number): Promise<ObligationRecord[]>;
   countsByStatus(): Promise<Record<string, number>>;
-  /** Obligations past their deadline and neither confirmed nor cancelled (what `isOverdue` says), for /metrics. */
+  /** Obligations past their deadline and neither confirmed, cancelled nor resolved (what `isOverdue` says), for /metrics. */
   overdueCount(now: Date): Promise<number>;
+  /** Obligations still owed whose deadline falls within `withinMs` of `now` (not yet passed), for stats and /metrics. */
+  dueSoonCount(now: Date, withinMs: number): Promise<number>;
   /**
    * The dispatcher's publication marks: which issued commands reached Kafka. Not derived
    * from the ledger, so a rebuild forgets them and the dispatcher publishes the issued,

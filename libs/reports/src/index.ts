@@ -4,3 +4,5 @@ export * from './tenant-audit';
 export * from './html-report';
 export { escapeHtml } from './html-escape';
 export { durationText } from './duration-text';
+export * from './operator-actions';
+export * from './policy-diff';

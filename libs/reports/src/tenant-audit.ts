@@ -1,6 +1,24 @@
 import type { LedgerStore } from '@app/ledger';
+import { holdIntervals, obligations, unmatchedReleases } from '@app/retention';
 import { AuditReport, buildAuditReport } from './audit-report';
-import { tenantObligations } from './tenant-view';
+import { tenantFold, type TenantFold } from './tenant-view';
+
+/**
+ * The report of a fold, as of `asOf`, naming the ledger basis it was built from. An
+ * evidence bundle's verifier refolds the bundle's entries and comes here too, so the
+ * report it expects is byte for byte the one `audit` and `export` write.
+ */
+export function foldReport(fold: TenantFold, asOf: Date): AuditReport {
+  const { state, basis } = fold.result();
+  const report =
+    state === undefined
+      ? buildAuditReport(fold.tenantId, [], asOf)
+      : buildAuditReport(fold.tenantId, obligations(state), asOf, {
+          holds: holdIntervals(state),
+          unmatchedReleases: unmatchedReleases(state),
+        });
+  return { ...report, ledger: basis };
+}
 
 /**
  * The audit report of one tenant as the ledger stood at `asOf` (entries recorded after
@@ -12,6 +30,5 @@ export async function tenantAuditReport(
   tenantId: string,
   at: { asOf?: Date; now: Date },
 ): Promise<AuditReport> {
-  const obligations = await tenantObligations(ledger, tenantId, at.asOf);
-  return buildAuditReport(tenantId, obligations, at.asOf ?? at.now);
+  return foldReport(await tenantFold(ledger, tenantId, at.asOf), at.asOf ?? at.now);
 }

@@ -10,6 +10,10 @@ import { resolveBrokers } from '../brokers';
 export interface Stats {
   ledger: { entries: number; streams: number };
   obligations: Record<string, number>;
+  /** Past their deadline and still owed. */
+  overdue: number;
+  /** Still owed, deadline within the next 7 days. */
+  dueWithin7Days: number;
   deadLetters: number;
 }
 
@@ -30,7 +34,7 @@ export function statsCommand(): Command {
     .option('--json', 'one JSON object on stdout')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
-      const ledger = await openLedger(config.ledgerUrl);
+      const ledger = await openLedger(config.ledgerUrl, { readOnly: true });
       const readModel = await openReadModel(config.readModelUrl);
       let stats: Stats;
       try {
@@ -38,9 +42,12 @@ export function statsCommand(): Command {
           brokers: await resolveBrokers(config),
           clientId: 'retention-ledger-stats',
         });
+        const now = new Date();
         stats = {
           ledger: await ledger.counts(),
           obligations: await readModel.countsByStatus(),
+          overdue: await readModel.overdueCount(now),
+          dueWithin7Days: await readModel.dueSoonCount(now, 7 * 86_400_000),
           deadLetters: await countDeadLetters(
             kafka,
             new TopicNames(config.topicPrefix, config.regions).deadLetter,
@@ -58,6 +65,8 @@ export function statsCommand(): Command {
         `ledger entries  ${stats.ledger.entries}`,
         `ledger streams  ${stats.ledger.streams}`,
         `dead letters    ${stats.deadLetters}`,
+        `overdue         ${stats.overdue}`,
+        `due within 7 d  ${stats.dueWithin7Days}`,
         ...Object.entries(stats.obligations).map(([status, n]) => `obligations ${status.padEnd(10)} ${n}`),
       ];
       process.stdout.write(lines.join('\n') + '\n');

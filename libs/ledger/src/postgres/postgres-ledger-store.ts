@@ -1,7 +1,7 @@
 import { Pool, type PoolClient } from 'pg';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries, type PreparedEntry } from '../append-plan';
-import { appendedEntry, toLedgerEntry } from '../chain-record';
+import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
 import type {
   AppendOutcome,
@@ -16,11 +16,13 @@ import {
   insertValues,
   parseSequenceCursor,
   RECORD_COLUMNS,
+  recordColumnsOf,
   rowCursor,
   rowToRecord,
   type RecordRow,
 } from '../sql-record-row';
 import { streamsOneByOne } from '../stream-groups';
+import { LedgerNotFoundError } from '../ledger-errors';
 import { verifyChains } from '../verify';
 import { highWaterNames, highWaterSchemaSql, SAFE_ROW } from './postgres-high-water';
 import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
@@ -32,6 +34,8 @@ export interface PostgresLedgerOptions {
   /** Schema holding the ledger tables (default `public`, or the URL's `schema` parameter). */
   schema?: string;
   poolSize?: number;
+  /** An existing ledger only: no DDL; a missing schema is a `LedgerNotFoundError`. */
+  readOnly?: boolean;
 }
 
 /** Postgres types of INSERT_COLUMNS, for `unnest`. */
@@ -64,6 +68,8 @@ export class PostgresLedgerStore implements LedgerStore {
   private closed = false;
   private readonly streamLockSpace: number;
   private readonly allocate: string;
+  /** Joins `e` to its head: only rows up to the head are visible to readers. */
+  private readonly visible: string;
 
   private constructor(
     private readonly pool: Pool,
@@ -72,6 +78,7 @@ export class PostgresLedgerStore implements LedgerStore {
   ) {
     this.streamLockSpace = lockKey(`retention-ledger-streams:${t.schema}`);
     this.allocate = highWaterNames(t).allocate;
+    this.visible = `JOIN ${t.streams} AS s ON s.tenant_id = e.tenant_id AND e.stream_position <= s.position`;
   }
 
   static async open(options: PostgresLedgerOptions): Promise<PostgresLedgerStore> {
@@ -81,17 +88,33 @@ export class PostgresLedgerStore implements LedgerStore {
     const pool = new Pool({ connectionString: fromUrl.connectionString, max: options.poolSize ?? 4 });
     const store = new PostgresLedgerStore(pool, tables, `retention-ledger:${schema}`);
     try {
-      await store.inTransaction(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
-        await client.query(postgresSchemaSql(tables));
-        // A mutex per schema: two ledgers in one database allocate apart.
-        await client.query(highWaterSchemaSql(tables, lockKey(`retention-ledger-positions:${schema}`)));
-      });
+      if (options.readOnly) await store.requireTables(schema);
+      else {
+        await store.inTransaction(async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
+          await client.query(postgresSchemaSql(tables));
+          // A mutex per schema: two ledgers in one database allocate apart.
+          await client.query(highWaterSchemaSql(tables, lockKey(`retention-ledger-positions:${schema}`)));
+        });
+      }
     } catch (error) {
       await pool.end();
       throw error;
     }
     return store;
+  }
+
+  private async requireTables(schema: string): Promise<void> {
+    const { rows } = await this.pool.query<[string | null, string | null]>({
+      text: 'SELECT to_regclass($1), to_regclass($2)',
+      values: [this.t.entries, this.t.streams],
+      rowMode: 'array',
+    });
+    if (rows[0][0] === null || rows[0][1] === null) {
+      throw new LedgerNotFoundError(
+        `no ledger in PostgreSQL schema ${schema} (a read-only command never creates one)`,
+      );
+    }
   }
 
   private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -196,19 +219,33 @@ export class PostgresLedgerStore implements LedgerStore {
     fromPosition = 1,
     limit = Number.POSITIVE_INFINITY,
   ): AsyncIterable<LedgerEntry> {
+    for await (const row of this.streamRows(tenantId, fromPosition, limit))
+      yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+  }
+
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for await (const row of this.streamRows(tenantId, 1)) yield rowToRecord(row);
+  }
+
+  private async *streamRows(
+    tenantId: string,
+    fromPosition: number,
+    limit = Number.POSITIVE_INFINITY,
+  ): AsyncIterable<RecordRow> {
     let next = Math.max(1, fromPosition);
     let left = limit;
     for (;;) {
       if (left <= 0) return;
       const size = Math.min(READ_PAGE, left);
       const { rows } = await this.pool.query<RecordRow>({
-        text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries}
-               WHERE tenant_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
+        // Up to the stream's head: no reader returns a row verify would not check.
+        text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
+               WHERE e.tenant_id = $1 AND e.stream_position >= $2 ORDER BY e.stream_position LIMIT $3`,
         values: [tenantId, next, size],
         rowMode: 'array',
       });
       left -= rows.length;
-      for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+      yield* rows;
       if (rows.length < size) return;
       next = Number(rows[rows.length - 1][1]) + 1;
     }
@@ -221,8 +258,8 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
     const { rows } = await this.pool.query<RecordRow>({
-      text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries}
-             WHERE global_position > $1 AND ${SAFE_ROW} ORDER BY global_position LIMIT $2`,
+      text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
+             WHERE e.global_position > $1 AND ${SAFE_ROW} ORDER BY e.global_position LIMIT $2`,
       values: [parseSequenceCursor(after), limit],
       rowMode: 'array',
     });
@@ -234,7 +271,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async findByEventId(eventId: string): Promise<LedgerEntry | undefined> {
     const { rows } = await this.pool.query<RecordRow>({
-      text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries} WHERE event_id = $1`,
+      text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible} WHERE e.event_id = $1`,
       values: [eventId],
       rowMode: 'array',
     });
@@ -253,7 +290,7 @@ export class PostgresLedgerStore implements LedgerStore {
   private async readHeads(client: Pool | PoolClient, tenantId?: string): Promise<StreamHead[]> {
     const { rows } = await client.query<[string, string, string]>({
       text:
-        `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE position > 0` +
+        `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE true` +
         (tenantId === undefined ? '' : ' AND tenant_id = $1') +
         ' ORDER BY tenant_id',
       values: tenantId === undefined ? [] : [tenantId],
@@ -292,7 +329,7 @@ export class PostgresLedgerStore implements LedgerStore {
           ' ORDER BY tenant_id, stream_position',
         values: opts.tenantId === undefined ? [] : [opts.tenantId],
       });
-      const result = await verifyChains(heads, fetchAll(client), opts.onProgress);
+      const result = await verifyChains(heads, fetchAll(client), opts);
       await client.query('COMMIT');
       return result;
     } catch (error) {

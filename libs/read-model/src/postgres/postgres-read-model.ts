@@ -193,9 +193,17 @@ export class PostgresReadModel implements ReadModel {
     return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
   }
 
+  async dueSoonCount(now: Date, withinMs: number): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline >= $1 AND deadline <= $2 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
+      [now, new Date(now.getTime() + withinMs)],
+    );
+    return Number(r.rows[0].n);
+  }
+
   async overdueCount(now: Date): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled')`,
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
       [now],
     );
     return Number(r.rows[0].n);

@@ -162,10 +162,19 @@ export class SqliteReadModel implements ReadModel {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
+  async dueSoonCount(now: Date, withinMs: number): Promise<number> {
+    return this.db
+      .prepare(
+        "SELECT count(*) FROM obligations WHERE deadline >= ? AND deadline <= ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')",
+      )
+      .pluck()
+      .get(now.toISOString(), new Date(now.getTime() + withinMs).toISOString()) as number;
+  }
+
   async overdueCount(now: Date): Promise<number> {
     return this.db
       .prepare(
-        "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled')",
+        "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')",
       )
       .pluck()
       .get(now.toISOString()) as number;
