@@ -13,6 +13,7 @@ import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
 import { benchScrape } from './scrape.bench';
+import { benchPgAppend } from './pg-append.bench';
 import { benchSubjectKeys } from './subject-keys.bench';
 import { benchProof } from './proof.bench';
 
@@ -27,6 +28,7 @@ import { benchProof } from './proof.bench';
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
  * BENCH_ONLY=scrape runs only the /metrics and /health/ready figures (no broker needed) at
  * BENCH_SCRAPE_ENTRIES ledger entries (1 000 000) and BENCH_SCRAPE_OBLIGATIONS (3 000 000).
+ * BENCH_ONLY=pg-append: the PostgreSQL append path, one writer vs two at once (no broker).
  * BENCH_ONLY=subject-keys runs only the subject part encryption figures (no broker needed;
  * BENCH_SUBJECT_PARTS, default 200 000).
  * BENCH_ONLY=checkpoint runs only the proof figures (no broker needed): a checkpoint of
@@ -95,6 +97,13 @@ async function scrapeFigures(dir: string): Promise<void> {
   line('/health/ready store reads', `${f.readyMs.toFixed(2)} ms`);
 }
 
+async function pgAppendFigures(): Promise<void> {
+  const pg = await benchPgAppend(N);
+  line('PostgreSQL append, 1 writer', `${fmt(pg.oneWriterPerSec)} events/s of ${fmt(pg.entries)}`);
+  line('PostgreSQL append, 2 writers at once', `${fmt(pg.twoWritersPerSec)} events/s`);
+  line('2 writers ÷ 1 (target ≥ 1)', (pg.twoWritersPerSec / pg.oneWriterPerSec).toFixed(2));
+}
+
 /** BENCH_ONLY=subject-keys: subject part encryption against sha256 of the same bytes (libs/subject-keys, not wired yet). */
 async function subjectKeysOnly(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
@@ -137,11 +146,12 @@ async function proofFigures(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
+  if (process.env.BENCH_ONLY === 'pg-append') return pgAppendFigures();
   if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
   const known = ['ingest', 'rebuild', 'checkpoint', 'scrape'];
   if (only !== undefined && !known.includes(only)) {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, subject-keys, ${known.join(', ')})`);
+    throw new Error(`unknown BENCH_ONLY=${only} (append, pg-append, subject-keys, ${known.join(', ')})`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   if (only === 'scrape') {

@@ -17,7 +17,7 @@ import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
-import { Projector, ProjectorModule } from '../../projector/src';
+import { exclusiveRebuild, ProjectorModule } from '../../projector/src';
 import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
 import type { PipelineProbes } from '../../audit-api/src';
 import { CoreContext, CoreModule } from './core.module';
@@ -194,7 +194,11 @@ export async function startRuntime(
       logger: new api.lib.PinoNestLogger(log),
       abortOnError: false,
     });
-    exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
+    exposeServices(http, services, pipeline, {
+      ledger,
+      readModel: storedReadModel,
+      readModelUrl: config.readModelUrl,
+    });
     api.lib.configureHttpApp(http, {
       log,
       metrics: api.deps.metrics,
@@ -279,7 +283,7 @@ function exposeServices(
   app: INestApplicationContext,
   services: readonly Service[],
   pipeline: PipelineProbes,
-  stores: { ledger: LedgerStore; readModel: ReadModel },
+  stores: { ledger: LedgerStore; readModel: ReadModel; readModelUrl: string },
 ): void {
   if (services.includes('ingest')) {
     const ingest = app.get(IngestService, { strict: false });
@@ -294,7 +298,7 @@ function exposeServices(
     pipeline.dispatcher = { counters: () => dispatcher.dispatcher.counters };
   }
   if (!services.includes('projector')) {
-    pipeline.rebuild = () => new Projector(stores.ledger, stores.readModel, { batchSize: 5000 }).rebuild();
+    pipeline.rebuild = () => exclusiveRebuild(stores.ledger, stores.readModel, stores.readModelUrl);
   }
 }
 

@@ -4,22 +4,12 @@ import path from 'node:path';
 import { DeletionCommand, NewEntry, POLICY_STREAM } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { canonicalPolicyJson, parsePolicy } from '@app/retention';
+import { canonicalPolicyJson } from '@app/retention';
 import { Projector } from '../../projector/src/projector';
 import { Dispatcher } from './dispatcher';
+import { ZERO_DELAY_POLICY } from './testing/zero-delay-policy';
 
-const POLICY = parsePolicy(
-  `
-version: zero-delay
-categories: [personal]
-rules:
-  personal:
-    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
-    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
-    onSubscriptionEnd: { action: keep }
-`,
-  'yaml',
-);
+const POLICY = ZERO_DELAY_POLICY;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 const at = (ms: number) => new Date(T0 + ms);
 

@@ -20,7 +20,13 @@ import {
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
-import type { ReadModel } from '@app/read-model';
+import {
+  leaseHolder,
+  openLeaseStore,
+  releaseDeadLocalHolders,
+  type LeaseStore,
+  type ReadModel,
+} from '@app/read-model';
 import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import { Dispatcher } from './dispatcher';
 
@@ -32,6 +38,8 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private readonly topics: TopicNames;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private leases: LeaseStore | undefined;
+  private readonly holder = leaseHolder('dispatcher');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -51,6 +59,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         now,
         publish: (commands) => this.publish(commands),
         findIssued: (eventId) => ledger.findByEventId(eventId),
+        // Several dispatchers on one read model share the due work through leases (DISPATCH_LEASE).
+        claim: (names) => this.leases!.claim(names, this.holder, now().getTime(), config.dispatchLeaseMs),
+        recoverEveryMs: config.dispatchLeaseMs,
         afterAppend: failpoint(),
       },
       { batchSize: 500, maxAttempts: config.dispatchMaxAttempts, retryBaseMs: config.dispatchRetryBaseMs },
@@ -101,6 +112,9 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   async onApplicationBootstrap(): Promise<void> {
     await ensureTopics(this.kafka, systemTopicSpecs(this.topics, this.config.topics), this.config.topics);
     await this.producer.connect();
+    this.leases = await openLeaseStore(this.config.readModelUrl);
+    // Restarted after a crash on this host: take the dead process's commands at once.
+    await releaseDeadLocalHolders(this.leases);
     const recovered = await this.dispatcher.recover();
     if (recovered > 0) this.log.warn({ recovered }, 'published commands that were issued but not published');
     this.schedule();
@@ -132,6 +146,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     this.signal.emit('obligations');
     await this.running;
     await this.producer.disconnect();
+    await this.leases?.close();
   }
 }
 

@@ -21,6 +21,13 @@ export interface DispatcherDeps {
   now: () => Date;
   /** Reads one ledger entry by eventId (the outbox lookup). */
   findIssued: (eventId: string) => Promise<LedgerEntry | undefined>;
+  /**
+   * Claims leases on `dispatch:<obligationId>:<attempt>` names and returns those granted
+   * (docs/scale-out.md). Absent: this dispatcher is the only one and owns everything.
+   */
+  claim?: (names: string[]) => Promise<Set<string>>;
+  /** How often to look for issued commands nobody published (a dead dispatcher's); default never after start. */
+  recoverEveryMs?: number;
   /** Failpoint for crash tests: runs between the ledger append and the publish. */
   afterAppend?: () => void;
 }
@@ -39,6 +46,7 @@ export interface DispatchCounters {
  */
 export class Dispatcher {
   readonly counters: DispatchCounters = { issued: 0, published: 0, retried: 0 };
+  private lastRecoverMs = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -48,26 +56,48 @@ export class Dispatcher {
   /** One pass; returns how many commands it published. */
   async tick(): Promise<number> {
     const now = this.deps.now();
+    let recovered = 0;
+    const every = this.deps.recoverEveryMs;
+    if (every !== undefined && now.getTime() - this.lastRecoverMs >= every) recovered = await this.recover();
     const due = await this.deps.readModel.due(now, this.opts.batchSize);
     const retries = await this.retriesDue(now);
-    const work: Array<{ o: ObligationRecord; attempt: number }> = [
+    const work = await this.leased([
       ...due.map((o) => ({ o, attempt: issuedCommands(o).length + 1 })),
       ...retries,
-    ];
+    ]);
     const commands = await this.issue(work, now);
     if (commands.length > 0) this.deps.afterAppend?.();
-    return this.publishUnmarked(commands, now);
+    return recovered + (await this.publishUnmarked(commands, now));
+  }
+
+  /**
+   * The work whose lease this dispatcher holds. Leases are not released after the
+   * publish: they run out, by which time the projector has folded the issue and the
+   * obligation is no longer due, so no other dispatcher publishes it again meanwhile.
+   */
+  private async leased<W extends { o: ObligationRecord; attempt: number }>(work: W[]): Promise<W[]> {
+    if (this.deps.claim === undefined || work.length === 0) return work;
+    const name = (w: W) => `dispatch:${w.o.obligationId}:${w.attempt}`;
+    const granted = await this.deps.claim(work.map(name));
+    return work.filter((w) => granted.has(name(w)));
   }
 
   /** Issued commands not yet marked published (after a crash): publish them again. */
   async recover(): Promise<number> {
     const now = this.deps.now();
-    const commands: DeletionCommand[] = [];
+    this.lastRecoverMs = now.getTime();
+    const work: Array<{ o: ObligationRecord; attempt: number; commandId: string; issuedAt: string }> = [];
     for (const o of await this.deps.readModel.withStatus('issued', 100_000)) {
       const last = issuedCommands(o).at(-1);
-      if (last) commands.push(buildCommand(o, last.commandId, last.issuedAt));
+      if (last) work.push({ o, attempt: last.attempt, commandId: last.commandId, issuedAt: last.issuedAt });
     }
-    return this.publishUnmarked(commands, now);
+    // Only unpublished ones need a lease: another dispatcher may be publishing them right now.
+    const done = await this.deps.readModel.published(work.map((w) => w.commandId));
+    const mine = await this.leased(work.filter((w) => !done.has(w.commandId)));
+    return this.publishUnmarked(
+      mine.map((w) => buildCommand(w.o, w.commandId, w.issuedAt)),
+      now,
+    );
   }
 
   private async retriesDue(now: Date): Promise<Array<{ o: ObligationRecord; attempt: number }>> {

@@ -1,3 +1,4 @@
 export * from './projector';
 export * from './projector.module';
 export * from './projector.service';
+export * from './exclusive-rebuild';

@@ -1,28 +1,54 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { LEDGER_STORE, LOGGER, Logger, READ_MODEL, WORK_SIGNAL, WorkSignal } from '@app/config';
+import {
+  APP_CONFIG,
+  AppConfig,
+  LEDGER_STORE,
+  LOGGER,
+  Logger,
+  READ_MODEL,
+  WORK_SIGNAL,
+  WorkSignal,
+} from '@app/config';
 import type { LedgerStore } from '@app/ledger';
-import type { ReadModel } from '@app/read-model';
+import {
+  leaseHolder,
+  openLeaseStore,
+  PROJECTOR_LEASE_MS,
+  ProjectorLock,
+  type LeaseStore,
+  type ReadModel,
+} from '@app/read-model';
 import { Projector } from './projector';
 
 const IDLE_POLL_MS = 50;
 
-/** Catch-up, then live: polls the ledger when idle and wakes the dispatcher on changes. */
+/**
+ * Catch-up, then live: polls the ledger when idle and wakes the dispatcher on changes.
+ * Only while it holds the read model's projector lock; otherwise it stands by.
+ */
 @Injectable()
 export class ProjectorService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly projector: Projector;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private leases: LeaseStore | undefined;
+  private lock: ProjectorLock | undefined;
+  /** Whether this process is the active projector (false: standby). */
+  active = false;
 
   constructor(
     @Inject(LEDGER_STORE) ledger: LedgerStore,
     @Inject(READ_MODEL) readModel: ReadModel,
     @Inject(LOGGER) private readonly log: Logger,
     @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.projector = new Projector(ledger, readModel, { batchSize: 5000, cachedTenants: 5000 });
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.leases = await openLeaseStore(this.config.readModelUrl);
+    this.lock = new ProjectorLock(this.leases, leaseHolder('projector'));
     this.loop = this.run();
     this.log.info('projector running');
   }
@@ -30,6 +56,10 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
+        if (!(await this.holdLock())) {
+          await this.signal.wait('ledger', PROJECTOR_LEASE_MS / 5);
+          continue;
+        }
         const { entries, changed } = await this.projector.step();
         if (changed.length > 0) this.signal.emit('obligations');
         if (entries === 0) await this.signal.wait('ledger', IDLE_POLL_MS);
@@ -40,9 +70,22 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
+  /** Takes over when the active projector stops renewing; a takeover starts again from the checkpoint. */
+  private async holdLock(): Promise<boolean> {
+    const held = await this.lock!.hold();
+    if (held !== this.active) {
+      this.active = held;
+      this.projector.restart();
+      this.log.info({ holder: this.lock!.holder }, held ? 'projector active' : 'projector standing by');
+    }
+    return held;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.signal.emit('ledger');
     await this.loop;
+    if (this.active) await this.lock?.release().catch(() => undefined);
+    await this.leases?.close();
   }
 }

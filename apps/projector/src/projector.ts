@@ -70,6 +70,12 @@ export class Projector {
     this.cache = new TenantCache(opts.cachedTenants ?? 5000);
   }
 
+  /** Forgets what it cached: the next step starts from the read model's checkpoint (after a lock takeover). */
+  restart(): void {
+    this.cache.clear();
+    this.started = false;
+  }
+
   /** Applies the next page of the ledger; returns how many entries it read (0 = caught up). */
   async step(): Promise<{ entries: number; changed: ObligationRecord[] }> {
     if (!this.started) {

@@ -56,8 +56,9 @@ export interface LedgerStore {
   /**
    * A tenant's stream in order, from `fromPosition` (1-based, inclusive; default 1), up to
    * its head: no reader returns a row that verify would not check (see `verifyChains`).
+   * At most `limit` entries (default all): a page reads and decodes only what it returns.
    */
-  readStream(tenantId: string, fromPosition?: number): AsyncIterable<LedgerEntry>;
+  readStream(tenantId: string, fromPosition?: number, limit?: number): AsyncIterable<LedgerEntry>;
   /**
    * A tenant's stream as stored and hashed (the subject part with its salt), up to its
    * head: what an evidence bundle carries so that anyone can recompute every hash.
@@ -82,6 +83,11 @@ export interface LedgerStore {
   lastPosition(): Promise<string | undefined>;
   /** Every stream's head, ordered by tenantId. */
   streamHeads(): Promise<StreamHead[]>;
+  /**
+   * One stream's head (undefined: the ledger never saw the tenant) by an index lookup —
+   * what an existence check costs. Optional: `streamHeadOf` falls back to reading the stream.
+   */
+  streamHead?(tenantId: string): Promise<StreamHead | undefined>;
   counts(): Promise<{ entries: number; streams: number }>;
   /**
    * Recomputes every chain (or one tenant's) against a consistent snapshot and
@@ -91,4 +97,13 @@ export interface LedgerStore {
    */
   verify(opts?: VerifyOptions): Promise<VerifyResult>;
   close(): Promise<void>;
+}
+
+/** A stream's head through the adapter's index, or from its stream where there is none (EventStoreDB). */
+export async function streamHeadOf(ledger: LedgerStore, tenantId: string): Promise<StreamHead | undefined> {
+  if (ledger.streamHead) return ledger.streamHead(tenantId);
+  let head: StreamHead | undefined;
+  for await (const e of ledger.readStream(tenantId, 1))
+    head = { tenantId, position: e.streamPosition, hash: e.hash };
+  return head;
 }

@@ -4,3 +4,4 @@ export * from './sqlite/sqlite-read-model';
 export * from './postgres/postgres-read-model';
 export * from './keys';
 export * from './obligation-tally';
+export * from './leases';

@@ -33,11 +33,8 @@ export class LedgerController {
     const from = query.from ?? 1;
     const limit = query.limit ?? DEFAULT_PAGE;
     const entries: LedgerEntry[] = [];
-    // One entry more than the page tells whether there is a next page.
-    for await (const entry of this.ledger.readStream(params.tenantId, from)) {
-      entries.push(entry);
-      if (entries.length > limit) break;
-    }
+    // One entry more than the page tells whether there is a next page; the store reads no more.
+    for await (const entry of this.ledger.readStream(params.tenantId, from, limit + 1)) entries.push(entry);
     if (entries.length === 0) await requireTenant(this.ledger, params.tenantId);
     const more = entries.length > limit;
     return {

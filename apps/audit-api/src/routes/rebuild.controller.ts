@@ -1,7 +1,7 @@
 import { ConflictException, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_MODEL } from '@app/config';
-import type { ReadModel } from '@app/read-model';
+import { ProjectorBusyError, type ReadModel } from '@app/read-model';
 import { Access } from '../auth/access.decorator';
 import type { PipelineProbes } from '../pipeline-probes';
 import { PIPELINE_PROBES } from '../tokens';
@@ -26,11 +26,15 @@ export class RebuildController {
     summary:
       'operators: replay the ledger into a new obligations read model and swap it in at once (as `rebuild`)',
     description:
-      'Only where no projector runs in the same process (`run --only api`); stop projectors elsewhere first, ' +
-      'as for the `rebuild` command. Answers when the replay is done.',
+      "Only where no projector runs in the same process (`run --only api`); takes the read model's projector " +
+      'lock, as the `rebuild` command does, so it is refused while a projector elsewhere holds it. ' +
+      'Answers when the replay is done.',
   })
   @ApiOkResponse({ description: '`{entries, seconds, obligations: {<status>: n}}`' })
-  @ApiConflictResponse({ description: 'a projector runs in this process, or a rebuild is already running' })
+  @ApiConflictResponse({
+    description:
+      'a projector runs in this process or holds the read model elsewhere, or a rebuild is already running',
+  })
   async rebuild(): Promise<{ entries: number; seconds: number; obligations: Record<string, number> }> {
     const rebuild = this.pipeline.rebuild;
     if (this.pipeline.projectorInProcess || rebuild === undefined) {
@@ -42,7 +46,11 @@ export class RebuildController {
     this.running = true;
     try {
       const started = Date.now();
-      const entries = await rebuild();
+      const entries = await rebuild().catch((err: unknown) => {
+        // Another process's projector or rebuild holds the read model's projector lock.
+        if (err instanceof ProjectorBusyError) throw new ConflictException(err.message);
+        throw err;
+      });
       return {
         entries,
         seconds: (Date.now() - started) / 1000,

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
-import { Projector } from '../../../projector/src';
+import { exclusiveRebuild } from '../../../projector/src';
 import { progressBar } from '../progress';
 
 /** Drops the obligations read model and replays the whole ledger into it. */
@@ -19,7 +19,8 @@ export function rebuildCommand(): Command {
       try {
         const total = (await ledger.counts()).entries;
         const started = Date.now();
-        const n = await new Projector(ledger, readModel, { batchSize: 5000 }).rebuild((done) =>
+        // Under the projector lock: refused while a projector or rebuild elsewhere holds the read model.
+        const n = await exclusiveRebuild(ledger, readModel, config.readModelUrl, (done) =>
           bar.update(done, Math.max(done, total)),
         );
         bar.stop();

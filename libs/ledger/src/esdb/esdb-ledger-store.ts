@@ -315,10 +315,11 @@ export class EsdbLedgerStore implements LedgerStore {
     return streamsOneByOne(this);
   }
 
-  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
+  async *readStream(tenantId: string, fromPosition = 1, limit?: number): AsyncIterable<LedgerEntry> {
     for await (const { event } of this.events(this.streamName(tenantId), {
       direction: FORWARDS,
       fromRevision: BigInt(Math.max(1, fromPosition) - 1),
+      ...(limit === undefined ? {} : { maxCount: BigInt(limit) }),
     })) {
       if (event === undefined || !isStoredEvent(event.data)) continue;
       if (event.position === undefined)

@@ -1,6 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
-import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
+import { chainEntries, classifyEntries, prepareEntries, type PreparedEntry } from '../append-plan';
 import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
 import type {
@@ -24,7 +24,9 @@ import {
 import { streamsOneByOne } from '../stream-groups';
 import { LedgerNotFoundError } from '../ledger-errors';
 import { verifyChains } from '../verify';
+import { highWaterNames, highWaterSchemaSql, SAFE_ROW } from './postgres-high-water';
 import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
+import { lockKey, STREAM_LOCK_SQL, streamLockKeys } from './postgres-stream-locks';
 
 export interface PostgresLedgerOptions {
   /** A libpq-style URL; a `schema` query parameter is taken out and used as the schema. */
@@ -49,15 +51,23 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
   return { connectionString: parsed.toString(), schema };
 }
 
+/** A unique_violation: two appends raced on one eventId from different streams. */
+const UNIQUE_VIOLATION = '23505';
+const APPEND_ATTEMPTS = 3;
+
 /**
- * The ledger in PostgreSQL. Appends are serialised by one transaction-scoped
- * advisory lock per ledger schema: stream heads cannot race, eventId checks see
- * every committed entry, and global positions are assigned in commit order — so
- * a reader following `readAll` can never skip an entry that commits late with a
- * lower position (what a plain sequence would allow).
+ * The ledger in PostgreSQL. Appends are serialised per stream (tenant) by
+ * transaction-scoped advisory locks (`postgres-stream-locks`): appends to other
+ * streams run at once, stream heads cannot race, and the eventId check sees every
+ * committed entry of the streams it locked. Global positions come from a sequence,
+ * allocated with the transaction id, and global readers stop below the oldest
+ * running writer (`postgres-high-water`), so a reader following `readAll` never
+ * skips an entry that commits late with a lower position.
  */
 export class PostgresLedgerStore implements LedgerStore {
   private closed = false;
+  private readonly streamLockSpace: number;
+  private readonly allocate: string;
   /** Joins `e` to its head: only rows up to the head are visible to readers. */
   private readonly visible: string;
 
@@ -66,6 +76,8 @@ export class PostgresLedgerStore implements LedgerStore {
     private readonly t: PgTables,
     private readonly lockName: string,
   ) {
+    this.streamLockSpace = lockKey(`retention-ledger-streams:${t.schema}`);
+    this.allocate = highWaterNames(t).allocate;
     this.visible = `JOIN ${t.streams} AS s ON s.tenant_id = e.tenant_id AND e.stream_position <= s.position`;
   }
 
@@ -81,6 +93,8 @@ export class PostgresLedgerStore implements LedgerStore {
         await store.inTransaction(async (client) => {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
           await client.query(postgresSchemaSql(tables));
+          // A mutex per schema: two ledgers in one database allocate apart.
+          await client.query(highWaterSchemaSql(tables, lockKey(`retention-ledger-positions:${schema}`)));
         });
       }
     } catch (error) {
@@ -122,70 +136,90 @@ export class PostgresLedgerStore implements LedgerStore {
     if (entries.length === 0) return [];
     const prepared = prepareEntries(entries);
     const recordedAtIso = recordedAt.toISOString();
-    return this.inTransaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.lockName]);
-      const eventIds = [...new Set(prepared.map((p) => p.entry.eventId))];
-      const stored = await client.query<[string, string]>({
-        text: `SELECT event_id, payload_hash FROM ${this.t.entries} WHERE event_id = ANY($1::text[])`,
-        values: [eventIds],
-        rowMode: 'array',
-      });
-      const storedPayloads = new Map(stored.rows);
-      const { toAppend, outcomes } = classifyEntries(prepared, (eventId) => storedPayloads.get(eventId));
-      if (toAppend.length === 0) return outcomes as AppendOutcome[];
-
-      const tenants = [...new Set(toAppend.map((p) => p.entry.tenantId))];
-      const headRows = await client.query<[string, string, string]>({
-        text: `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE tenant_id = ANY($1::text[])`,
-        values: [tenants],
-        rowMode: 'array',
-      });
-      const currentHeads = new Map<string, StreamHead>(
-        headRows.rows.map(([tenantId, position, hash]) => [
-          tenantId,
-          { tenantId, position: Number(position), hash },
-        ]),
-      );
-      const { records, heads } = chainEntries(
-        toAppend,
-        (tenantId) => currentHeads.get(tenantId),
-        recordedAtIso,
-      );
-
-      const max = await client.query<[string]>({
-        text: `SELECT coalesce(max(global_position), 0) FROM ${this.t.entries}`,
-        rowMode: 'array',
-      });
-      let globalPosition = Number(max.rows[0][0]);
-      const columns: Array<Array<string | number | null>> = INSERT_TYPES.map(() => []);
-      for (let i = 0; i < records.length; i++) {
-        globalPosition++;
-        const values = insertValues(globalPosition, records[i]);
-        for (let c = 0; c < values.length; c++) columns[c].push(values[c]);
-        outcomes[toAppend[i].index] = {
-          status: 'appended',
-          entry: appendedEntry(toAppend[i].entry, records[i], String(globalPosition)),
-        };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.inTransaction((client) => this.appendIn(client, prepared, recordedAtIso));
+      } catch (error) {
+        // Another stream committed the same eventId first: run again, it is then a conflict.
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= APPEND_ATTEMPTS) throw error;
       }
-      await client.query(
-        `INSERT INTO ${this.t.entries} (${INSERT_COLUMNS}) SELECT * FROM unnest(${INSERT_TYPES.map(
-          (type, i) => `$${i + 1}::${type}[]`,
-        ).join(', ')})`,
-        columns,
-      );
-      const newHeads = [...heads.values()];
-      await client.query(
-        `INSERT INTO ${this.t.streams} (tenant_id, position, hash)
-         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
-         ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash`,
-        [newHeads.map((h) => h.tenantId), newHeads.map((h) => h.position), newHeads.map((h) => h.hash)],
-      );
-      return outcomes as AppendOutcome[];
-    });
+    }
   }
 
-  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
-    for await (const row of this.streamRows(tenantId, fromPosition))
+  private async appendIn(
+    client: PoolClient,
+    prepared: PreparedEntry[],
+    recordedAtIso: string,
+  ): Promise<AppendOutcome[]> {
+    const batchTenants = new Set(prepared.map((p) => p.entry.tenantId));
+    await client.query(STREAM_LOCK_SQL, [this.streamLockSpace, streamLockKeys(batchTenants)]);
+    const eventIds = [...new Set(prepared.map((p) => p.entry.eventId))];
+    const stored = await client.query<[string, string]>({
+      text: `SELECT event_id, payload_hash FROM ${this.t.entries} WHERE event_id = ANY($1::text[])`,
+      values: [eventIds],
+      rowMode: 'array',
+    });
+    const storedPayloads = new Map(stored.rows);
+    const { toAppend, outcomes } = classifyEntries(prepared, (eventId) => storedPayloads.get(eventId));
+    if (toAppend.length === 0) return outcomes as AppendOutcome[];
+
+    const tenants = [...new Set(toAppend.map((p) => p.entry.tenantId))];
+    const headRows = await client.query<[string, string, string]>({
+      text: `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE tenant_id = ANY($1::text[])`,
+      values: [tenants],
+      rowMode: 'array',
+    });
+    const currentHeads = new Map<string, StreamHead>(
+      headRows.rows.map(([tenantId, position, hash]) => [
+        tenantId,
+        { tenantId, position: Number(position), hash },
+      ]),
+    );
+    const { records, heads } = chainEntries(
+      toAppend,
+      (tenantId) => currentHeads.get(tenantId),
+      recordedAtIso,
+    );
+
+    // The first write of the transaction: positions and the xid, together (see postgres-high-water).
+    const first = await client.query<[string]>({
+      text: `SELECT ${this.allocate}($1)`,
+      values: [records.length],
+      rowMode: 'array',
+    });
+    let globalPosition = Number(first.rows[0][0]) - 1;
+    const columns: Array<Array<string | number | null>> = INSERT_TYPES.map(() => []);
+    for (let i = 0; i < records.length; i++) {
+      globalPosition++;
+      const values = insertValues(globalPosition, records[i]);
+      for (let c = 0; c < values.length; c++) columns[c].push(values[c]);
+      outcomes[toAppend[i].index] = {
+        status: 'appended',
+        entry: appendedEntry(toAppend[i].entry, records[i], String(globalPosition)),
+      };
+    }
+    await client.query(
+      `INSERT INTO ${this.t.entries} (${INSERT_COLUMNS}) SELECT * FROM unnest(${INSERT_TYPES.map(
+        (type, i) => `$${i + 1}::${type}[]`,
+      ).join(', ')})`,
+      columns,
+    );
+    const newHeads = [...heads.values()];
+    await client.query(
+      `INSERT INTO ${this.t.streams} (tenant_id, position, hash)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+       ON CONFLICT (tenant_id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash`,
+      [newHeads.map((h) => h.tenantId), newHeads.map((h) => h.position), newHeads.map((h) => h.hash)],
+    );
+    return outcomes as AppendOutcome[];
+  }
+
+  async *readStream(
+    tenantId: string,
+    fromPosition = 1,
+    limit = Number.POSITIVE_INFINITY,
+  ): AsyncIterable<LedgerEntry> {
+    for await (const row of this.streamRows(tenantId, fromPosition, limit))
       yield toLedgerEntry(rowToRecord(row), rowCursor(row));
   }
 
@@ -193,18 +227,26 @@ export class PostgresLedgerStore implements LedgerStore {
     for await (const row of this.streamRows(tenantId, 1)) yield rowToRecord(row);
   }
 
-  private async *streamRows(tenantId: string, fromPosition: number): AsyncIterable<RecordRow> {
+  private async *streamRows(
+    tenantId: string,
+    fromPosition: number,
+    limit = Number.POSITIVE_INFINITY,
+  ): AsyncIterable<RecordRow> {
     let next = Math.max(1, fromPosition);
+    let left = limit;
     for (;;) {
+      if (left <= 0) return;
+      const size = Math.min(READ_PAGE, left);
       const { rows } = await this.pool.query<RecordRow>({
         // Up to the stream's head: no reader returns a row verify would not check.
         text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
                WHERE e.tenant_id = $1 AND e.stream_position >= $2 ORDER BY e.stream_position LIMIT $3`,
-        values: [tenantId, next, READ_PAGE],
+        values: [tenantId, next, size],
         rowMode: 'array',
       });
+      left -= rows.length;
       yield* rows;
-      if (rows.length < READ_PAGE) return;
+      if (rows.length < size) return;
       next = Number(rows[rows.length - 1][1]) + 1;
     }
   }
@@ -217,7 +259,7 @@ export class PostgresLedgerStore implements LedgerStore {
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
     const { rows } = await this.pool.query<RecordRow>({
       text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
-             WHERE e.global_position > $1 ORDER BY e.global_position LIMIT $2`,
+             WHERE e.global_position > $1 AND ${SAFE_ROW} ORDER BY e.global_position LIMIT $2`,
       values: [parseSequenceCursor(after), limit],
       rowMode: 'array',
     });
@@ -238,7 +280,8 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async lastPosition(): Promise<string | undefined> {
     const { rows } = await this.pool.query<[string | null]>({
-      text: `SELECT max(global_position) FROM ${this.t.entries}`,
+      // The high-water mark: the last position a global reader may pass (see postgres-high-water).
+      text: `SELECT max(global_position) FROM ${this.t.entries} WHERE ${SAFE_ROW}`,
       rowMode: 'array',
     });
     return rows[0][0] ?? undefined;
@@ -258,6 +301,10 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async streamHeads(): Promise<StreamHead[]> {
     return this.readHeads(this.pool);
+  }
+
+  async streamHead(tenantId: string): Promise<StreamHead | undefined> {
+    return (await this.readHeads(this.pool, tenantId))[0];
   }
 
   async counts(): Promise<{ entries: number; streams: number }> {

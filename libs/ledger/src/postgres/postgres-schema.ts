@@ -38,7 +38,7 @@ export function postgresSchemaSql(t: PgTables): string {
   return `
 CREATE SCHEMA IF NOT EXISTS ${t.schema};
 CREATE TABLE IF NOT EXISTS ${t.entries} (
-  -- The global order and readAll cursor, assigned under the append lock so it is also commit order.
+  -- The global order and readAll cursor, from a sequence; readers stop at the high-water mark (postgres-high-water).
   global_position  BIGINT PRIMARY KEY,
   -- "C" collation: byte order, the same everywhere, and what the (tenant, position) index and keyset reads use.
   tenant_id        TEXT COLLATE "C" NOT NULL,

@@ -109,6 +109,7 @@ function* streamRows<R extends [string, number | string, ...unknown[]]>(
   s: StreamStatements<R>,
   tenantId: string,
   fromPosition: number,
+  limit = Number.POSITIVE_INFINITY,
 ): Iterable<R[]> {
   const head = s.head.get(tenantId);
   if (head === undefined) return;
@@ -116,12 +117,17 @@ function* streamRows<R extends [string, number | string, ...unknown[]]>(
   const to = s.bounded ? headPosition : Number.MAX_SAFE_INTEGER;
   const tenant = s.bounded ? tenantId : null;
   let next = Math.max(1, fromPosition);
+  let left = limit;
   // Re-read the last epoch as we go: appends during the read may open new ones.
   for (let epoch = 0; epoch <= (s.maxEpoch.get() ?? 0) && next <= to; epoch++) {
     for (;;) {
-      const rows = s.page.all(epoch, streamId, next, to, tenant, tenant);
+      if (left <= 0) return;
+      // Positions are contiguous: bounding the range bounds the rows read to what is left.
+      const upTo = Math.min(to, next + left - 1);
+      const rows = s.page.all(epoch, streamId, next, upTo, tenant, tenant);
       if (rows.length > 0) {
         next = Number(rows[rows.length - 1][1]) + 1;
+        left -= rows.length;
         yield rows;
       }
       if (rows.length < READ_PAGE) break;
@@ -139,6 +145,7 @@ export class SqliteLedgerStore implements LedgerStore {
     byEventId: Database.Statement<[string], RecordRow>;
     lastPosition: Database.Statement<[], number>;
     heads: Database.Statement<[], StreamHead>;
+    head: Database.Statement<[string], StreamHead>;
     counts: Database.Statement<[], { streams: number; entries: number }>;
     stream: StreamStatements<RecordRow>;
   };
@@ -182,6 +189,9 @@ export class SqliteLedgerStore implements LedgerStore {
       heads: db.prepare<[], StreamHead>(
         `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE position > 0 ORDER BY tenant_id`,
       ),
+      head: db.prepare<[string], StreamHead>(
+        `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE tenant_id = ? AND position > 0`,
+      ),
       counts: db.prepare<[], { streams: number; entries: number }>(
         'SELECT count(*) AS streams, coalesce(sum(position), 0) AS entries FROM ledger_streams WHERE position > 0',
       ),
@@ -194,8 +204,8 @@ export class SqliteLedgerStore implements LedgerStore {
     return this.appender.append(entries, recordedAt.toISOString());
   }
 
-  async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
-    for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition)) {
+  async *readStream(tenantId: string, fromPosition = 1, limit?: number): AsyncIterable<LedgerEntry> {
+    for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition, limit)) {
       for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
     }
   }
@@ -230,6 +240,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async streamHeads(): Promise<StreamHead[]> {
     return this.stmt.heads.all();
+  }
+
+  async streamHead(tenantId: string): Promise<StreamHead | undefined> {
+    return this.stmt.head.get(tenantId);
   }
 
   async counts(): Promise<{ entries: number; streams: number }> {

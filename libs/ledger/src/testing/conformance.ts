@@ -3,7 +3,7 @@ import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-typ
 import { LedgerInputError } from '../append-plan';
 import { UnknownTenantError } from '../ledger-errors';
 import { GENESIS_HASH } from '../hash-chain';
-import type { AppendOutcome, LedgerStore } from '../ledger-store';
+import { streamHeadOf, type AppendOutcome, type LedgerStore } from '../ledger-store';
 import { factsOf } from '../stream-groups';
 
 /** Stored columns a tamper test may change (the SQL adapters share these names). */
@@ -310,6 +310,23 @@ export function describeLedgerConformance(
       expect(await store.lastPosition()).toBe(entries[2].globalPosition);
       // The last position is a cursor: nothing comes after it.
       expect((await store.readAll(await store.lastPosition())).entries).toEqual([]);
+    });
+
+    it('reads at most `limit` entries of a stream', async () => {
+      const t = make.tenant();
+      await store.appendBatch(Array.from({ length: 5 }, () => make.data(t)));
+      const page = await collect(store.readStream(t, 2, 3));
+      expect(page.map((e) => e.streamPosition)).toEqual([2, 3, 4]);
+      expect((await collect(store.readStream(t, 4, 10))).map((e) => e.streamPosition)).toEqual([4, 5]);
+    });
+
+    it('knows one stream head by tenant, and no head for a tenant it never saw', async () => {
+      const [a, b] = [make.tenant(), make.tenant()];
+      await store.appendBatch([make.data(a), make.data(b), make.data(a)]);
+      const heads = await store.streamHeads();
+      expect(await streamHeadOf(store, a)).toEqual(heads.find((h) => h.tenantId === a));
+      expect((await streamHeadOf(store, a))?.position).toBe(2);
+      expect(await streamHeadOf(store, 'never-seen')).toBeUndefined();
     });
 
     it('reports stream heads and counts', async () => {
