@@ -6,7 +6,14 @@ import { TopicNames } from '@app/contracts';
 import { apiClient, metricValue } from '../apps/audit-api/src/testing/api-client';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { exited, startCli, testEnv } from './support/cli-process';
-import { connectionCount, dropSchema, freePort, pgQuery, pgScope, terminateConnections } from './support/postgres';
+import {
+  connectionCount,
+  dropSchema,
+  freePort,
+  pgQuery,
+  pgScope,
+  terminateConnections,
+} from './support/postgres';
 
 const ROUNDS = 3;
 const PER_ROUND = 20;
@@ -59,7 +66,12 @@ describe('PostgreSQL connections terminated under a running pipeline', () => {
       return api('/health').catch(() => ({ status: 0, json: undefined }) as const);
     };
     await waitFor(health, (r) => r.status === 200, 60_000, 'the API to answer');
-    await waitFor(() => connectionCount(pg.appName), (n) => n > 0, 10_000, 'pool connections');
+    await waitFor(
+      () => connectionCount(pg.appName),
+      (n) => n > 0,
+      10_000,
+      'pool connections',
+    );
 
     const statuses = async () => {
       alive(run);
@@ -121,7 +133,9 @@ describe('PostgreSQL connections terminated under a running pipeline', () => {
     const ok = await waitFor(health, (r) => r.status === 200, 30_000, 'health to recover');
     expect(ok.json).toMatchObject({ info: { stores: { status: 'up' } } });
 
-    const ledgerEntries = await pgQuery<{ n: string }>(`SELECT count(*) AS n FROM "${pg.schemas[0]}".ledger_entries`);
+    const ledgerEntries = await pgQuery<{ n: string }>(
+      `SELECT count(*) AS n FROM "${pg.schemas[0]}".ledger_entries`,
+    );
     // Per round: the data-created, the data-deleted and the DeletionCommandIssued; plus the policy.
     expect(Number(ledgerEntries[0].n)).toBe(ROUNDS * PER_ROUND * 3 + 1);
 

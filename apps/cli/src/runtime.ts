@@ -2,7 +2,17 @@ import type { AddressInfo } from 'node:net';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppConfig, Clock, createLogger, Logger, systemClock, WorkSignal } from '@app/config';
+import {
+  AppConfig,
+  Clock,
+  createLogger,
+  Logger,
+  StoreFaults,
+  StoreName,
+  systemClock,
+  withStoreRetry,
+  WorkSignal,
+} from '@app/config';
 import { createKafka } from '@app/kafka';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
@@ -69,8 +79,23 @@ export async function startRuntime(
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
   const brokers = await resolveBrokers(config, log);
-  const ledger = await openLedger(config.ledgerUrl);
-  const storedReadModel = await openReadModel(config.readModelUrl);
+  // Every store fault is counted here and retried with backoff (transient ones), for /health and /metrics.
+  // Wall time, not the injected clock: "failing for 30 s" is about the store, not the policy.
+  const faults = new StoreFaults();
+  const lost = (store: StoreName) => (err: Error) => {
+    faults.failed(store, err);
+    log.warn({ err, store }, 'store connection lost; the pool reconnects');
+  };
+  const ledger = withStoreRetry(
+    await openLedger(config.ledgerUrl, { onConnectionError: lost('ledger') }),
+    'ledger',
+    faults,
+  );
+  const storedReadModel = withStoreRetry(
+    await openReadModel(config.readModelUrl, { onConnectionError: lost('readModel') }),
+    'readModel',
+    faults,
+  );
   const activated = await activatePolicy(ledger, policy, clock());
   if (activated)
     log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
@@ -79,11 +104,21 @@ export async function startRuntime(
     clientId: 'retention-ledger',
     log: (level, message, extra) => log[level]({ ...extra }, message),
   });
-  const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
+  const pipeline: PipelineProbes = {
+    projectorInProcess: services.includes('projector'),
+    storeFaults: () => faults.report(),
+  };
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
   const metrics = auditApi
-    ? new auditApi.ApiMetrics({ ledger, readModel: storedReadModel, clock, pipeline, log })
+    ? new auditApi.ApiMetrics({
+        ledger,
+        readModel: storedReadModel,
+        clock,
+        pipeline,
+        log,
+        dispatchMaxAttempts: config.dispatchMaxAttempts,
+      })
     : undefined;
   const core: CoreContext = {
     config,

@@ -10,6 +10,13 @@ export interface DispatcherOptions {
   maxAttempts: number;
   /** Backoff before attempt n+1 = retryBaseMs × 2^(n-1). */
   retryBaseMs: number;
+  /** RECEIPT_TIMEOUT: a published command with no receipt for this long is issued again as a new attempt. */
+  receiptTimeoutMs: number;
+  /**
+   * How often a pass also looks for issued-but-unpublished commands and missing receipts
+   * (both scan the issued obligations); at once after a failed publish. Default 10 s.
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface DispatcherDeps {
@@ -27,17 +34,36 @@ export interface DispatcherDeps {
 export interface DispatchCounters {
   issued: number;
   published: number;
+  /** Commands issued as attempt 2 or later (after a failure receipt or a receipt timeout). */
   retried: number;
+  /** Commands issued again because the previous attempt had no receipt within RECEIPT_TIMEOUT. */
+  receiptTimeouts: number;
+  /** Publishes that failed; their commands are published again by a later pass. */
+  publishFailures: number;
 }
+
+type Work = { o: ObligationRecord; attempt: number; receiptTimeout?: boolean };
+
+const SWEEP_INTERVAL_MS = 10_000;
 
 /**
  * Issues due obligations. The ledger is the outbox: `DeletionCommandIssued` is appended
  * first, then the command is published and the publication marked. Whatever was issued
- * but not marked (a crash in between, Kafka down) is published again on the next pass;
- * regional stores dedupe by commandId.
+ * but not marked (a crash in between, Kafka down) is published again by a later pass —
+ * the sweep, every `sweepIntervalMs` and right after a failed publish; regional stores
+ * dedupe by commandId. The sweep also issues a new attempt for a command whose receipt
+ * is overdue (RECEIPT_TIMEOUT). Retries read only obligations with attempts left.
  */
 export class Dispatcher {
-  readonly counters: DispatchCounters = { issued: 0, published: 0, retried: 0 };
+  readonly counters: DispatchCounters = {
+    issued: 0,
+    published: 0,
+    retried: 0,
+    receiptTimeouts: 0,
+    publishFailures: 0,
+  };
+  private lastSweep: number | undefined;
+  private sweepNow = true;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -47,33 +73,54 @@ export class Dispatcher {
   /** One pass; returns how many commands it published. */
   async tick(): Promise<number> {
     const now = this.deps.now();
+    const sweep = this.sweepDue(now);
+    const republished = sweep ? await this.recover() : 0;
     const due = await this.deps.readModel.due(now, this.opts.batchSize);
-    const retries = await this.retriesDue(now);
-    const work: Array<{ o: ObligationRecord; attempt: number }> = [
+    const work: Work[] = [
       ...due.map((o) => ({ o, attempt: issuedCommands(o).length + 1 })),
-      ...retries,
+      ...(await this.retriesDue(now)),
+      ...(sweep ? await this.receiptsOverdue(now) : []),
     ];
     const commands = await this.issue(work, now);
     if (commands.length > 0) this.deps.afterAppend?.();
-    return this.publishUnmarked(commands, now);
+    return republished + (await this.publishUnmarked(commands, now));
   }
 
-  /** Issued commands not yet marked published (after a crash): publish them again. */
+  /** Issued commands not marked published (a failed publish, a crash): publish them again. */
   async recover(): Promise<number> {
     const now = this.deps.now();
     const commands: DeletionCommand[] = [];
-    for (const o of await this.deps.readModel.withStatus('issued', 100_000)) {
+    for (const o of await this.deps.readModel.unpublishedIssued(this.opts.batchSize)) {
       const last = issuedCommands(o).at(-1);
       if (last) commands.push(buildCommand(o, last.commandId, last.issuedAt));
     }
     return this.publishUnmarked(commands, now);
   }
 
-  private async retriesDue(now: Date): Promise<Array<{ o: ObligationRecord; attempt: number }>> {
-    const out: Array<{ o: ObligationRecord; attempt: number }> = [];
-    for (const o of await this.deps.readModel.withStatus('failed', this.opts.batchSize)) {
+  private sweepDue(now: Date): boolean {
+    const every = this.opts.sweepIntervalMs ?? SWEEP_INTERVAL_MS;
+    if (!this.sweepNow && this.lastSweep !== undefined && now.getTime() - this.lastSweep < every)
+      return false;
+    this.sweepNow = false;
+    this.lastSweep = now.getTime();
+    return true;
+  }
+
+  /** Published commands with no receipt within RECEIPT_TIMEOUT: the next attempt, if any is left. */
+  private async receiptsOverdue(now: Date): Promise<Work[]> {
+    const before = new Date(now.getTime() - this.opts.receiptTimeoutMs);
+    const overdue = await this.deps.readModel.awaitingReceipt(
+      before,
+      this.opts.maxAttempts,
+      this.opts.batchSize,
+    );
+    return overdue.map((o) => ({ o, attempt: issuedCommands(o).length + 1, receiptTimeout: true }));
+  }
+
+  private async retriesDue(now: Date): Promise<Work[]> {
+    const out: Work[] = [];
+    for (const o of await this.deps.readModel.retryable(this.opts.maxAttempts, this.opts.batchSize)) {
       const attempts = issuedCommands(o).length;
-      if (attempts >= this.opts.maxAttempts) continue;
       const failedAt = Date.parse(String((o.detail as { failedAt?: string }).failedAt ?? ''));
       const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, attempts - 1);
       if (Number.isNaN(failedAt) || failedAt + backoff <= now.getTime())
@@ -82,15 +129,13 @@ export class Dispatcher {
     return out;
   }
 
-  private async issue(
-    work: Array<{ o: ObligationRecord; attempt: number }>,
-    now: Date,
-  ): Promise<DeletionCommand[]> {
+  private async issue(work: Work[], now: Date): Promise<DeletionCommand[]> {
     if (work.length === 0) return [];
     const issuedAt = now.toISOString();
-    const planned = work.map(({ o, attempt }) => ({
+    const planned = work.map(({ o, attempt, receiptTimeout }) => ({
       o,
       attempt,
+      receiptTimeout,
       commandId: commandIdFor(o.obligationId, attempt),
     }));
     const entries: NewEntry<'DeletionCommandIssued'>[] = planned.map(({ o, attempt, commandId }) => ({
@@ -105,11 +150,12 @@ export class Dispatcher {
     const outcomes = await this.deps.ledger.appendBatch(entries, now);
     const commands: DeletionCommand[] = [];
     for (let i = 0; i < planned.length; i++) {
-      const { o, attempt, commandId } = planned[i];
+      const { o, attempt, commandId, receiptTimeout } = planned[i];
       const outcome = outcomes[i];
       if (outcome.status === 'appended') {
         this.counters.issued++;
         if (attempt > 1) this.counters.retried++;
+        if (receiptTimeout) this.counters.receiptTimeouts++;
         commands.push(buildCommand(o, commandId, issuedAt));
       } else {
         // Issued before (by us before a crash, or by another dispatcher): same id, its own issuedAt.
@@ -126,7 +172,14 @@ export class Dispatcher {
     const done = await this.deps.readModel.published(commands.map((c) => c.commandId));
     const todo = commands.filter((c) => !done.has(c.commandId));
     if (todo.length === 0) return 0;
-    await this.deps.publish(todo);
+    try {
+      await this.deps.publish(todo);
+    } catch (err) {
+      // Issued but not on Kafka: the next pass sweeps them up, whatever the projector did meanwhile.
+      this.counters.publishFailures++;
+      this.sweepNow = true;
+      throw err;
+    }
     await this.deps.readModel.markPublished(
       todo.map((c) => c.commandId),
       now,

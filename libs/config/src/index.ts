@@ -4,3 +4,4 @@ export * from './tokens';
 export * from './work-signal';
 export * from './iso-duration';
 export * from './faults';
+export * from './store-faults';

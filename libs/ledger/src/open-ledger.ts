@@ -12,7 +12,12 @@ export const LEDGER_URL_FORMS =
  * The PostgreSQL and EventStoreDB adapters are loaded only when asked for: the
  * EventStoreDB client alone takes a tenth of a second to load.
  */
-export async function openLedger(url: string): Promise<LedgerStore> {
+export interface OpenLedgerOptions {
+  /** PostgreSQL: a pooled connection was lost outside a query; the pool reconnects by itself. */
+  onConnectionError?: (err: Error) => void;
+}
+
+export async function openLedger(url: string, opts: OpenLedgerOptions = {}): Promise<LedgerStore> {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'sqlite': {
@@ -28,7 +33,7 @@ export async function openLedger(url: string): Promise<LedgerStore> {
     case 'postgres':
     case 'postgresql': {
       const { PostgresLedgerStore } = await import('./postgres/postgres-ledger-store');
-      return PostgresLedgerStore.open({ connectionString: url });
+      return PostgresLedgerStore.open({ connectionString: url, onConnectionError: opts.onConnectionError });
     }
     case 'esdb':
     case 'esdb+discover':

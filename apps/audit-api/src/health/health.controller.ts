@@ -16,13 +16,15 @@ export class HealthController {
   @Public()
   @HealthCheck()
   @ApiOperation({
-    summary: 'Kafka (and the ingest consumer in this process), ledger and read model; 503 when one is down',
+    summary:
+      'Kafka (and the ingest consumer in this process), ledger, read model and their recent faults; 503 when one is down',
   })
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.pipeline.kafkaUp(),
       () => this.pipeline.ledgerUp(),
       () => this.pipeline.readModelUp(),
+      () => this.pipeline.storesUp(),
     ]);
   }
 }

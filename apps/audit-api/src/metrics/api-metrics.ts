@@ -12,6 +12,8 @@ export interface MetricSources {
   clock: Clock;
   pipeline: PipelineProbes;
   log: Logger;
+  /** DISPATCH_MAX_ATTEMPTS: a failed obligation with this many attempts is failed for good. */
+  dispatchMaxAttempts?: number;
 }
 
 /** From seconds (the demo's compressed policy) to the 30-day deadline and beyond. */
@@ -66,6 +68,23 @@ export class ApiMetrics {
       const c = dispatch();
       return c && { '': c.retried };
     });
+    this.mirror(
+      METRIC.receiptTimeouts,
+      'Deletion commands issued again because no receipt came within RECEIPT_TIMEOUT',
+      () => {
+        const c = dispatch();
+        return c && { '': c.receiptTimeouts };
+      },
+    );
+    this.mirror(
+      METRIC.publishFailures,
+      'Dispatcher publishes to Kafka that failed (the commands are published again on a later pass)',
+      () => {
+        const c = dispatch();
+        return c && { '': c.publishFailures };
+      },
+    );
+    this.storeFaultMetrics();
     new Gauge({
       name: METRIC.consumerLag,
       help: 'Records on the ingest topics beyond the last batch handled (ingest in this process)',
@@ -108,6 +127,19 @@ export class ApiMetrics {
         await guarded('overdue', async () => this.set(await readModel.overdueCount(src.clock())));
       },
     });
+    const maxAttempts = src.dispatchMaxAttempts;
+    if (maxAttempts !== undefined) {
+      new Gauge({
+        name: METRIC.failedPermanently,
+        help: 'Obligations failed on every one of DISPATCH_MAX_ATTEMPTS attempts: no retry is left, an operator must act',
+        registers,
+        async collect() {
+          await guarded('failed permanently', async () =>
+            this.set(await readModel.countRetriesExhausted(maxAttempts)),
+          );
+        },
+      });
+    }
     const ledger = src.ledger;
     const counts = { entries: 0, streams: 0 };
     new Gauge({
@@ -166,6 +198,36 @@ export class ApiMetrics {
     } catch (err) {
       this.src.log.warn({ err, what }, 'metrics: could not read a store; the gauge keeps its last value');
     }
+  }
+
+  /** Store errors by store and kind, and whether a store is failing now (retried), from StoreFaults. */
+  private storeFaultMetrics(): void {
+    const faults = () => this.src.pipeline.storeFaults?.() ?? [];
+    const seen = new Map<string, number>();
+    new Counter({
+      name: METRIC.storeErrors,
+      help: 'Errors of ledger and read-model operations in this process, by store and kind (transient ones are retried with backoff)',
+      labelNames: ['store', 'kind'],
+      registers: [this.registry],
+      collect() {
+        for (const r of faults()) {
+          for (const [kind, total] of Object.entries(r.errors)) {
+            const key = `${r.store}/${kind}`;
+            this.inc({ store: r.store, kind }, Math.max(0, total - (seen.get(key) ?? 0)));
+            seen.set(key, total);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: METRIC.storeRetrying,
+      help: '1 while operations on the store are failing and being retried (health: degraded, then down)',
+      labelNames: ['store'],
+      registers: [this.registry],
+      collect() {
+        for (const r of faults()) this.set({ store: r.store }, r.state === 'ok' ? 0 : 1);
+      },
+    });
   }
 
   /**

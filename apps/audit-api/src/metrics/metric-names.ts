@@ -12,5 +12,10 @@ export const METRIC = {
   overdue: 'retention_ledger_obligations_overdue',
   ledgerEntries: 'retention_ledger_ledger_entries',
   ledgerStreams: 'retention_ledger_ledger_streams',
+  storeErrors: 'retention_ledger_store_errors_total',
+  storeRetrying: 'retention_ledger_store_retrying',
+  receiptTimeouts: 'retention_ledger_deletion_commands_receipt_timeouts_total',
+  publishFailures: 'retention_ledger_deletion_command_publish_failures_total',
+  failedPermanently: 'retention_ledger_obligations_failed_permanently',
   httpDuration: 'retention_ledger_http_request_duration_seconds',
 } as const;
