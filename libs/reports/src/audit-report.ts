@@ -1,4 +1,5 @@
 import { auditView, AuditVerdict, Obligation } from '@app/retention';
+import { retriesExhausted } from './retries-exhausted';
 
 export interface AuditRow {
   obligationId: string;
@@ -22,21 +23,38 @@ export interface AuditRow {
   cancelledAt?: string;
   /** The last failure receipt's time, if any. */
   failedAt?: string;
+  /** Failed on every attempt allowed (DISPATCH_MAX_ATTEMPTS): no retry will come. */
+  retriesExhausted?: true;
 }
 
 export interface AuditReport {
   tenantId: string;
   asOf: string;
-  summary: Record<AuditVerdict, number> & { total: number };
+  summary: Record<AuditVerdict, number> & { total: number; retriesExhausted?: number };
   obligations: AuditRow[];
 }
 
 /** The compliance report of one tenant: each obligation's trigger, due, deadline, issue, confirmation, verdict. */
-export function buildAuditReport(tenantId: string, obligations: Obligation[], asOf: Date): AuditReport {
-  const summary = { met: 0, breached: 0, pending: 0, held: 0, cancelled: 0, total: obligations.length };
+export function buildAuditReport(
+  tenantId: string,
+  obligations: Obligation[],
+  asOf: Date,
+  /** DISPATCH_MAX_ATTEMPTS, to flag the obligations no retry will settle. */
+  maxAttempts?: number,
+): AuditReport {
+  const summary: AuditReport['summary'] = {
+    met: 0,
+    breached: 0,
+    pending: 0,
+    held: 0,
+    cancelled: 0,
+    total: obligations.length,
+  };
+  const exhausted = (o: Obligation) => maxAttempts !== undefined && retriesExhausted(o, maxAttempts);
   const rows = obligations.map((o): AuditRow => {
     const view = auditView(o, asOf);
     summary[view.verdict]++;
+    if (exhausted(o)) summary.retriesExhausted = (summary.retriesExhausted ?? 0) + 1;
     return {
       obligationId: o.obligationId,
       reason: o.reason,
@@ -56,6 +74,7 @@ export function buildAuditReport(tenantId: string, obligations: Obligation[], as
       ...(o.heldSince ? { heldSince: o.heldSince } : {}),
       ...(o.cancelledAt ? { cancelledAt: o.cancelledAt } : {}),
       ...(o.failedAt ? { failedAt: o.failedAt } : {}),
+      ...(exhausted(o) ? { retriesExhausted: true as const } : {}),
     };
   });
   return { tenantId, asOf: asOf.toISOString(), summary, obligations: rows };
@@ -71,14 +90,17 @@ export function renderMarkdown(r: AuditReport): string {
   const lines = [
     `# Retention audit: tenant \`${r.tenantId}\``,
     '',
-    `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled.`,
+    `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled.` +
+      (s.retriesExhausted
+        ? ` **${s.retriesExhausted} failed with no retry left** (an operator must act).`
+        : ''),
     '',
     '| verdict | reason | region/store | target | triggered | due | deadline | issued | confirmed | policy | flags |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.obligations
       .map((o) =>
         [
-          o.verdict,
+          o.retriesExhausted ? `${o.verdict} (failed, no retry left)` : o.verdict,
           o.reason,
           `${o.region}/${o.store}`,
           targetText(o.target),

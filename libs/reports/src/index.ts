@@ -4,3 +4,4 @@ export * from './tenant-audit';
 export * from './html-report';
 export { escapeHtml } from './html-escape';
 export { durationText } from './duration-text';
+export { retriesExhausted } from './retries-exhausted';

@@ -10,8 +10,8 @@ import { tenantObligations } from './tenant-view';
 export async function tenantAuditReport(
   ledger: LedgerStore,
   tenantId: string,
-  at: { asOf?: Date; now: Date },
+  at: { asOf?: Date; now: Date; maxAttempts?: number },
 ): Promise<AuditReport> {
   const obligations = await tenantObligations(ledger, tenantId, at.asOf);
-  return buildAuditReport(tenantId, obligations, at.asOf ?? at.now);
+  return buildAuditReport(tenantId, obligations, at.asOf ?? at.now, at.maxAttempts);
 }

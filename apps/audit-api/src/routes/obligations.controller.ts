@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { isOverdue } from '@app/reports';
+import { isOverdue, retriesExhausted } from '@app/reports';
 import type { Obligation } from '@app/retention';
 import { Access } from '../auth/access.decorator';
 import { ObligationsQueryDto } from '../dto/obligations-query.dto';
@@ -16,7 +16,7 @@ export interface ObligationsAnswer {
   /** "Now" for the `overdue` flags. */
   at: string;
   count: number;
-  obligations: Array<Obligation & { overdue: boolean }>;
+  obligations: Array<Obligation & { overdue: boolean; retriesExhausted: boolean }>;
 }
 
 @ApiTags('tenants')
@@ -28,6 +28,7 @@ export class ObligationsController {
     @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('obligations')
@@ -48,7 +49,11 @@ export class ObligationsController {
       .filter((r) => query.status === undefined || r.status === query.status)
       // `detail` is the whole derived obligation, as the projector stored it.
       .map((r) => r.detail as unknown as Obligation)
-      .map((o) => ({ ...o, overdue: isOverdue(o, now) }));
+      .map((o) => ({
+        ...o,
+        overdue: isOverdue(o, now),
+        retriesExhausted: retriesExhausted(o, this.config.dispatchMaxAttempts),
+      }));
     return { tenantId: params.tenantId, at: now.toISOString(), count: obligations.length, obligations };
   }
 }

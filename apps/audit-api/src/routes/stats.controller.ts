@@ -12,6 +12,8 @@ export interface StatsAnswer {
   ledger: { entries: number; streams: number };
   obligations: Record<string, number>;
   overdue: number;
+  /** Failed obligations with no attempt left (DISPATCH_MAX_ATTEMPTS). */
+  retriesExhausted: number;
   /** Records in the dead-letter topic; null when Kafka could not be asked. */
   deadLetters: number | null;
 }
@@ -33,16 +35,18 @@ export class StatsController {
   @Access({ permission: 'read', tenants: 'all' })
   @ApiOperation({ summary: 'counts across every tenant (as `stats --json`), plus overdue obligations' })
   @ApiOkResponse({
-    description: '`{ledger: {entries, streams}, obligations: {<status>: n}, overdue, deadLetters}`',
+    description:
+      '`{ledger: {entries, streams}, obligations: {<status>: n}, overdue, retriesExhausted, deadLetters}`',
   })
   async stats(): Promise<StatsAnswer> {
     const deadLetterTopic = new TopicNames(this.config.topicPrefix, this.config.regions).deadLetter;
-    const [ledger, obligations, overdue, deadLetters] = await Promise.all([
+    const [ledger, obligations, overdue, retriesExhausted, deadLetters] = await Promise.all([
       this.ledger.counts(),
       this.readModel.countsByStatus(),
       this.readModel.overdueCount(this.clock()),
+      this.readModel.countRetriesExhausted(this.config.dispatchMaxAttempts),
       this.kafka.recordCount(deadLetterTopic).catch(() => null),
     ]);
-    return { ledger, obligations, overdue, deadLetters };
+    return { ledger, obligations, overdue, retriesExhausted, deadLetters };
   }
 }

@@ -31,10 +31,15 @@ export function auditCommand(): Command {
     )
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (opts: { tenant: string; asOf?: Date; format: Format; out?: string }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl);
+      const config = loadConfig();
+      const ledger = await openLedger(config.ledgerUrl);
       try {
         const now = new Date();
-        const report = await tenantAuditReport(ledger, opts.tenant, { asOf: opts.asOf, now });
+        const report = await tenantAuditReport(ledger, opts.tenant, {
+          asOf: opts.asOf,
+          now,
+          maxAttempts: config.dispatchMaxAttempts,
+        });
         const text =
           opts.format === 'json'
             ? JSON.stringify(report, null, 2) + '\n'

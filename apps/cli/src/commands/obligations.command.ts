@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
-import { isOverdue, tenantObligations } from '@app/reports';
+import { isOverdue, retriesExhausted, tenantObligations } from '@app/reports';
 import { renderTable } from '../output';
 
 function describeTarget(t: { kind: string; dataId?: string; categories?: readonly string[] }): string {
@@ -16,12 +16,14 @@ export function obligationsCommand(): Command {
     .requiredOption('--tenant <tenantId>', 'the tenant')
     .option('--json', 'a JSON array on stdout')
     .action(async (opts: { tenant: string; json?: boolean }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl);
+      const config = loadConfig();
+      const ledger = await openLedger(config.ledgerUrl);
       try {
         const now = new Date();
         const list = (await tenantObligations(ledger, opts.tenant)).map((o) => ({
           ...o,
           overdue: isOverdue(o, now),
+          retriesExhausted: retriesExhausted(o, config.dispatchMaxAttempts),
         }));
         if (opts.json) {
           process.stdout.write(JSON.stringify(list, null, 2) + '\n');
@@ -32,7 +34,7 @@ export function obligationsCommand(): Command {
           return;
         }
         const rows = list.map((o) => [
-          o.status + (o.overdue ? ' (overdue)' : ''),
+          o.status + (o.retriesExhausted ? ' (no retry left)' : '') + (o.overdue ? ' (overdue)' : ''),
           o.reason,
           `${o.region}/${o.store}`,
           describeTarget(o.target),

@@ -10,6 +10,8 @@ import { resolveBrokers } from '../brokers';
 export interface Stats {
   ledger: { entries: number; streams: number };
   obligations: Record<string, number>;
+  /** Failed obligations with no attempt left (DISPATCH_MAX_ATTEMPTS): an operator must act. */
+  retriesExhausted: number;
   deadLetters: number;
 }
 
@@ -41,6 +43,7 @@ export function statsCommand(): Command {
         stats = {
           ledger: await ledger.counts(),
           obligations: await readModel.countsByStatus(),
+          retriesExhausted: await readModel.countRetriesExhausted(config.dispatchMaxAttempts),
           deadLetters: await countDeadLetters(
             kafka,
             new TopicNames(config.topicPrefix, config.regions).deadLetter,
@@ -58,6 +61,7 @@ export function statsCommand(): Command {
         `ledger entries  ${stats.ledger.entries}`,
         `ledger streams  ${stats.ledger.streams}`,
         `dead letters    ${stats.deadLetters}`,
+        `failed, no retry left  ${stats.retriesExhausted}`,
         ...Object.entries(stats.obligations).map(([status, n]) => `obligations ${status.padEnd(10)} ${n}`),
       ];
       process.stdout.write(lines.join('\n') + '\n');

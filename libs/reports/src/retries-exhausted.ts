@@ -1,0 +1,10 @@
+import type { Obligation } from '@app/retention';
+
+/**
+ * Failed on every attempt the dispatcher may make (DISPATCH_MAX_ATTEMPTS): nothing will
+ * retry it, an operator must act. The fold cannot say so (the limit is configuration, not
+ * a fact), so reports ask with the configured limit.
+ */
+export function retriesExhausted(o: Pick<Obligation, 'status' | 'commands'>, maxAttempts: number): boolean {
+  return o.status === 'failed' && (o.commands?.length ?? 0) >= maxAttempts;
+}
