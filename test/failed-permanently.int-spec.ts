@@ -8,28 +8,12 @@ import { openReadModel } from '@app/read-model';
 import { metricValue } from '../apps/audit-api/src/testing/api-client';
 import { ApiMetrics } from '../apps/audit-api/src/metrics/api-metrics';
 import { Projector } from '../apps/projector/src';
+import { factsAt } from '../apps/dispatcher/src/testing/dispatch-facts';
 import { randomPrefix } from './support/kafka';
 import { runCli, testEnv } from './support/cli-process';
 
-const T0 = Date.now() - 3_600_000;
-const at = (ms: number) => new Date(T0 + ms).toISOString();
-
-function fact<T extends NewEntry['type']>(
-  eventId: string,
-  type: T,
-  ms: number,
-  data: NewEntry<T>['data'],
-): NewEntry {
-  return {
-    eventId,
-    tenantId: 'acme',
-    type,
-    occurredAt: at(ms),
-    data,
-    subject: null,
-    source: null,
-  } as NewEntry;
-}
+const { at: atDate, fact } = factsAt(Date.now() - 3_600_000);
+const at = (ms: number) => atDate(ms).toISOString();
 
 /**
  * Issue 8: an obligation that failed on every attempt DISPATCH_MAX_ATTEMPTS allows is no

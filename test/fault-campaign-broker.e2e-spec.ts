@@ -6,14 +6,7 @@ import { createKafka } from '@app/kafka';
 import { ensureTopics, randomPrefix, waitFor } from './support/kafka';
 import { testEnv } from './support/cli-process';
 import { freePort } from './support/postgres';
-import {
-  campaignEvents,
-  checkCampaign,
-  produceEvents,
-  report,
-  ServiceProcess,
-  waitSettled,
-} from './support/campaign';
+import { campaignEvents, produceEvents, report, ServiceProcess, settleAndCheck } from './support/campaign';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const broker = require('../deploy/kafka/broker.js') as {
@@ -100,22 +93,15 @@ describe('fault campaign: broker stop and start mid-stream', () => {
     const outageMs = Date.now() - stopAt;
     await produceEvents(kafka, topics, events.slice(half));
 
-    await waitSettled({
-      ledgerUrl: env.LEDGER_URL!,
-      readModelUrl: env.READ_MODEL_URL!,
-      events: EVENTS,
-      timeoutMs: 120_000,
-      alive: () => service!.assertAlive(),
-    });
-    expect(await service.stop()).toBe(0);
-    const figures = await checkCampaign({
-      ledgerUrl: env.LEDGER_URL!,
-      readModelUrl: env.READ_MODEL_URL!,
-      rebuildUrl: `sqlite:${path.join(dir, 'rebuilt.db')}`,
+    const { settledAt: _settledAt, ...figures } = await settleAndCheck({
+      env,
+      dir,
+      services: [service],
       events,
       kafka,
       topics,
       regions: REGIONS,
+      timeoutMs: 120_000,
     });
     report('broker', { ...figures, brokerRestarts: 1, outageMs, crashes: 0, wallMs: Date.now() - started });
   }, 240_000);

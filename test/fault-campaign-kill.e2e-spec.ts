@@ -7,12 +7,11 @@ import { testEnv } from './support/cli-process';
 import {
   campaignEvents,
   campaignSeed,
-  checkCampaign,
   produceEvents,
   report,
   seededRandom,
   ServiceProcess,
-  waitSettled,
+  settleAndCheck,
 } from './support/campaign';
 
 const EVENTS = 50_000;
@@ -72,24 +71,15 @@ describe('fault campaign: SIGKILL rounds under a 50k-event stream', () => {
       victim.start();
     }
     const roundsMs = Date.now() - started;
-    await waitSettled({
-      ledgerUrl: env.LEDGER_URL!,
-      readModelUrl: env.READ_MODEL_URL!,
-      events: EVENTS,
-      timeoutMs: 150_000,
-      alive,
-    });
-    for (const s of services) expect(await s.stop()).toBe(0);
-    const settledMs = Date.now() - started;
-
-    const figures = await checkCampaign({
-      ledgerUrl: env.LEDGER_URL!,
-      readModelUrl: env.READ_MODEL_URL!,
-      rebuildUrl: `sqlite:${path.join(dir, 'rebuilt.db')}`,
+    const { settledAt, ...figures } = await settleAndCheck({
+      env,
+      dir,
+      services: services,
       events,
       kafka,
       topics,
       regions: REGIONS,
+      timeoutMs: 150_000,
     });
     const perService = Object.fromEntries(services.map((s) => [s.services, s.kills]));
     report('kill', {
@@ -98,7 +88,7 @@ describe('fault campaign: SIGKILL rounds under a 50k-event stream', () => {
       perService,
       restartsSurvived: services.reduce((n, s) => n + s.starts - 1, 0),
       roundsMs,
-      settledMs,
+      settledMs: settledAt - started,
       wallMs: Date.now() - started,
     });
     expect(kills).toHaveLength(ROUNDS);

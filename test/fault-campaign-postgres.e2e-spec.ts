@@ -8,12 +8,11 @@ import { connectionCount, dropSchema, pgQuery, pgScope, terminateConnections } f
 import {
   campaignEvents,
   campaignSeed,
-  checkCampaign,
   produceEvents,
   report,
   seededRandom,
   ServiceProcess,
-  waitSettled,
+  settleAndCheck,
 } from './support/campaign';
 
 const EVENTS = 20_000;
@@ -88,22 +87,15 @@ describe('fault campaign: PostgreSQL connections lost mid-stream', () => {
         cuts++;
       }
     }
-    await waitSettled({
-      ledgerUrl: env.LEDGER_URL!,
-      readModelUrl: env.READ_MODEL_URL!,
-      events: EVENTS,
-      timeoutMs: 120_000,
-      alive,
-    });
-    for (const s of services) expect(await s.stop()).toBe(0);
-    const figures = await checkCampaign({
-      ledgerUrl: env.LEDGER_URL!,
-      readModelUrl: env.READ_MODEL_URL!,
-      rebuildUrl: `sqlite:${path.join(dir, 'rebuilt.db')}`,
+    const { settledAt: _settledAt, ...figures } = await settleAndCheck({
+      env,
+      dir,
+      services: services,
       events,
       kafka,
       topics,
       regions: REGIONS,
+      timeoutMs: 120_000,
     });
     report('postgres', {
       ...figures,

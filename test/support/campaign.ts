@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Kafka } from 'kafkajs';
 import { POLICY_STREAM, TopicNames } from '@app/contracts';
@@ -266,6 +267,41 @@ export async function checkCampaign(opts: {
       commands: scan.commands.size,
     };
   });
+}
+
+/**
+ * The end of every campaign: wait until the pipeline settled with the services still
+ * running, stop them cleanly (exit 0), then run the after-checks with a rebuild next to
+ * the test's files in `dir`.
+ */
+export async function settleAndCheck(opts: {
+  env: NodeJS.ProcessEnv;
+  dir: string;
+  services: ServiceProcess[];
+  events: FixtureEvent[];
+  kafka: Kafka;
+  topics: TopicNames;
+  regions: string[];
+  timeoutMs: number;
+}): Promise<CampaignFigures & { settledAt: number }> {
+  const urls = { ledgerUrl: opts.env.LEDGER_URL!, readModelUrl: opts.env.READ_MODEL_URL! };
+  await waitSettled({
+    ...urls,
+    events: opts.events.length,
+    timeoutMs: opts.timeoutMs,
+    alive: () => opts.services.forEach((s) => s.assertAlive()),
+  });
+  for (const s of opts.services) expect(await s.stop()).toBe(0);
+  const settledAt = Date.now();
+  const figures = await checkCampaign({
+    ...urls,
+    rebuildUrl: `sqlite:${path.join(opts.dir, 'rebuilt.db')}`,
+    events: opts.events,
+    kafka: opts.kafka,
+    topics: opts.topics,
+    regions: opts.regions,
+  });
+  return { ...figures, settledAt };
 }
 
 /**

@@ -1,45 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeletionCommand, NewEntry, POLICY_STREAM } from '@app/contracts';
+import { DeletionCommand, NewEntry } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { canonicalPolicyJson, parsePolicy } from '@app/retention';
 import { Projector } from '../../projector/src/projector';
 import { Dispatcher, DispatcherOptions } from './dispatcher';
+import { factsAt } from './testing/dispatch-facts';
 
-const POLICY = parsePolicy(
-  `
-version: zero-delay
-categories: [personal]
-rules:
-  personal:
-    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
-    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
-    onSubscriptionEnd: { action: keep }
-`,
-  'yaml',
-);
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-const at = (ms: number) => new Date(T0 + ms);
+const { at, fact, policyActivated } = factsAt(Date.parse('2026-03-01T00:00:00Z'));
 const HOUR = 3_600_000;
-
-function fact<T extends NewEntry['type']>(
-  eventId: string,
-  type: T,
-  ms: number,
-  data: NewEntry<T>['data'],
-): NewEntry {
-  return {
-    eventId,
-    tenantId: 'acme',
-    type,
-    occurredAt: at(ms).toISOString(),
-    data,
-    subject: null,
-    source: null,
-  } as NewEntry;
-}
 
 /** Data `d<i>` created and deleted at `ms`: one obligation due at once. */
 function deletion(i: number, ms: number): NewEntry[] {
@@ -105,17 +75,7 @@ describe('Dispatcher healing', () => {
     projector = new Projector(ledger, readModel, { batchSize: 100 });
     published = [];
     now = at(0);
-    await ledger.appendBatch([
-      {
-        eventId: 'policy',
-        tenantId: POLICY_STREAM,
-        type: 'PolicyActivated',
-        occurredAt: at(-1000).toISOString(),
-        data: { version: POLICY.version, contentHash: 'h', policy: JSON.parse(canonicalPolicyJson(POLICY)) },
-        subject: null,
-        source: null,
-      },
-    ]);
+    await ledger.appendBatch([policyActivated()]);
   });
   afterEach(async () => {
     await readModel.close();

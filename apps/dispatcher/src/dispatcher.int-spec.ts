@@ -1,44 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeletionCommand, NewEntry, POLICY_STREAM } from '@app/contracts';
+import { DeletionCommand } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { canonicalPolicyJson, parsePolicy } from '@app/retention';
 import { Projector } from '../../projector/src/projector';
 import { Dispatcher } from './dispatcher';
+import { factsAt } from './testing/dispatch-facts';
 
-const POLICY = parsePolicy(
-  `
-version: zero-delay
-categories: [personal]
-rules:
-  personal:
-    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
-    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
-    onSubscriptionEnd: { action: keep }
-`,
-  'yaml',
-);
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-const at = (ms: number) => new Date(T0 + ms);
-
-function entry<T extends NewEntry['type']>(
-  eventId: string,
-  type: T,
-  ms: number,
-  data: NewEntry<T>['data'],
-): NewEntry {
-  return {
-    eventId,
-    tenantId: 'acme',
-    type,
-    occurredAt: at(ms).toISOString(),
-    data,
-    subject: null,
-    source: null,
-  } as NewEntry;
-}
+const { at, fact: entry, policyActivated } = factsAt(Date.parse('2026-03-01T00:00:00Z'));
 
 /**
  * The dispatcher on a real ledger and read model, with the projector following it and
@@ -80,15 +50,7 @@ describe('Dispatcher', () => {
       { batchSize: 100, maxAttempts: 2, retryBaseMs: 10_000, receiptTimeoutMs: 3_600_000 },
     );
     await ledger.appendBatch([
-      {
-        eventId: 'policy',
-        tenantId: POLICY_STREAM,
-        type: 'PolicyActivated',
-        occurredAt: at(-1000).toISOString(),
-        data: { version: POLICY.version, contentHash: 'h', policy: JSON.parse(canonicalPolicyJson(POLICY)) },
-        subject: null,
-        source: null,
-      },
+      policyActivated(),
       entry('created', 'DataCreated', 0, { dataId: 'd1', category: 'personal', region: 'eu', store: 'main' }),
       entry('deleted', 'DataDeleted', 1000, { dataId: 'd1', deletedBy: 'user' }),
     ]);
