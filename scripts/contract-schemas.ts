@@ -4,6 +4,7 @@ import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import {
   DataCreatedDto,
   DataDeletedDto,
+  DataRestoredDto,
   DELETED_BY,
   DELETION_REASONS,
   DeletionCommandDto,
@@ -19,6 +20,7 @@ import {
   SubscriptionEndedDto,
   SubscriptionReactivatedDto,
   UserDeletedDto,
+  UserRestoredDto,
 } from '@app/contracts';
 import { MAX_TARGET_CATEGORIES } from '@app/contracts/commands/deletion-target.rule';
 import { fieldsOf } from '@app/contracts/validation/field.decorator';
@@ -65,6 +67,7 @@ const RULES: Record<string, JsonSchema> = {
   status: { type: 'string', enum: [...RECEIPT_STATUSES] },
   reason: { type: 'string', enum: [...DELETION_REASONS] },
   count: { type: 'integer', minimum: 0 },
+  flag: { type: 'boolean' },
   errorText: { type: 'string', maxLength: ERROR_TEXT_MAX },
   deletionTarget: {
     type: 'object',
@@ -111,6 +114,21 @@ const DESCRIPTIONS: Record<string, string> = {
   deadline: 'the promise: a confirmation after it is a breach',
   issuedAt: 'when the command was issued',
   policyVersion: 'the version of the retention policy the obligation was computed under',
+  expedite:
+    'true: an expedited tenant deletion, purged after a short delay (policy `expedited`, default PT1H), overriding legal holds (flagged in the report)',
+  caseRef: 'the matter or case reference of the hold, shown in reports',
+  placedBy: 'who placed (or released) the hold, shown in reports',
+};
+
+/** Where a field means something else in one message than the table above says. */
+const FIELD_DESCRIPTIONS: Record<string, Record<string, string>> = {
+  'legal-hold.json': {
+    subjectId:
+      'the user the hold covers (absent: the whole tenant). Personal data: kept in a separate part of the ledger entry',
+    dataId: 'narrows the hold to one data item (every filter given must match)',
+    category: 'narrows the hold to data of one policy category',
+    reason: 'why the hold was placed or released (free text), shown in reports',
+  },
 };
 
 interface ContractMessage {
@@ -143,7 +161,8 @@ export const CONTRACT_MESSAGES: ContractMessage[] = [
     file: 'subscription-ended.json',
     dto: SubscriptionEndedDto,
     title: 'subscription-ended',
-    description: "The tenant's subscription ended: passive deletion starts.",
+    description:
+      "The tenant's subscription ended: passive deletion starts (or, with expedite: true, an expedited deletion).",
   },
   {
     file: 'subscription-reactivated.json',
@@ -157,7 +176,21 @@ export const CONTRACT_MESSAGES: ContractMessage[] = [
     dto: LegalHoldDto,
     title: 'legal-hold',
     description:
-      'A legal hold was placed or released on one subject (subjectId) or the whole tenant (no subjectId).',
+      'A legal hold was placed or released: the whole tenant, or narrowed by subjectId, dataId and/or category. Each placement after a release opens a new hold; a release ends every placement of its holdId; a release of a hold never placed is dead-lettered.',
+  },
+  {
+    file: 'data-restored.json',
+    dto: DataRestoredDto,
+    title: 'data-restored',
+    description:
+      'A deleted data item was restored: its pending data-deleted purge is cancelled (recorded as too late once a command was issued).',
+  },
+  {
+    file: 'user-restored.json',
+    dto: UserRestoredDto,
+    title: 'user-restored',
+    description:
+      "A deleted user was restored: the pending purge of the user's deletion is cancelled (recorded as too late once a command was issued).",
   },
   {
     file: 'deletion-receipt.json',
@@ -217,7 +250,12 @@ function dtoSchema(m: ContractMessage): JsonSchema {
     properties: Object.fromEntries(
       order.map((p) => [
         p,
-        { ...(DESCRIPTIONS[p] ? { description: DESCRIPTIONS[p] } : {}), ...nullable(p, properties[p]) },
+        {
+          ...((FIELD_DESCRIPTIONS[m.file]?.[p] ?? DESCRIPTIONS[p])
+            ? { description: FIELD_DESCRIPTIONS[m.file]?.[p] ?? DESCRIPTIONS[p] }
+            : {}),
+          ...nullable(p, properties[p]),
+        },
       ]),
     ),
     required: order.filter((p) => required.has(p)),

@@ -122,6 +122,36 @@ describe('audit API', () => {
       expect((r.json as { message: string }).message).toBe('a key with role auditor may not rebuild');
     });
 
+    it('an auditor may not act on obligations; an operator may, and a refusal is a 409 saying why', async () => {
+      const retry = (key: string, tenant = 'acme', body: unknown = { reason: 'store fixed' }) =>
+        api(`/v1/tenants/${tenant}/obligations/retry`, { method: 'POST', key, body });
+      const denied = await retry(keys.all);
+      expect(denied.status).toBe(403);
+      expect((denied.json as { message: string }).message).toBe('a key with role auditor may not operate');
+      expect((await retry(keys.operator, 'nobody')).status).toBe(404);
+      const noReason = await retry(keys.operator, 'acme', {});
+      expect(noReason.status).toBe(400);
+      expect((noReason.json as { message: string }).message).toMatch(/^invalid body parameter reason/);
+      const [scheduled] = (await runtime.core.readModel.obligations('acme')).filter(
+        (o) => o.status !== 'failed',
+      );
+      const refused = await retry(keys.operator, 'acme', {
+        reason: 'x',
+        obligationId: scheduled.obligationId,
+      });
+      expect(refused.status).toBe(409);
+      expect((refused.json as { message: string }).message).toContain('not failed: nothing to retry');
+      const badStatus = await api(`/v1/tenants/acme/obligations/${scheduled.obligationId}/resolve`, {
+        method: 'POST',
+        key: keys.operator,
+        body: { status: 'met', reason: 'x' },
+      });
+      expect(badStatus.status).toBe(400);
+      expect((badStatus.json as { message: string }).message).toContain(
+        'status must be one of: done-manually, waived',
+      );
+    });
+
     it('the scoped key still reads its own tenant', async () => {
       for (const route of [
         '/v1/tenants/acme/ledger',
@@ -270,10 +300,21 @@ describe('audit API', () => {
     expect(r.status).toBe(200);
     const body = r.json as {
       count: number;
-      obligations: Array<{ status: string; overdue: boolean; obligationId: string }>;
+      obligations: Array<{
+        status: string;
+        overdue: boolean;
+        obligationId: string;
+        timeToDeadlineMs?: number;
+      }>;
     };
     expect(body.count).toBe(5);
     expect(body.obligations.filter((o) => o.overdue)).toHaveLength(2);
+    // Time left while still owed (negative: overdue); none once confirmed.
+    for (const o of body.obligations) {
+      if (o.status === 'confirmed') expect(o.timeToDeadlineMs).toBeUndefined();
+      else expect(typeof o.timeToDeadlineMs).toBe('number');
+      if (o.overdue) expect(o.timeToDeadlineMs).toBeLessThan(0);
+    }
     const held = await api('/v1/tenants/acme/obligations?status=held', { key: keys.acme });
     expect((held.json as typeof body).obligations.map((o) => o.status)).toEqual(['held']);
   });
@@ -316,6 +357,9 @@ describe('audit API', () => {
       '/v1/tenants/{tenantId}/audit',
       '/v1/tenants/{tenantId}/ledger',
       '/v1/tenants/{tenantId}/obligations',
+      '/v1/tenants/{tenantId}/obligations/retry',
+      '/v1/tenants/{tenantId}/obligations/{obligationId}/extend',
+      '/v1/tenants/{tenantId}/obligations/{obligationId}/resolve',
       '/v1/verify',
     ]);
     const ui = await api('/docs');

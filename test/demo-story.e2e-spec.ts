@@ -178,5 +178,38 @@ describe('the demo story across processes', () => {
     expect(verify.code).toBe(0);
     ledgerProcess.kill('SIGTERM');
     expect(await exited(ledgerProcess)).toBe(0);
+
+    // Policy governance on the demo's own ledger: preview a change, and the preservation lock.
+    const write = (name: string, text: string) => {
+      fs.writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    const faster = write(
+      'faster.yaml',
+      DEMO_POLICY_YAML.replace('demo-compressed-1', 'demo-compressed-2').replace(
+        'deadline: PT3S }',
+        'deadline: PT2S }',
+      ),
+    );
+    const diff = await runCli(['policy', 'diff', faster, '--json'], env);
+    expect(diff.code).toBe(0);
+    const preview = JSON.parse(diff.stdout);
+    expect(preview).toMatchObject({ current: { version: 'demo-compressed-1' }, tenants: 3, refusals: [] });
+    expect(preview.counts.moved).toBeGreaterThan(0);
+    expect(preview.changes).toContainEqual(
+      expect.objectContaining({
+        change: 'moved',
+        tenantId: 'acme',
+        reason: 'data-deleted',
+        deadline: expect.anything(),
+      }),
+    );
+    const weaker = write('weaker.yaml', DEMO_POLICY_YAML.replace('age: PT36.5S', 'age: PT10S'));
+    const refused = await runCli(['policy', 'diff', weaker], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('category "audit-log" is locked: maxAge.age would shorten');
+    const start = await runCli(['run', '--only', 'projector'], { ...env, RETENTION_POLICY: weaker });
+    expect(start.code).toBe(2);
+    expect(start.stderr).toContain('category "audit-log" is locked');
   }, 180_000);
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { openLedger } from '@app/ledger';
 import { auditStory, HOSTILE_DATA_ID, STORY_SUBJECT } from '../libs/reports/src/testing/audit-story';
+import { operationsStory } from '../libs/reports/src/testing/operations-story';
 import { ROOT, runCli } from './support/cli-process';
 
 // Debian's `chromium`, installed on first use where apt-get can; CHROMIUM_PATH overrides.
@@ -27,6 +28,7 @@ describe('HTML audit report in a browser', () => {
   beforeAll(async () => {
     const ledger = await openLedger(env.LEDGER_URL);
     for (const phase of story.phases) await ledger.appendBatch(phase.entries, phase.recordedAt);
+    await ledger.appendBatch(operationsStory('acme-ops'));
     await ledger.close();
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({
@@ -49,10 +51,10 @@ describe('HTML audit report in a browser', () => {
   });
 
   /** Writes the report with the CLI and opens it; records every request and dialog the page makes. */
-  async function open(name: string, extraArgs: string[] = []) {
+  async function open(name: string, extraArgs: string[] = [], tenant = 'acme') {
     const file = path.join(dir, `${name}.html`);
     const run = await runCli(
-      ['audit', '--tenant', 'acme', '--format', 'html', '--out', file, ...extraArgs],
+      ['audit', '--tenant', tenant, '--format', 'html', '--out', file, ...extraArgs],
       env,
     );
     expect(run).toMatchObject({ code: 0, stdout: '' });
@@ -150,6 +152,40 @@ describe('HTML audit report in a browser', () => {
       );
       expect(await page.locator('article.timeline .m-as-of').count()).toBe(3);
       await page.screenshot({ path: path.join(ARTIFACTS, 'html-report-as-of.png'), fullPage: true });
+    } finally {
+      await close();
+    }
+  }, 60_000);
+
+  it('shows legal holds with their context, operator actions with actor and reason, extended deadlines', async () => {
+    const { page, requests, problems, file, close } = await open('acme-ops', [], 'acme-ops');
+    try {
+      expect({
+        met: await cardCount(page, 'met'),
+        manual: await cardCount(page, 'done-manually'),
+        waived: await cardCount(page, 'waived'),
+        total: await cardCount(page, 'total'),
+      }).toEqual({ met: '3', manual: '1', waived: '0', total: '4' });
+      const hold = page.locator('table.holds tbody tr', { hasText: 'CASE-42' });
+      expect(await hold.innerText()).toMatch(
+        /data contract-7.*litigation hold: Acme v\. Globex.*ACME-2025-042.*legal@acme\.example/s,
+      );
+      const byHand = page.locator('article.timeline', { hasText: 'data invoice-1' });
+      await expect(byHand.locator('.note').innerText()).resolves.toMatch(
+        /^done by hand \(not confirmed by the system\): k_3f9a0c2b7d1e at .*DBA purged the rows by hand/,
+      );
+      const extended = page.locator('table.obligations tbody tr', { hasText: 'invoice-2' });
+      expect(await extended.locator('td').nth(6).innerText()).toMatch(/extended; was/);
+      const actions = page
+        .locator('article.timeline', { hasText: 'data invoice-2' })
+        .locator('ul.actions li');
+      expect(await actions.allInnerTexts()).toEqual([
+        expect.stringMatching(/^deadline extended to .* by alice@ops at .*: vendor outage, DPO approved$/),
+        expect.stringMatching(/^retried by alice@ops at .*: disk replaced$/),
+      ]);
+      expect(requests).toEqual([`file://${file}`]);
+      expect(problems).toEqual([]);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'html-report-operations.png'), fullPage: true });
     } finally {
       await close();
     }

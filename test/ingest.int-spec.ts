@@ -12,6 +12,7 @@ import {
   topicRecordCount,
 } from '@app/kafka';
 import { Ingestor } from '../apps/ingest/src/ingestor';
+import { holdReleaseCheck } from '../apps/ingest/src/hold-release-check';
 import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 
@@ -26,6 +27,8 @@ async function startIngest(kafka: Kafka, topics: TopicNames, ledger: LedgerStore
     ledger,
     now: () => new Date(),
     deadLetter: (r, at) => deadLetters.publish(r, at),
+    // The hold-release check (receipts here have no commands: receiptCheck has its own test).
+    check: holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
     parseContext: () => ({
       topics,
       categories: new Set(['personal', 'audit-log']),
@@ -202,6 +205,15 @@ describe('ingest on the real broker', () => {
         key: 'bad tenant!',
         value: Buffer.from(JSON.stringify({ ...good, eventId: 'bad-8', tenantId: 'bad tenant!' })),
         reason: /tenantId/,
+      },
+      {
+        name: 'release of a legal hold never placed',
+        topic: 'legal-hold',
+        key: 'tenant-bad',
+        value: Buffer.from(
+          JSON.stringify({ ...good, eventId: 'bad-9', holdId: 'case-404', action: 'released' }),
+        ),
+        reason: /release of legal hold "case-404", which tenant tenant-bad never placed/,
       },
       {
         name: 'receipt from another region than its topic',

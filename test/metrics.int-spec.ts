@@ -123,6 +123,8 @@ describe('metrics', () => {
     expect(metricValue(after, 'retention_ledger_deletion_commands_issued_total')).toBe(4);
     expect(metricValue(after, 'retention_ledger_ledger_entries')).toBeGreaterThanOrEqual(14 + 4);
     expect(metricValue(after, 'retention_ledger_obligations_overdue')).toBe(0);
+    // Their deadlines are 30 days away: none is due within the next 7 days.
+    expect(metricValue(after, 'retention_ledger_obligations_due_within_7d')).toBe(0);
     expect(metricValue(after, 'retention_ledger_ingest_consumer_lag_records')).toBe(0);
 
     // A receipt, appended as ingest would append it: the projector times the command.

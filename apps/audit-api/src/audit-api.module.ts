@@ -13,6 +13,7 @@ import type { PipelineProbes } from './pipeline-probes';
 import { AuditController } from './routes/audit.controller';
 import { LedgerController } from './routes/ledger.controller';
 import { ObligationsController } from './routes/obligations.controller';
+import { OperatorActionsController } from './routes/operator-actions.controller';
 import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
 import { VerifyController } from './routes/verify.controller';
@@ -38,6 +39,7 @@ export class AuditApiModule {
       controllers: [
         LedgerController,
         ObligationsController,
+        OperatorActionsController,
         AuditController,
         VerifyController,
         StatsController,

@@ -9,13 +9,16 @@ import { obligationsCommand } from './commands/obligations.command';
 import { auditCommand } from './commands/audit.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { keysCommand } from './commands/keys.command';
+import { policyCommand } from './commands/policy.command';
 import { demoCommand } from './demo/demo.command';
 
 /** `retention-ledger`: the command line of DESIGN.md, and the composition root of the services. */
 export function buildProgram(): Command {
   const program = new Command('retention-ledger')
     .description('Retention ledger: data-deletion promises turned into facts that can be proven')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Options after a subcommand are the subcommand's (`obligations --tenant T` vs `obligations retry --tenant T`).
+    .enablePositionalOptions();
   for (const cmd of [
     runCommand(),
     replayCommand(),
@@ -25,6 +28,7 @@ export function buildProgram(): Command {
     statsCommand(),
     rebuildCommand(),
     keysCommand(),
+    policyCommand(),
     demoCommand(),
   ])
     program.addCommand(cmd);

@@ -1,15 +1,43 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '@app/config';
 import { NewEntry, POLICY_STREAM } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
-import { canonicalPolicyJson, DEFAULT_POLICY, parsePolicy, Policy } from '@app/retention';
+import { contentHashOf } from '@app/reports';
+import {
+  canonicalPolicyJson,
+  checkPolicy,
+  checkPolicyChange,
+  DEFAULT_POLICY,
+  parsePolicy,
+  Policy,
+  PolicyError,
+} from '@app/retention';
 
 /** RETENTION_POLICY (YAML or JSON by extension), or the built-in default. Throws naming the bad field. */
-export function loadPolicy(config: Pick<AppConfig, 'retentionPolicy'>): Policy {
+export function loadPolicy(
+  config: Pick<AppConfig, 'retentionPolicy'> & Partial<Pick<AppConfig, 'regions'>>,
+): Policy {
   const file = config.retentionPolicy;
   if (!file) return DEFAULT_POLICY;
+  const policy = readPolicyFile(file);
+  // A region's rules for a region this deployment does not have would apply nowhere: a typo, most likely.
+  const unknown = Object.keys(policy.regions ?? {}).filter(
+    (r) => config.regions && !config.regions.includes(r),
+  );
+  if (unknown.length > 0) {
+    throw new PolicyError(
+      unknown.map((r) => ({
+        path: `regions.${r}`,
+        message: `unknown region "${r}" (REGIONS: ${config.regions?.join(', ')})`,
+      })),
+      `RETENTION_POLICY ${file}`,
+    );
+  }
+  return policy;
+}
+
+function readPolicyFile(file: string): Policy {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -18,10 +46,6 @@ export function loadPolicy(config: Pick<AppConfig, 'retentionPolicy'>): Policy {
   }
   const format = path.extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
   return parsePolicy(text, format, `RETENTION_POLICY ${file}`);
-}
-
-export function policyContentHash(policy: Policy): string {
-  return createHash('sha256').update(canonicalPolicyJson(policy)).digest('hex');
 }
 
 /**
@@ -34,14 +58,18 @@ export async function activatePolicy(
   policy: Policy,
   now: Date,
 ): Promise<NewEntry | undefined> {
-  const contentHash = policyContentHash(policy);
-  let last: { contentHash?: string } | undefined;
+  const contentHash = contentHashOf(policy);
+  let last: { contentHash?: string; policy?: unknown } | undefined;
   let position = 0;
   for await (const e of ledger.readStream(POLICY_STREAM)) {
-    last = e.data as { contentHash?: string };
+    last = e.data as { contentHash?: string; policy?: unknown };
     position = e.streamPosition;
   }
   if (last?.contentHash === contentHash) return undefined;
+  // The preservation lock: a locked category of the policy in force may not be weakened.
+  const current = last?.policy === undefined ? undefined : checkPolicy(last.policy).policy;
+  const refusals = current ? checkPolicyChange(current, policy) : [];
+  if (refusals.length > 0) throw new PolicyError(refusals, 'RETENTION_POLICY: activation refused');
   const entry: NewEntry<'PolicyActivated'> = {
     // Deterministic for the ledger's state: two processes starting together append it once.
     eventId: `policy:${contentHash.slice(0, 16)}:${position + 1}`,

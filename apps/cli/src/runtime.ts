@@ -96,7 +96,12 @@ export async function startRuntime(
     'readModel',
     faults,
   );
-  const activated = await activatePolicy(ledger, policy, clock());
+  const activated = await activatePolicy(ledger, policy, clock()).catch(async (error: unknown) => {
+    // A refused activation (a locked category weakened) stops start-up: close what was opened.
+    await storedReadModel.close();
+    await ledger.close();
+    throw error;
+  });
   if (activated)
     log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
   const kafka = createKafka({

@@ -116,4 +116,38 @@ describe('Dispatcher', () => {
     expect(last.status).toBe('failed');
     expect((last.detail as { commands: unknown[] }).commands).toHaveLength(2);
   });
+
+  it("an operator's retry issues the next attempt at once and gives the obligation a fresh budget", async () => {
+    const obligationId = (await status()).obligationId;
+    const retryAt = 10 * 86_400_000 + 1000;
+    await ledger.appendBatch([
+      entry('op:retry-1', 'ObligationRetried', retryAt, {
+        obligationId,
+        actor: 'ops',
+        reason: 'disk replaced',
+      }),
+    ]);
+    await settle();
+    expect((await status()).status).toBe('scheduled');
+    now = at(retryAt + 1000);
+    expect(await dispatcher.tick()).toBe(1);
+    const third = published[2];
+    await settle();
+    await ledger.appendBatch([
+      entry('fail-3', 'DeletionFailed', retryAt + 2000, {
+        commandId: third.commandId,
+        region: 'eu',
+        store: 'main',
+        completedAt: at(retryAt + 2000).toISOString(),
+        error: 'disk full again',
+      }),
+    ]);
+    await settle();
+    // One attempt since the retry, of two allowed: retried automatically after the backoff.
+    now = at(retryAt + 2000 + 10_000);
+    expect(await dispatcher.tick()).toBe(1);
+    await settle();
+    expect((await status()).status).toBe('issued');
+    expect(((await status()).detail as { commands: unknown[] }).commands).toHaveLength(4);
+  });
 });

@@ -1,6 +1,7 @@
 import type { DeletionCommand, LedgerEntry, NewEntry } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { ObligationRecord, ReadModel } from '@app/read-model';
+import { attemptsSinceRetry, type Obligation } from '@app/retention';
 import { commandIdFor, issuedEventId } from './command-id';
 import { buildCommand, issuedCommands } from './deletion-command.builder';
 
@@ -121,8 +122,10 @@ export class Dispatcher {
     const out: Work[] = [];
     for (const o of await this.deps.readModel.retryable(this.opts.maxAttempts, this.opts.batchSize)) {
       const attempts = issuedCommands(o).length;
+      // An operator's retry (`obligations retry`) gives the obligation a fresh budget of attempts.
+      const sinceRetry = attemptsSinceRetry(o.detail as unknown as Obligation);
       const failedAt = Date.parse(String((o.detail as { failedAt?: string }).failedAt ?? ''));
-      const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, attempts - 1);
+      const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, sinceRetry - 1);
       if (Number.isNaN(failedAt) || failedAt + backoff <= now.getTime())
         out.push({ o, attempt: attempts + 1 });
     }

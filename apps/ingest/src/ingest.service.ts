@@ -16,6 +16,8 @@ import {
 import type { LedgerStore } from '@app/ledger';
 import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
 import { Ingestor } from './ingestor';
+import { allChecks } from './all-checks';
+import { holdReleaseCheck } from './hold-release-check';
 import { receiptCheck } from './receipt-check';
 import { KNOWN_CATEGORIES } from './known-categories';
 
@@ -56,7 +58,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
         }
         return deadLetters.publish(rejections, at);
       },
-      check: receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
+      check: allChecks(
+        receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
+        holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
+      ),
       parseContext: () => ({
         topics,
         categories,

@@ -14,8 +14,11 @@ export interface IngestorDeps {
   deadLetter: (rejections: Rejection[], rejectedAt: Date) => Promise<void>;
   parseContext: () => ParseContext;
   now: () => Date;
-  /** Semantic checks needing the ledger (a receipt's command): a reason to reject, or undefined. */
-  check?: (entry: NewEntry) => Promise<string | undefined>;
+  /**
+   * Semantic checks needing the ledger (a receipt's command, a hold release's placement): a
+   * reason to reject, or undefined. `accepted`: the entries of this batch accepted before it.
+   */
+  check?: (entry: NewEntry, accepted: readonly NewEntry[]) => Promise<string | undefined>;
 }
 
 /**
@@ -36,7 +39,7 @@ export class Ingestor {
     const rejections: Rejection[] = [];
     for (const record of records) {
       const parsed = parseRecord(record, ctx);
-      const reason = parsed.ok ? await this.deps.check?.(parsed.entry) : parsed.reason;
+      const reason = parsed.ok ? await this.deps.check?.(parsed.entry, entries) : parsed.reason;
       if (parsed.ok && reason === undefined) {
         entries.push(parsed.entry);
         sources.push(record);

@@ -15,20 +15,54 @@ export const ENTRY_TYPES = [
   'DeletionConfirmed',
   'DeletionFailed',
   'PolicyActivated',
+  'DataRestored',
+  'UserRestored',
+  'ObligationRetried',
+  'ObligationResolved',
+  'ObligationExtended',
 ] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
 export type DeletedBy = 'user' | 'admin';
+
+/** How an operator closed an obligation the system could not (`obligations resolve --status`). */
+export const RESOLUTIONS = ['done-manually', 'waived'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+/** Who did it and why: every operator fact carries both (the API key id, or the CLI's `--actor`). */
+export interface OperatorPart {
+  actor: string;
+  reason: string;
+}
+
+/** Optional context of a legal-hold event, shown in reports. */
+export interface HoldContext {
+  reason?: string;
+  caseRef?: string;
+  placedBy?: string;
+}
 
 /** What each entry type carries besides its envelope. No personal data here: see `SubjectPart`. */
 export interface EntryDataByType {
   DataCreated: { dataId: string; category: string; region: string; store: string };
   DataDeleted: { dataId: string; deletedBy: DeletedBy };
   UserDeleted: { deletedBy: DeletedBy };
-  SubscriptionEnded: Record<string, never>;
+  /** `expedite`: an expedited tenant deletion, purged after a short delay, overriding holds. */
+  SubscriptionEnded: { expedite?: true };
   SubscriptionReactivated: Record<string, never>;
-  LegalHoldPlaced: { holdId: string };
-  LegalHoldReleased: { holdId: string };
+  /** Scope: the tenant, narrowed by the subject (subject part), `dataId` and/or `category` when given. */
+  LegalHoldPlaced: { holdId: string; dataId?: string; category?: string } & HoldContext;
+  LegalHoldReleased: { holdId: string } & HoldContext;
+  /** The data item came back (a recycle bin's restore): cancels its pending data-deleted purge. */
+  DataRestored: { dataId: string };
+  /** The user came back: cancels the pending purge of the user's deletion (subject part names the user). */
+  UserRestored: Record<string, never>;
+  /** An operator asks for another attempt at a failed obligation. */
+  ObligationRetried: { obligationId: string } & OperatorPart;
+  /** An operator closes an obligation by hand or waives it; never "met by the system". */
+  ObligationResolved: { obligationId: string; resolution: Resolution } & OperatorPart;
+  /** An operator moves an obligation's deadline to `until` (RFC 3339 UTC); the original stays on record. */
+  ObligationExtended: { obligationId: string; until: string } & OperatorPart;
   DeletionCommandIssued: {
     commandId: string;
     obligationId: string;

@@ -14,6 +14,8 @@ export * from './events/user-deleted.dto';
 export * from './events/subscription-ended.dto';
 export * from './events/subscription-reactivated.dto';
 export * from './events/legal-hold.dto';
+export * from './events/data-restored.dto';
+export * from './events/user-restored.dto';
 export * from './receipts/deletion-receipt.dto';
 export * from './deletion-command';
 export * from './commands/deletion-command.dto';

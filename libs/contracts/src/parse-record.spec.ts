@@ -403,6 +403,70 @@ describe('parseRecord mappings', () => {
     ).toBeNull();
   });
 
+  it('legal-hold placed with a data or category scope and its context keeps them in data', () => {
+    const e = entryOf(
+      record('legal-hold', {
+        ...envelope,
+        holdId: 'case-7',
+        action: 'placed',
+        dataId: 'doc-9',
+        category: 'audit-log',
+        reason: 'litigation',
+        caseRef: 'C-1',
+        placedBy: 'legal@acme',
+      }),
+    );
+    expect(e.data).toEqual({
+      holdId: 'case-7',
+      dataId: 'doc-9',
+      category: 'audit-log',
+      reason: 'litigation',
+      caseRef: 'C-1',
+      placedBy: 'legal@acme',
+    });
+  });
+
+  it('legal-hold with an unknown category is rejected', () => {
+    expect(
+      reasonOf(record('legal-hold', { ...envelope, holdId: 'h', action: 'placed', category: 'secret' })),
+    ).toMatch(/unknown category "secret"/);
+  });
+
+  it('a release keeps its context but no scope (it ends every placement of its id)', () => {
+    const e = entryOf(
+      record('legal-hold', {
+        ...envelope,
+        holdId: 'case-7',
+        action: 'released',
+        dataId: 'doc-9',
+        reason: 'settled',
+      }),
+    );
+    expect(e.data).toEqual({ holdId: 'case-7', reason: 'settled' });
+  });
+
+  it('subscription-ended with expedite: true → data { expedite: true }; a non-boolean is rejected', () => {
+    expect(entryOf(record('subscription-ended', { ...envelope, expedite: true })).data).toEqual({
+      expedite: true,
+    });
+    expect(entryOf(record('subscription-ended', { ...envelope, expedite: false })).data).toEqual({});
+    expect(reasonOf(record('subscription-ended', { ...envelope, expedite: 'yes' }))).toMatch(/expedite/);
+  });
+
+  it('data-restored → DataRestored; user-restored → UserRestored with the subject in the subject part', () => {
+    expect(entryOf(record('data-restored', { ...envelope, dataId: 'doc-9' }))).toMatchObject({
+      type: 'DataRestored',
+      data: { dataId: 'doc-9' },
+      subject: null,
+    });
+    expect(entryOf(record('user-restored', { ...envelope, subjectId: 'user-1' }))).toMatchObject({
+      type: 'UserRestored',
+      data: {},
+      subject: { subjectId: 'user-1' },
+    });
+    expect(reasonOf(record('user-restored', envelope))).toMatch(/subjectId/);
+  });
+
   it('occurredAt is normalised to UTC milliseconds', () => {
     const e = entryOf(
       record('subscription-ended', { ...envelope, occurredAt: '2024-05-01t14:00:00.123456+02:00' }),

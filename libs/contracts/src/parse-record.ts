@@ -1,7 +1,9 @@
 import type { EntryDataByType, EntrySource, EntryType, NewEntry, SubjectPart } from './entry-types';
 import { DataCreatedDto } from './events/data-created.dto';
 import { DataDeletedDto } from './events/data-deleted.dto';
+import { DataRestoredDto } from './events/data-restored.dto';
 import { LegalHoldDto } from './events/legal-hold.dto';
+import { UserRestoredDto } from './events/user-restored.dto';
 import { LifecycleEventDto } from './events/lifecycle-event.dto';
 import { SubscriptionEndedDto } from './events/subscription-ended.dto';
 import { SubscriptionReactivatedDto } from './events/subscription-reactivated.dto';
@@ -269,7 +271,14 @@ function parseLifecycle(
       if (!v.ok) return v;
       const env = checkEnvelope(v.dto, raw, ctx);
       if (!env.ok) return env;
-      return entry('SubscriptionEnded', v.dto, env.iso, {}, null, raw);
+      return entry(
+        'SubscriptionEnded',
+        v.dto,
+        env.iso,
+        v.dto.expedite === true ? { expedite: true } : {},
+        null,
+        raw,
+      );
     }
     case 'subscription-reactivated': {
       const v = validated(SubscriptionReactivatedDto, obj, fromHeader);
@@ -278,14 +287,57 @@ function parseLifecycle(
       if (!env.ok) return env;
       return entry('SubscriptionReactivated', v.dto, env.iso, {}, null, raw);
     }
+    case 'data-restored': {
+      const v = validated(DataRestoredDto, obj, fromHeader);
+      if (!v.ok) return v;
+      const env = checkEnvelope(v.dto, raw, ctx);
+      if (!env.ok) return env;
+      return entry('DataRestored', v.dto, env.iso, { dataId: v.dto.dataId }, null, raw);
+    }
+    case 'user-restored': {
+      const v = validated(UserRestoredDto, obj, fromHeader);
+      if (!v.ok) return v;
+      const env = checkEnvelope(v.dto, raw, ctx);
+      if (!env.ok) return env;
+      return entry('UserRestored', v.dto, env.iso, {}, { subjectId: v.dto.subjectId }, raw);
+    }
     case 'legal-hold': {
       const v = validated(LegalHoldDto, obj, fromHeader);
       if (!v.ok) return v;
       const d = v.dto;
       const env = checkEnvelope(d, raw, ctx);
       if (!env.ok) return env;
-      const type = d.action === 'placed' ? 'LegalHoldPlaced' : 'LegalHoldReleased';
-      return entry(type, d, env.iso, { holdId: d.holdId }, subjectOf(d.subjectId), raw);
+      const context = {
+        ...(d.reason === undefined ? {} : { reason: d.reason }),
+        ...(d.caseRef === undefined ? {} : { caseRef: d.caseRef }),
+        ...(d.placedBy === undefined ? {} : { placedBy: d.placedBy }),
+      };
+      // A release ends every placement of its holdId: a scope on it changes nothing (contract v1 allowed subjectId).
+      if (d.action === 'released')
+        return entry(
+          'LegalHoldReleased',
+          d,
+          env.iso,
+          { holdId: d.holdId, ...context },
+          subjectOf(d.subjectId),
+          raw,
+        );
+      if (d.category !== undefined) {
+        const unknown = checkKnown('category', d.category, ctx.categories);
+        if (unknown !== undefined) return reject(unknown);
+      }
+      const scope = {
+        ...(d.dataId === undefined ? {} : { dataId: d.dataId }),
+        ...(d.category === undefined ? {} : { category: d.category }),
+      };
+      return entry(
+        'LegalHoldPlaced',
+        d,
+        env.iso,
+        { holdId: d.holdId, ...scope, ...context },
+        subjectOf(d.subjectId),
+        raw,
+      );
     }
   }
 }

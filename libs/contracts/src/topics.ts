@@ -6,6 +6,8 @@ export const LIFECYCLE_TOPICS = [
   'subscription-ended',
   'subscription-reactivated',
   'legal-hold',
+  'data-restored',
+  'user-restored',
 ] as const;
 export type LifecycleTopic = (typeof LIFECYCLE_TOPICS)[number];
 

@@ -61,8 +61,10 @@ export interface ReadModel {
   retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]>;
   /** `failed` obligations with no attempt left (at least `maxAttempts` commands). */
   countRetriesExhausted(maxAttempts: number): Promise<number>;
-  /** Obligations past their deadline and neither confirmed nor cancelled (what `isOverdue` says), for /metrics. */
+  /** Obligations past their deadline and neither confirmed, cancelled nor resolved (what `isOverdue` says), for /metrics. */
   overdueCount(now: Date): Promise<number>;
+  /** Obligations still owed whose deadline falls within `withinMs` of `now` (not yet passed), for stats and /metrics. */
+  dueSoonCount(now: Date, withinMs: number): Promise<number>;
   /**
    * The dispatcher's publication marks: which issued commands reached Kafka. Not derived
    * from the ledger, so a rebuild forgets them and the dispatcher publishes the issued,

@@ -27,7 +27,7 @@ describe.each([
     'postgres',
     () => `postgres://postgres@127.0.0.1:5432/postgres?schema=rm_${randomBytes(4).toString('hex')}`,
   ],
-])('%s read model: overdueCount (for /metrics)', (_name, url) => {
+])('%s read model: overdueCount and dueSoonCount (for stats and /metrics)', (_name, url) => {
   it('counts past-deadline obligations that are neither confirmed nor cancelled', async () => {
     const rm = await openReadModel(url());
     const past = '2026-01-31T00:00:00.000Z';
@@ -39,6 +39,7 @@ describe.each([
         ob('failed-late', 'failed', past),
         ob('confirmed', 'confirmed', past),
         ob('cancelled', 'cancelled', past),
+        ob('resolved', 'resolved', past),
         ob('not-yet', 'scheduled', '2026-03-01T00:00:00.000Z'),
       ],
       removals: [],
@@ -46,6 +47,24 @@ describe.each([
     });
     expect(await rm.overdueCount(new Date('2026-02-01T00:00:00Z'))).toBe(4);
     expect(await rm.overdueCount(new Date('2026-01-30T00:00:00Z'))).toBe(0);
+    await rm.close();
+  });
+
+  it('counts obligations still owed whose deadline is within the window, not those already past', async () => {
+    const rm = await openReadModel(url());
+    await rm.write({
+      upserts: [
+        ob('in-3-days', 'scheduled', '2026-01-04T00:00:00.000Z'),
+        ob('in-7-days', 'failed', '2026-01-08T00:00:00.000Z'),
+        ob('in-8-days', 'scheduled', '2026-01-09T00:00:00.000Z'),
+        ob('past', 'scheduled', '2025-12-31T00:00:00.000Z'),
+        ob('done', 'confirmed', '2026-01-04T00:00:00.000Z'),
+        ob('waived', 'resolved', '2026-01-04T00:00:00.000Z'),
+      ],
+      removals: [],
+      checkpoint: '1',
+    });
+    expect(await rm.dueSoonCount(new Date('2026-01-01T00:00:00Z'), 7 * 86_400_000)).toBe(2);
     await rm.close();
   });
 });

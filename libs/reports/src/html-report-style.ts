@@ -1,6 +1,6 @@
 /** The report's only style sheet, inlined (nothing is fetched at view time). */
 export const HTML_REPORT_CSS = `
-:root{--met:#1a7f37;--breached:#cf222e;--pending:#9a6700;--held:#8250df;--cancelled:#57606a;--ink:#1f2328;--mute:#656d76;--line:#d0d7de}
+:root{--met:#1a7f37;--breached:#cf222e;--pending:#9a6700;--held:#8250df;--cancelled:#57606a;--manual:#0969da;--waived:#6e7781;--ink:#1f2328;--mute:#656d76;--line:#d0d7de}
 *{box-sizing:border-box}
 body{margin:0;padding:24px 32px;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:#fff}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 10px}h3{font-size:14px;margin:0 0 4px;font-weight:600}
@@ -16,6 +16,9 @@ th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertic
 th{background:#f6f8fa;font-weight:600}
 .badge{display:inline-block;padding:0 8px;border-radius:10px;color:#fff;font-size:11.5px;font-weight:600;text-decoration:none}
 .badge.v-met{background:var(--met)}.badge.v-breached{background:var(--breached)}.badge.v-pending{background:var(--pending)}.badge.v-held{background:var(--held)}.badge.v-cancelled{background:var(--cancelled)}
+.v-done-manually{border-color:var(--manual)}.v-waived{border-color:var(--waived)}.card.v-done-manually .n{color:var(--manual)}.card.v-waived .n{color:var(--waived)}.badge.v-done-manually{background:var(--manual)}.badge.v-waived{background:var(--waived)}
+.was{color:#57606a;font-size:11px;display:block}.actions{margin:4px 0 0 0;padding-left:18px;font-size:12px}.holds td,.holds th{font-size:12px}
+.m-retried circle{fill:#8250df}.m-resolved circle{fill:var(--manual)}.m-extended line{stroke:#8250df;stroke-width:2}
 .flag{display:inline-block;background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:0 4px;font-size:11px}
 .none{color:var(--mute)}
 .timeline{border:1px solid var(--line);border-radius:6px;padding:10px 14px;margin:0 0 12px;page-break-inside:avoid}

@@ -1,4 +1,4 @@
-import type { AuditVerdict } from '@app/retention';
+import { AUDIT_VERDICTS } from '@app/retention';
 import type { AuditReport, AuditRow } from './audit-report';
 import { durationText } from './duration-text';
 import { escapeHtml } from './html-escape';
@@ -12,7 +12,7 @@ import { HTML_REPORT_CSS } from './html-report-style';
  */
 export const HTML_REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const VERDICTS: AuditVerdict[] = ['met', 'breached', 'pending', 'held', 'cancelled'];
+const VERDICTS = AUDIT_VERDICTS;
 
 const e = escapeHtml;
 
@@ -44,8 +44,56 @@ function verdictNote(row: AuditRow, asOf: string): string {
     case 'held':
       return row.heldSince ? `suspended by a legal hold since ${row.heldSince}` : 'suspended by a legal hold';
     case 'cancelled':
-      return row.cancelledAt ? `cancelled: subscription reactivated at ${row.cancelledAt}` : 'cancelled';
+      if (!row.cancelledAt) return 'cancelled';
+      return row.flags.includes('restore-too-late') || row.status !== 'cancelled'
+        ? `cancelled at ${row.cancelledAt}`
+        : `cancelled: ${row.reason === 'subscription-ended' ? 'subscription reactivated' : 'restored'} at ${row.cancelledAt}`;
+    case 'done-manually':
+    case 'waived': {
+      const r = row.resolution;
+      const what = row.verdict === 'waived' ? 'waived' : 'done by hand';
+      return r ? `${what} (not confirmed by the system): ${r.actor} at ${r.at}, “${r.reason}”` : what;
+    }
   }
+}
+
+function deadlineHtml(row: AuditRow): string {
+  if (!row.originalDeadline) return time(row.deadline);
+  return `${time(row.deadline)}<span class="was">extended; was ${time(row.originalDeadline)}</span>`;
+}
+
+function actionsHtml(row: AuditRow): string {
+  if (!row.operations?.length) return '';
+  const items = row.operations.map((a) => {
+    const what =
+      a.kind === 'resolve'
+        ? `resolved <b>${e(a.resolution ?? '')}</b>`
+        : a.kind === 'extend'
+          ? `deadline extended to ${time(a.until)}`
+          : 'retried';
+    return `<li data-action="${e(a.kind)}">${what} by <code>${e(a.actor)}</code> at ${time(a.at)}: ${e(a.reason)}</li>`;
+  });
+  return `<ul class="actions" aria-label="operator actions">${items.join('')}</ul>`;
+}
+
+function holdsHtml(r: AuditReport): string {
+  if (r.holds.length === 0 && r.unmatchedReleases.length === 0) return '';
+  const rows = r.holds.map(
+    (h) =>
+      `<tr data-hold-id="${e(h.holdId)}"><td><code>${e(h.holdId)}</code></td><td>${e(h.scope)}</td><td>${time(h.placedAt)}</td>` +
+      `<td>${h.releasedAt ? time(h.releasedAt) : '<b>active</b>'}</td><td>${e(h.reason ?? '—')}</td><td>${e(h.caseRef ?? '—')}</td><td>${e(h.placedBy ?? '—')}</td></tr>`,
+  );
+  const unmatched = r.unmatchedReleases.map(
+    (u) =>
+      `<li>release <code>${e(u.eventId)}</code> of hold <code>${e(u.holdId)}</code> at ${time(u.at)} ended no placement (no effect)</li>`,
+  );
+  return (
+    `<section aria-label="legal holds"><h2>Legal holds</h2><table class="holds"><thead><tr>` +
+    ['hold', 'scope', 'placed', 'released', 'reason', 'case', 'placed by']
+      .map((h) => `<th scope="col">${h}</th>`)
+      .join('') +
+    `</tr></thead><tbody>${rows.join('')}</tbody></table>${unmatched.length ? `<ul>${unmatched.join('')}</ul>` : ''}</section>`
+  );
 }
 
 function summaryHtml(r: AuditReport): string {
@@ -75,8 +123,8 @@ function tableHtml(r: AuditReport): string {
       `<tr data-verdict="${e(o.verdict)}" data-obligation-id="${e(o.obligationId)}">` +
       `<td><a class="badge v-${e(o.verdict)}" href="#timeline-${i + 1}">${e(o.verdict)}</a></td>` +
       `<td>${e(o.reason)}</td><td>${e(o.region)} / ${e(o.store)}</td><td>${targetHtml(o.target)}</td>` +
-      `<td>${time(o.triggeredAt)}</td><td>${time(o.dueAt)}</td><td>${time(o.deadline)}</td>` +
-      `<td>${time(o.issuedAt)}</td><td>${time(o.confirmedAt)}</td><td>${e(o.policyVersion)}</td>` +
+      `<td>${time(o.triggeredAt)}</td><td>${time(o.dueAt)}</td><td>${deadlineHtml(o)}</td>` +
+      `<td>${time(o.issuedAt)}</td><td>${time(o.confirmedAt)}</td><td>${e(o.policyVersion)}${o.jurisdiction ? ` <span class="cats">(${e(o.jurisdiction)})</span>` : ''}</td>` +
       `<td>${o.flags.length ? o.flags.map((f) => `<span class="flag">${e(f)}</span>`).join(' ') : '<span class="none">—</span>'}</td></tr>`,
   );
   const empty = `<tr><td colspan="${head.length}" class="none">No obligations as of this time.</td></tr>`;
@@ -95,7 +143,7 @@ function timelineHtml(o: AuditRow, i: number, asOf: string): string {
     `<h3><span class="badge v-${e(o.verdict)}">${e(o.verdict)}</span> ${e(o.reason)} · ${e(o.region)} / ${e(o.store)} · ${targetHtml(o.target)}</h3>` +
     `<p class="note">${e(verdictNote(o, asOf))} · policy ${e(o.policyVersion)} · <code class="oid">${e(o.obligationId)}</code></p>` +
     timelineSvg(o, asOf) +
-    `<ol class="milestones">${steps.join('')}</ol></article>`
+    `<ol class="milestones">${steps.join('')}</ol>${actionsHtml(o)}</article>`
   );
 }
 
@@ -127,6 +175,7 @@ ${summaryHtml(r)}
 <section aria-label="obligations"><h2>Obligations</h2>
 ${tableHtml(r)}
 </section>
+${holdsHtml(r)}
 <section aria-label="timelines"><h2>Timelines</h2>
 ${r.obligations.map((o, i) => timelineHtml(o, i, r.asOf)).join('\n')}
 </section>

@@ -1,6 +1,7 @@
 import type { LedgerStore } from '@app/ledger';
 import { AuditReport, buildAuditReport } from './audit-report';
-import { tenantObligations } from './tenant-view';
+import { holdIntervals, obligations, unmatchedReleases } from '@app/retention';
+import { tenantState } from './tenant-view';
 
 /**
  * The audit report of one tenant as the ledger stood at `asOf` (entries recorded after
@@ -12,6 +13,11 @@ export async function tenantAuditReport(
   tenantId: string,
   at: { asOf?: Date; now: Date; maxAttempts?: number },
 ): Promise<AuditReport> {
-  const obligations = await tenantObligations(ledger, tenantId, at.asOf);
-  return buildAuditReport(tenantId, obligations, at.asOf ?? at.now, at.maxAttempts);
+  const state = await tenantState(ledger, tenantId, at.asOf);
+  if (state === undefined) return buildAuditReport(tenantId, [], at.asOf ?? at.now);
+  return buildAuditReport(tenantId, obligations(state), at.asOf ?? at.now, {
+    holds: holdIntervals(state),
+    unmatchedReleases: unmatchedReleases(state),
+    maxAttempts: at.maxAttempts,
+  });
 }

@@ -3,7 +3,19 @@ import { escapeHtml } from './html-escape';
 
 /** One point on an obligation's timeline. */
 export interface Milestone {
-  kind: 'trigger' | 'due' | 'deadline' | 'issued' | 'confirmed' | 'failed' | 'held' | 'cancelled' | 'as-of';
+  kind:
+    | 'trigger'
+    | 'due'
+    | 'deadline'
+    | 'issued'
+    | 'confirmed'
+    | 'failed'
+    | 'held'
+    | 'cancelled'
+    | 'retried'
+    | 'resolved'
+    | 'extended'
+    | 'as-of';
   label: string;
   at: string;
 }
@@ -17,6 +29,9 @@ const ORDER: Record<Milestone['kind'], number> = {
   failed: 4,
   confirmed: 5,
   cancelled: 6,
+  retried: 4.5,
+  extended: 6.5,
+  resolved: 6.6,
   deadline: 7,
   'as-of': 8,
 };
@@ -33,7 +48,13 @@ export function milestones(row: AuditRow, asOf: string): Milestone[] {
   if (row.failedAt && !row.confirmedAt) list.push({ kind: 'failed', label: 'failed', at: row.failedAt });
   if (row.confirmedAt) list.push({ kind: 'confirmed', label: 'confirmed', at: row.confirmedAt });
   if (row.cancelledAt) list.push({ kind: 'cancelled', label: 'cancelled', at: row.cancelledAt });
-  if (!row.confirmedAt && !row.cancelledAt) list.push({ kind: 'as-of', label: 'as of', at: asOf });
+  // Operator actions are on the timeline where they happened (an extension: when it was decided).
+  for (const a of row.operations ?? []) {
+    const kind = a.kind === 'retry' ? 'retried' : a.kind === 'resolve' ? 'resolved' : 'extended';
+    list.push({ kind, label: `${kind} by ${a.actor}`, at: a.at });
+  }
+  if (!row.confirmedAt && !row.cancelledAt && !row.resolution)
+    list.push({ kind: 'as-of', label: 'as of', at: asOf });
   return list.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || ORDER[a.kind] - ORDER[b.kind]);
 }
 

@@ -7,9 +7,22 @@ import type { Obligation } from './obligation';
  *   (for a held obligation: the deadline had already passed when the hold began);
  * - `held`: suspended by an unreleased legal hold, deadline not passed when it began;
  * - `cancelled`: the subscription was reactivated before anything was issued;
+ * - `done-manually` / `waived`: closed by an operator (`obligations resolve`), with actor and reason;
+ *   kept apart from `met`: the system never confirmed it;
  * - `pending`: otherwise (scheduled, issued or failed, deadline still ahead).
+ * Deadlines are the current ones: an operator extension counts (the report shows the original beside it).
  */
-export type AuditVerdict = 'met' | 'breached' | 'pending' | 'held' | 'cancelled';
+export type AuditVerdict = 'met' | 'breached' | 'pending' | 'held' | 'cancelled' | 'done-manually' | 'waived';
+
+export const AUDIT_VERDICTS: readonly AuditVerdict[] = [
+  'met',
+  'breached',
+  'pending',
+  'held',
+  'cancelled',
+  'done-manually',
+  'waived',
+];
 
 export interface AuditView {
   readonly obligationId: string;
@@ -41,6 +54,14 @@ export function auditView(obligation: Obligation, asOf: Date): AuditView {
     ...(obligation.confirmedAt ? { confirmedAt: obligation.confirmedAt } : {}),
   };
   if (obligation.status === 'cancelled') return { ...base, verdict: 'cancelled' };
+  if (obligation.status === 'resolved' && obligation.resolution) {
+    const at = Date.parse(obligation.resolution.at);
+    return {
+      ...base,
+      verdict: obligation.resolution.status,
+      ...(at > deadline ? { lateByMs: at - deadline } : {}),
+    };
+  }
   if (obligation.confirmedAt !== undefined) {
     const confirmed = Date.parse(obligation.confirmedAt);
     return confirmed <= deadline

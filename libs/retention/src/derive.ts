@@ -2,19 +2,30 @@ import { compare } from './evolve';
 import { formatInstant } from './internal/time';
 import type {
   DeletionTarget,
+  OperatorAction,
   Obligation,
   ObligationFlag,
   ObligationReason,
   ObligationStatus,
 } from './obligation';
 import { dataIdHash, storeIdHash } from './obligation-id';
-import { compilePolicy, subscriptionDueAt, type CompiledPolicy } from './policy/compiled-policy';
+import {
+  compilePolicy,
+  jurisdictionOf,
+  rulesIn,
+  subscriptionDueAt,
+  type CompiledPolicy,
+} from './policy/compiled-policy';
 import { addDuration } from './policy/duration';
 import { DEFAULT_POLICY } from './policy/policy';
 import {
   listOf,
   type CommandFact,
   type DataFacts,
+  type DataHistory,
+  type HoldPlacement,
+  type HoldRelease,
+  type OperatorFact,
   type ReceiptFact,
   type StoreRef,
   type SubjectFacts,
@@ -34,49 +45,104 @@ export const DATA_DELETED = 1;
 export const MAX_AGE = 2;
 export const CREATED_AFTER_DELETION = 4;
 
-/** A legal hold as an interval of event time: [from, to), `to` = Infinity while unreleased. */
+/**
+ * A legal hold as an interval of event time: [from, to), `to` = Infinity while
+ * unreleased. Each placement of a holdId opens one; the first release of that id at
+ * or after the placement closes it, so a placement after a release (a new matter
+ * reusing a case number) is held again, and overlapping placements of one id merge.
+ */
 export interface HoldInterval {
   readonly holdId: string;
   readonly from: number;
   readonly to: number;
+  /** Scope filters (all that are given must match; none: the whole tenant). */
   readonly subjectId: string | null;
+  readonly dataId: string | null;
+  readonly category: string | null;
+  /** The placement's eventId and context (reason, caseRef, placedBy), and the release's. */
+  readonly placedBy: HoldPlacement;
+  readonly releasedBy: HoldRelease | null;
 }
 
 const NO_HOLDS: readonly HoldInterval[] = [];
 
 export interface DerivationContext {
   readonly state: TenantState;
+  /** Holds without a filter: the whole tenant. */
   readonly tenantHolds: readonly HoldInterval[];
+  /** Holds with a subject filter, by subject (their other filters are checked by `covers`). */
   readonly subjectHolds: ReadonlyMap<string, readonly HoldInterval[]> | null;
+  /** Holds with a data or category filter and no subject. */
+  readonly otherHolds: readonly HoldInterval[];
   /** Per store key: the holds covering a tenant-wide purge there (computed when first needed). */
   storeHolds?: ReadonlyMap<string, readonly HoldInterval[]>;
 }
 
+/** Every hold interval of the tenant, sorted by (from, holdId); releases that closed no placement are not in it. */
+export function holdIntervals(state: TenantState): HoldInterval[] {
+  const out: HoldInterval[] = [];
+  for (const hold of state.holds?.values() ?? []) {
+    for (const placed of hold.placements) {
+      const released = hold.releases.find((r) => r.at >= placed.at) ?? null;
+      out.push({
+        holdId: hold.holdId,
+        from: placed.at,
+        to: released ? released.at : Infinity,
+        subjectId: placed.subjectId,
+        dataId: placed.dataId,
+        category: placed.category,
+        placedBy: placed,
+        releasedBy: released,
+      });
+    }
+  }
+  return out.sort((a, b) => a.from - b.from || compare(a.holdId, b.holdId));
+}
+
+/**
+ * Releases that ended no placement (none of their id at or before them, or one already
+ * released): no effect on any obligation, shown to auditors. Ingest dead-letters those
+ * it can tell at arrival; these are what reached the ledger anyway (a late placement).
+ */
+export function unmatchedReleases(state: TenantState): Array<{ holdId: string; release: HoldRelease }> {
+  const out: Array<{ holdId: string; release: HoldRelease }> = [];
+  for (const hold of state.holds?.values() ?? []) {
+    const used = new Set(hold.placements.map((p) => hold.releases.find((r) => r.at >= p.at)));
+    for (const release of hold.releases) if (!used.has(release)) out.push({ holdId: hold.holdId, release });
+  }
+  return out;
+}
+
 export function derivationContext(state: TenantState): DerivationContext {
-  if (!state.holds) return { state, tenantHolds: NO_HOLDS, subjectHolds: null };
+  if (!state.holds) return { state, tenantHolds: NO_HOLDS, subjectHolds: null, otherHolds: NO_HOLDS };
   const tenantHolds: HoldInterval[] = [];
+  const otherHolds: HoldInterval[] = [];
   const subjectHolds = new Map<string, HoldInterval[]>();
-  for (const hold of state.holds.values()) {
-    const placed = hold.placements[0];
-    if (!placed) continue; // a release without its placement waits for it
-    // The first release at or after the placement ends the hold; releases that only precede it (producer
-    // clocks) release it at once.
-    const releases = hold.releases;
-    const released = releases.find((r) => r.at >= placed.at) ?? releases[0];
-    const interval: HoldInterval = {
-      holdId: hold.holdId,
-      from: placed.at,
-      to: released ? Math.max(released.at, placed.at) : Infinity,
-      subjectId: placed.subjectId,
-    };
-    if (interval.subjectId === null) tenantHolds.push(interval);
-    else {
+  for (const interval of holdIntervals(state)) {
+    if (interval.subjectId !== null) {
       const list = subjectHolds.get(interval.subjectId);
       if (list) list.push(interval);
       else subjectHolds.set(interval.subjectId, [interval]);
-    }
+    } else if (interval.dataId !== null || interval.category !== null) otherHolds.push(interval);
+    else tenantHolds.push(interval);
   }
-  return { state, tenantHolds, subjectHolds };
+  return { state, tenantHolds, subjectHolds, otherHolds };
+}
+
+/** Does a hold's scope take in this data item? */
+function covers(hold: HoldInterval, item: DataFacts): boolean {
+  return (
+    (hold.subjectId === null || hold.subjectId === item.subjectId) &&
+    (hold.dataId === null || hold.dataId === item.dataId) &&
+    (hold.category === null || hold.category === item.category)
+  );
+}
+
+/** Holds with a filter that could take in this item (the subject's, and the data/category ones). */
+function scopedCandidates(ctx: DerivationContext, subjectId: string | null): readonly HoldInterval[] {
+  const subject = subjectId === null ? undefined : ctx.subjectHolds?.get(subjectId);
+  if (!subject) return ctx.otherHolds;
+  return ctx.otherHolds.length === 0 ? subject : [...subject, ...ctx.otherHolds];
 }
 
 /**
@@ -100,18 +166,26 @@ interface Draft {
   readonly due: number;
   readonly deadline: number;
   readonly version: string;
+  /** The region whose own rules applied (policy `regions`), or null for the base rules. */
+  readonly jurisdiction: string | null;
   readonly flag: ObligationFlag | null;
   readonly holds: readonly HoldInterval[];
   /** A later duplicate trigger: shown only if a command was issued for it. */
   readonly superseded: boolean;
-  /** Reactivation time for a subscription-ended obligation, if the subscription was reactivated. */
+  /** When a reactivation (or a restore) cancels it, if one does. */
   readonly reactivatedAt: number | null;
+  /** What `reactivatedAt` is: a subscription reactivation, or a data or user restore. */
+  readonly cancelledBy?: 'reactivation' | 'restore';
+  /** An expedited tenant deletion: holds do not suspend it (flagged when one would have). */
+  readonly expedited?: boolean;
 }
 
-function holdsFor(ctx: DerivationContext, subjectId: string | null): readonly HoldInterval[] {
-  const subject = subjectId === null ? undefined : ctx.subjectHolds?.get(subjectId);
-  if (!subject) return ctx.tenantHolds;
-  return ctx.tenantHolds.length === 0 ? subject : [...ctx.tenantHolds, ...subject];
+function holdsFor(ctx: DerivationContext, item: DataFacts): readonly HoldInterval[] {
+  const candidates = scopedCandidates(ctx, item.subjectId);
+  if (candidates.length === 0) return ctx.tenantHolds;
+  const scoped = candidates.filter((hold) => covers(hold, item));
+  if (scoped.length === 0) return ctx.tenantHolds;
+  return ctx.tenantHolds.length === 0 ? scoped : [...ctx.tenantHolds, ...scoped];
 }
 
 /** A data item's obligations: data-deleted, max-age, and the purge of data created after its subject's deletion. */
@@ -122,18 +196,21 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
   const { state } = ctx;
   const createdAt = item.createdAt;
   const atCreation = policyAt(state, createdAt);
-  const rules = atCreation.categories.get(category);
-  const deletedAt = item.deletedAt;
+  const creationRules = rulesIn(atCreation, store.region);
+  const rules = creationRules.categories.get(category);
+  const deletion =
+    item.deletedAt === null ? null : deletionRound(item.deletedAt, state.dataHistory?.get(item.dataId));
+  const deletedAt = deletion === null ? null : deletion.trig;
   const onDeletion = deletedAt === null ? null : policyAt(state, deletedAt);
-  const dataRule = onDeletion?.categories.get(category)?.onDataDeletion;
+  const deletionRules = onDeletion === null ? null : rulesIn(onDeletion, store.region);
+  const dataRule = deletionRules?.categories.get(category)?.onDataDeletion;
   const maxAge = rules?.maxAge;
-  const subjectDeletion =
-    item.subjectId === null ? undefined : state.subjects.get(item.subjectId)?.deletions?.[0];
-  const onSubject = subjectDeletion && createdAt > subjectDeletion.at ? rules?.onSubjectDeletion : null;
+  const owner = item.subjectId === null ? undefined : state.subjects.get(item.subjectId);
+  const onSubject = owner && deletedBefore(owner, createdAt) ? rules?.onSubjectDeletion : null;
   if (!dataRule && !maxAge && !onSubject) return 0;
 
   const hash = (item.idHash ??= dataIdHash(state.tenantId, item.dataId));
-  const holds = holdsFor(ctx, item.subjectId);
+  const holds = holdsFor(ctx, item);
   const target: DeletionTarget = { kind: 'data', dataId: item.dataId };
   let mask = 0;
   if (dataRule && onDeletion && deletedAt !== null) {
@@ -147,10 +224,12 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
       due: addDuration(trig, dataRule.after),
       deadline: addDuration(trig, dataRule.deadline),
       version: onDeletion.version,
+      jurisdiction: deletionRules === null ? null : jurisdictionOf(deletionRules, category),
       flag: trig < createdAt ? 'deleted-before-created' : null,
       holds,
       superseded: false,
-      reactivatedAt: null,
+      reactivatedAt: deletion?.restoredAt ?? null,
+      cancelledBy: 'restore',
     });
     mask |= DATA_DELETED;
   }
@@ -165,6 +244,7 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
       due,
       deadline: addDuration(due, maxAge.grace),
       version: atCreation.version,
+      jurisdiction: jurisdictionOf(creationRules, category),
       flag: null,
       holds,
       superseded: false,
@@ -182,6 +262,7 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
       due: addDuration(createdAt, onSubject.after),
       deadline: addDuration(createdAt, onSubject.deadline),
       version: atCreation.version,
+      jurisdiction: jurisdictionOf(creationRules, category),
       flag: 'created-after-subject-deletion',
       holds,
       superseded: false,
@@ -190,6 +271,38 @@ export function deriveData(ctx: DerivationContext, item: DataFacts, out: Obligat
     mask |= CREATED_AFTER_DELETION;
   }
   return mask;
+}
+
+/**
+ * Which deletion of a data item the purge follows, given its restores: the earliest
+ * deletion, unless a restore came after it; then the first deletion after the last
+ * restore (deleted again), or, if none, the purge is cancelled by the first restore
+ * after the last deletion before it. At equal times a restore wins (it came back).
+ */
+function deletionRound(
+  earliest: number,
+  history: DataHistory | undefined,
+): { trig: number; restoredAt: number | null } {
+  const deletions = history?.laterDeletions;
+  const restores = history?.restores;
+  if (!restores || restores.length === 0) return { trig: earliest, restoredAt: null };
+  const lastRestore = restores[restores.length - 1].at;
+  if (lastRestore < earliest) return { trig: earliest, restoredAt: null };
+  const again = deletions?.find((d) => d > lastRestore);
+  if (again !== undefined) return { trig: again, restoredAt: null };
+  let lastDeletion = earliest;
+  for (const d of deletions ?? []) if (d <= lastRestore) lastDeletion = Math.max(lastDeletion, d);
+  const restoredAt = restores.find((r) => r.at >= lastDeletion)?.at ?? lastRestore;
+  return { trig: lastDeletion, restoredAt };
+}
+
+/** Was the subject deleted (and not restored since) before `at`? */
+function deletedBefore(subject: SubjectFacts, at: number): boolean {
+  const deletions = subject.deletions;
+  if (!deletions || deletions[0].at >= at) return false;
+  let last = deletions[0].at;
+  for (const d of deletions) if (d.at < at) last = d.at;
+  return !subject.restores?.some((r) => r.at >= last && r.at < at);
 }
 
 /**
@@ -211,10 +324,14 @@ export function deriveSubject(
   const { state } = ctx;
   const deletions = subject.deletions;
   if (!deletions) return;
-  const holds = holdsFor(ctx, subject.subjectId);
+  const restores = subject.restores ?? [];
+  const candidatesHolds = scopedCandidates(ctx, subject.subjectId);
   deletions.forEach((deletion, index) => {
     const policy = policyAt(state, deletion.at);
-    const perStore = new Map<StoreRef, { due: number; deadline: number }>();
+    const perStore = new Map<
+      StoreRef,
+      { due: number; deadline: number; holds: readonly HoldInterval[]; jurisdiction: string | null }
+    >();
     for (const item of subject.data) {
       if (
         item.subjectId !== subject.subjectId ||
@@ -223,23 +340,34 @@ export function deriveSubject(
         item.createdAt > deletion.at
       )
         continue;
-      const rule = policy.categories.get(item.category)?.onSubjectDeletion;
+      const inRegion = rulesIn(policy, item.store.region);
+      const rule = inRegion.categories.get(item.category)?.onSubjectDeletion;
       if (!rule) continue;
+      const jurisdiction = jurisdictionOf(inRegion, item.category);
       const due = addDuration(deletion.at, rule.after);
       const deadline = addDuration(deletion.at, rule.deadline);
+      // A store purge takes every item there: a hold on any of them suspends it (holds win).
+      const scoped = candidatesHolds.filter((hold) => covers(hold, item));
       const known = perStore.get(item.store);
-      if (!known) perStore.set(item.store, { due, deadline });
+      if (!known) perStore.set(item.store, { due, deadline, holds: scoped, jurisdiction });
       else {
         known.due = Math.min(known.due, due);
         known.deadline = Math.min(known.deadline, deadline);
+        known.jurisdiction ??= jurisdiction;
+        if (scoped.length > 0) known.holds = [...new Set([...known.holds, ...scoped])];
       }
     }
-    const target: DeletionTarget = {
-      kind: 'subject',
-      subjectId: subject.subjectId,
-      categories: policy.subjectPurgeCategories as string[],
-    };
-    for (const [store, { due, deadline }] of perStore) {
+    const previous = index > 0 ? deletions[index - 1] : undefined;
+    // A deletion after a restore is a new one, not a duplicate.
+    const superseded =
+      previous !== undefined && !restores.some((r) => r.at >= previous.at && r.at < deletion.at);
+    const restored = restores.find((r) => r.at >= deletion.at);
+    for (const [store, { due, deadline, holds, jurisdiction }] of perStore) {
+      const target: DeletionTarget = {
+        kind: 'subject',
+        subjectId: subject.subjectId,
+        categories: rulesIn(policy, store.region).subjectPurgeCategories as string[],
+      };
       const id = storeObligationId(state, 'user-deleted', deletion.eventId, store);
       candidates.push(id);
       push(out, state, {
@@ -251,10 +379,12 @@ export function deriveSubject(
         due,
         deadline,
         version: policy.version,
-        flag: index > 0 ? 'superseded' : null,
-        holds,
-        superseded: index > 0,
-        reactivatedAt: null,
+        jurisdiction,
+        flag: superseded ? 'superseded' : null,
+        holds: holds.length === 0 ? ctx.tenantHolds : [...ctx.tenantHolds, ...holds],
+        superseded,
+        reactivatedAt: restored ? restored.at : null,
+        cancelledBy: 'restore',
       });
     }
   });
@@ -284,20 +414,30 @@ export function deriveTenant(ctx: DerivationContext, out: Obligation[], candidat
     const superseded = position > 0 && timeline[position - 1].end;
     const reactivation = timeline.slice(position + 1).find((e) => !e.end);
     const policy = policyAt(state, event.at);
-    const target: DeletionTarget = {
-      kind: 'tenant',
-      categories: policy.subscriptionPurgeCategories as string[],
-    };
+    const expedited = 'expedite' in event && event.expedite === true;
     for (const store of stores) {
+      const inRegion = rulesIn(policy, store.region);
+      const target: DeletionTarget = {
+        kind: 'tenant',
+        categories: inRegion.subscriptionPurgeCategories as string[],
+      };
       let due = Infinity;
       let deadline = Infinity;
+      let jurisdiction: string | null = null;
       for (const [category, minCreatedAt] of store.minCreatedAt ?? []) {
-        const rule = policy.categories.get(category)?.onSubscriptionEnd;
+        const rule = inRegion.categories.get(category)?.onSubscriptionEnd;
         if (!rule) continue;
-        const categoryDue = subscriptionDueAt(event.at, rule);
+        jurisdiction ??= jurisdictionOf(inRegion, category);
+        // An expedited deletion skips the expired and disabled stages: a short delay (policy `expedited`), then purge.
+        const categoryDue = expedited
+          ? addDuration(event.at, policy.expedited.after)
+          : subscriptionDueAt(event.at, rule);
         if (minCreatedAt > categoryDue) continue; // data that came after the purge was due
         due = Math.min(due, categoryDue);
-        deadline = Math.min(deadline, addDuration(event.at, rule.deadline));
+        deadline = Math.min(
+          deadline,
+          addDuration(event.at, expedited ? policy.expedited.deadline : rule.deadline),
+        );
       }
       if (due === Infinity) continue;
       const id = storeObligationId(state, 'subscription-ended', event.eventId, store);
@@ -311,10 +451,13 @@ export function deriveTenant(ctx: DerivationContext, out: Obligation[], candidat
         due,
         deadline,
         version: policy.version,
+        jurisdiction,
         flag: superseded ? 'superseded' : null,
         holds: storeHolds(ctx).get(store.key) ?? ctx.tenantHolds,
         superseded,
         reactivatedAt: reactivation ? reactivation.at : null,
+        cancelledBy: 'reactivation',
+        expedited,
       });
     }
   });
@@ -337,19 +480,31 @@ function storeObligationId(
   return id;
 }
 
-/** A subject hold also suspends a tenant-wide purge of each store holding that subject's data: holds win. */
+/**
+ * A scoped hold also suspends the tenant-wide purge of each store holding data in its
+ * scope (holds win): the subject's data, the data item, or data of the category.
+ */
 function storeHolds(ctx: DerivationContext): ReadonlyMap<string, readonly HoldInterval[]> {
   if (ctx.storeHolds) return ctx.storeHolds;
   const result = new Map<string, HoldInterval[]>();
-  for (const [subjectId, holds] of ctx.subjectHolds ?? []) {
-    const subject = ctx.state.subjects.get(subjectId);
-    if (!subject) continue;
-    const keys = new Set<string>();
-    for (const item of subject.data) if (item.subjectId === subjectId && item.store) keys.add(item.store.key);
-    for (const key of keys) {
-      const list = result.get(key) ?? [...ctx.tenantHolds];
-      list.push(...holds);
-      result.set(key, list);
+  const add = (key: string, hold: HoldInterval) => {
+    const list = result.get(key) ?? [...ctx.tenantHolds];
+    if (!list.includes(hold)) list.push(hold);
+    result.set(key, list);
+  };
+  const scoped = [...ctx.otherHolds];
+  for (const holds of ctx.subjectHolds?.values() ?? []) scoped.push(...holds);
+  for (const hold of scoped) {
+    if (hold.subjectId !== null || hold.dataId !== null) {
+      const items =
+        hold.subjectId !== null
+          ? (ctx.state.subjects.get(hold.subjectId)?.data ?? [])
+          : [ctx.state.data.get(hold.dataId ?? '')].filter((i): i is DataFacts => i !== undefined);
+      for (const item of items) if (item.store && covers(hold, item)) add(item.store.key, hold);
+    } else {
+      for (const byStore of ctx.state.stores?.values() ?? [])
+        for (const ref of byStore.values())
+          if (ref.minCreatedAt?.has(hold.category ?? '')) add(ref.key, hold);
     }
   }
   ctx.storeHolds = result;
@@ -417,7 +572,12 @@ function finalize(state: TenantState, draft: Draft): Obligation | null {
   let deadline = draft.deadline;
   let holdIds: string[] | null = null;
   let openSince = Infinity;
-  if (draft.holds.length > 0) {
+  if (draft.expedited) {
+    addFlag(flags, 'expedited');
+    // The one case that overrides holds: an expedited tenant deletion goes ahead, flagged.
+    if (draft.holds.some((hold) => hold.to > hold.from && hold.to > draft.trig && hold.from < confirmedAt))
+      addFlag(flags, 'hold-overridden');
+  } else if (draft.holds.length > 0) {
     const closed: Array<[number, number]> = [];
     for (const hold of draft.holds) {
       // Skip holds without length, over before the trigger, or placed after the purge was confirmed.
@@ -447,17 +607,43 @@ function finalize(state: TenantState, draft: Draft): Obligation | null {
   }
   const held = openSince !== Infinity;
 
+  // Operator facts: retries, resolutions, extensions.
+  const operations = state.operations?.get(draft.id);
+  let retriedAt = -Infinity;
+  let resolution: (OperatorFact & { kind: 'resolve' }) | undefined;
+  let extendedUntil = -Infinity;
+  for (const op of operations ?? []) {
+    if (op.kind === 'retry') retriedAt = Math.max(retriedAt, op.at);
+    else if (op.kind === 'resolve')
+      resolution ??= op; // the list is sorted: the earliest rules
+    else extendedUntil = Math.max(extendedUntil, op.until);
+  }
+  const originalDeadline = deadline;
+  if (extendedUntil > deadline) {
+    deadline = extendedUntil;
+    addFlag(flags, 'deadline-extended');
+  }
+
   let status: ObligationStatus;
   if (commands.length === 0)
     status = draft.reactivatedAt !== null ? 'cancelled' : held ? 'held' : 'scheduled';
   else if (confirmedAt !== Infinity) status = 'confirmed';
-  else if (failure) status = held ? 'held' : 'failed';
+  else if (failure) status = held ? 'held' : failure.at <= retriedAt ? 'scheduled' : 'failed';
   else status = 'issued';
+  // A resolution closes what the system has not (a confirmation or a cancellation stays what it is).
+  if (resolution && status !== 'confirmed' && status !== 'cancelled') status = 'resolved';
 
   if (draft.reactivatedAt !== null && commands.length > 0) {
+    const restore = draft.cancelledBy === 'restore';
     addFlag(
       flags,
-      firstIssuedAt <= draft.reactivatedAt ? 'reactivation-too-late' : 'issued-after-reactivation',
+      firstIssuedAt <= draft.reactivatedAt
+        ? restore
+          ? 'restore-too-late'
+          : 'reactivation-too-late'
+        : restore
+          ? 'issued-after-restore'
+          : 'issued-after-reactivation',
     );
   }
 
@@ -480,7 +666,7 @@ function finalize(state: TenantState, draft: Draft): Obligation | null {
     policyVersion: draft.version,
     flags: flags.length > 1 ? flags.sort() : flags,
   };
-  if (holdIds && status !== 'cancelled') obligation.holdIds = holdIds.sort();
+  if (holdIds && status !== 'cancelled') obligation.holdIds = [...new Set(holdIds)].sort();
   if (status === 'held') obligation.heldSince = formatInstant(openSince);
   if (commands.length > 0) {
     obligation.commands = commands.map((c) => ({
@@ -494,9 +680,36 @@ function finalize(state: TenantState, draft: Draft): Obligation | null {
     obligation.failedAt = formatInstant(failure.at);
     if (failure.error !== undefined) obligation.error = failure.error;
   }
-  if (status === 'cancelled' && draft.reactivatedAt !== null)
+  if (status === 'cancelled' && draft.reactivatedAt !== null) {
     obligation.cancelledAt = formatInstant(draft.reactivatedAt);
+    obligation.cancelledBy = draft.cancelledBy ?? 'reactivation';
+  }
+  if (draft.jurisdiction !== null) obligation.jurisdiction = draft.jurisdiction;
+  if (deadline !== originalDeadline) obligation.originalDeadline = formatInstant(originalDeadline);
+  if (resolution && status === 'resolved') {
+    obligation.resolution = {
+      status: resolution.resolution,
+      at: formatInstant(resolution.at),
+      actor: resolution.actor,
+      reason: resolution.reason,
+    };
+  }
+  if (retriedAt !== -Infinity) obligation.retriedAt = formatInstant(retriedAt);
+  if (operations && operations.length > 0) obligation.operations = operations.map(operatorAction);
   return obligation;
+}
+
+function operatorAction(op: OperatorFact): OperatorAction {
+  const base = {
+    kind: op.kind,
+    eventId: op.eventId,
+    at: formatInstant(op.at),
+    actor: op.actor,
+    reason: op.reason,
+  };
+  if (op.kind === 'resolve') return { ...base, resolution: op.resolution };
+  if (op.kind === 'extend') return { ...base, until: formatInstant(op.until) };
+  return base;
 }
 
 /**

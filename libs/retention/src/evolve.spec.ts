@@ -20,6 +20,11 @@ const oneOfEach: Record<EntryType, NewEntry> = {
   DeletionConfirmed: e.confirmed({ commandId: 'c1' }),
   DeletionFailed: e.failed({ commandId: 'c1' }),
   PolicyActivated: e.policyActivated({ policy: DEFAULT_POLICY }),
+  DataRestored: e.dataRestored({ dataId: 'd1' }),
+  UserRestored: e.userRestored({ subjectId: 'u1' }),
+  ObligationRetried: e.retried({ obligationId: 'ob.x' }),
+  ObligationResolved: e.resolved({ obligationId: 'ob.x', resolution: 'waived' }),
+  ObligationExtended: e.extended({ obligationId: 'ob.x', until: 40 }),
 };
 
 describe('evolve', () => {

@@ -1,4 +1,4 @@
-import type { EntryFacts, EntryType } from '@app/contracts/entry-types';
+import type { EntryFacts, EntryType, HoldContext, OperatorPart } from '@app/contracts/entry-types';
 import { parseInstant } from './internal/time';
 import { idBucket } from './obligation-id';
 import { compilePolicy } from './policy/compiled-policy';
@@ -8,8 +8,11 @@ import {
   initialState,
   SubjectFacts,
   type CommandFact,
+  type DataHistory,
   type Group,
   type HoldFacts,
+  type HoldPlacement,
+  type OperatorFact,
   type ReceiptFact,
   type StoreRef,
   type TenantState,
@@ -58,15 +61,20 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
     case 'DataDeleted': {
       const item = dataFacts(state, e.data.dataId);
       const by = e.data.deletedBy;
+      const previous = item.deletedAt;
       // The earliest deletion rules; at equal times, 'admin' before 'user'.
-      if (
-        item.deletedAt === null ||
-        at < item.deletedAt ||
-        (at === item.deletedAt && by < (item.deletedBy ?? ''))
-      ) {
+      if (previous === null || at < previous || (at === previous && by < (item.deletedBy ?? ''))) {
         item.deletedAt = at;
         item.deletedBy = by;
         markDirty(state, item);
+      }
+      // The later deletion times are kept too (a set; null for the usual single deletion): after a
+      // restore, the next deletion re-triggers the purge.
+      const later =
+        previous !== null && previous > at ? previous : previous !== null && at > previous ? at : null;
+      if (later !== null) {
+        const history = dataHistory(state, item.dataId);
+        if (insertTime((history.laterDeletions ??= []), later) && history.restores) markDirty(state, item);
       }
       return state;
     }
@@ -83,7 +91,11 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
     }
     case 'SubscriptionEnded': {
       state.ends ??= [];
-      if (insertTimed(state.ends, { eventId: e.eventId, at })) markDirty(state, state.derivation.tenantGroup);
+      const end =
+        e.data.expedite === true
+          ? { eventId: e.eventId, at, expedite: true as const }
+          : { eventId: e.eventId, at };
+      if (insertTimed(state.ends, end)) markDirty(state, state.derivation.tenantGroup);
       return state;
     }
     case 'SubscriptionReactivated': {
@@ -94,25 +106,67 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
     }
     case 'LegalHoldPlaced': {
       const hold = holdFacts(state, e.data.holdId);
-      if (hold.placements.some((p) => p.eventId === e.eventId)) return state;
-      const ruling = hold.placements[0];
-      hold.placements.push({ eventId: e.eventId, at, subjectId });
+      const placement: HoldPlacement = {
+        eventId: e.eventId,
+        at,
+        subjectId,
+        dataId: e.data.dataId ?? null,
+        category: e.data.category === undefined ? null : intern(e.data.category),
+        context: holdContext(e.data),
+      };
+      if (!insertTimed(hold.placements, placement)) return state;
       if (subjectId !== null) (state.heldSubjects ??= new Set()).add(subjectId);
-      hold.placements.sort(
-        (a, b) =>
-          a.at - b.at || compare(a.subjectId ?? '', b.subjectId ?? '') || compare(a.eventId, b.eventId),
-      );
-      // The hold's scope is that of its ruling placement: mark the old and the new scope.
-      markHoldScope(state, hold.placements[0].subjectId);
-      if (ruling && ruling.subjectId !== hold.placements[0].subjectId) markHoldScope(state, ruling.subjectId);
+      if (placement.dataId !== null) (state.heldData ??= new Set()).add(placement.dataId);
+      markHoldScope(state, placement);
       return state;
     }
     case 'LegalHoldReleased': {
       const hold = holdFacts(state, e.data.holdId);
-      if (insertTimed(hold.releases, { eventId: e.eventId, at }) && hold.placements.length > 0) {
-        markHoldScope(state, hold.placements[0].subjectId);
+      // A release can end any placement of its id: every scope the id was placed with changes.
+      if (insertTimed(hold.releases, { eventId: e.eventId, at, context: holdContext(e.data) }))
+        for (const placement of hold.placements) markHoldScope(state, placement);
+      return state;
+    }
+    case 'DataRestored': {
+      const item = dataFacts(state, e.data.dataId);
+      const history = dataHistory(state, item.dataId);
+      if (insertTimed((history.restores ??= []), { eventId: e.eventId, at })) markDirty(state, item);
+      return state;
+    }
+    case 'UserRestored': {
+      if (subjectId === null) return ignore(state, e.eventId);
+      const subject = subjectFacts(state, subjectId);
+      if (insertTimed((subject.restores ??= []), { eventId: e.eventId, at })) {
+        markDirty(state, subject);
+        for (const item of subject.data) markDirty(state, item);
       }
       return state;
+    }
+    case 'ObligationRetried':
+      return onOperation(state, e.data.obligationId, {
+        kind: 'retry',
+        eventId: e.eventId,
+        at,
+        ...actorOf(e.data),
+      });
+    case 'ObligationResolved':
+      return onOperation(state, e.data.obligationId, {
+        kind: 'resolve',
+        eventId: e.eventId,
+        at,
+        resolution: e.data.resolution,
+        ...actorOf(e.data),
+      });
+    case 'ObligationExtended': {
+      const until = parseInstant(e.data.until);
+      if (Number.isNaN(until)) return ignore(state, e.eventId);
+      return onOperation(state, e.data.obligationId, {
+        kind: 'extend',
+        eventId: e.eventId,
+        at,
+        until,
+        ...actorOf(e.data),
+      });
     }
     case 'DeletionCommandIssued': {
       const issuedAt = parseInstant(e.data.issuedAt);
@@ -189,7 +243,7 @@ function ignore(state: TenantState, eventId: string): TenantState {
 }
 
 /** Inserts into a list sorted by (at, eventId) unless that eventId is there. True when added. */
-function insertTimed(list: TimedFact[], fact: TimedFact): boolean {
+function insertTimed<T extends TimedFact>(list: T[], fact: T): boolean {
   if (list.some((f) => f.eventId === fact.eventId)) return false;
   let i = list.length;
   while (
@@ -198,6 +252,15 @@ function insertTimed(list: TimedFact[], fact: TimedFact): boolean {
   )
     i--;
   list.splice(i, 0, fact);
+  return true;
+}
+
+/** Inserts into a sorted list of distinct times; true when added. */
+function insertTime(list: number[], at: number): boolean {
+  let i = list.length;
+  while (i > 0 && list[i - 1] > at) i--;
+  if (i > 0 && list[i - 1] === at) return false;
+  list.splice(i, 0, at);
   return true;
 }
 
@@ -234,6 +297,16 @@ function dataFacts(state: TenantState, dataId: string): DataFacts {
     state.data.set(dataId, item);
   }
   return item;
+}
+
+function dataHistory(state: TenantState, dataId: string): DataHistory {
+  const histories = (state.dataHistory ??= new Map());
+  let history = histories.get(dataId);
+  if (!history) {
+    history = { laterDeletions: null, restores: null };
+    histories.set(dataId, history);
+  }
+  return history;
 }
 
 function subjectFacts(state: TenantState, subjectId: string): SubjectFacts {
@@ -410,15 +483,53 @@ function markObligation(state: TenantState, obligationId: string): void {
   else markDirty(state, groups);
 }
 
-/** A hold's scope changed: a tenant-wide hold touches everything; a subject hold its subject, its items and the tenant group. */
-function markHoldScope(state: TenantState, subjectId: string | null): void {
-  if (subjectId === null) {
+/**
+ * A hold's scope changed. The whole tenant, or a category (rare), touches everything;
+ * a subject its subject, its items and the tenant group; a data item the item, its
+ * subject (the subject's store purge would take it) and the tenant group.
+ */
+function markHoldScope(state: TenantState, scope: HoldPlacement): void {
+  if ((scope.subjectId === null && scope.dataId === null) || scope.category !== null) {
     state.derivation.allDirty = true;
     state.derivation.dirty = null;
     return;
   }
-  const subject = subjectFacts(state, subjectId);
-  markDirty(state, subject);
-  for (const item of subject.data) markDirty(state, item);
+  if (scope.subjectId !== null) {
+    const subject = subjectFacts(state, scope.subjectId);
+    markDirty(state, subject);
+    for (const item of subject.data) markDirty(state, item);
+  }
+  if (scope.dataId !== null) {
+    const item = dataFacts(state, scope.dataId);
+    markDirty(state, item);
+    const owner = item.subjectId === null ? undefined : state.subjects.get(item.subjectId);
+    if (owner) markDirty(state, owner);
+  }
   markDirty(state, state.derivation.tenantGroup);
+}
+
+/** Only the context fields a producer gave (the entry's data may carry others). */
+function holdContext(data: HoldContext): HoldContext | null {
+  if (data.reason === undefined && data.caseRef === undefined && data.placedBy === undefined) return null;
+  const context: HoldContext = {};
+  if (data.reason !== undefined) context.reason = data.reason;
+  if (data.caseRef !== undefined) context.caseRef = data.caseRef;
+  if (data.placedBy !== undefined) context.placedBy = data.placedBy;
+  return context;
+}
+
+function actorOf(data: OperatorPart): OperatorPart {
+  return { actor: data.actor, reason: data.reason };
+}
+
+/** Operator facts are a set per obligation (sorted by (at, eventId)); they reach the group once it emitted the id. */
+function onOperation(state: TenantState, obligationId: string, fact: OperatorFact): TenantState {
+  const operations = (state.operations ??= new Map());
+  let list = operations.get(obligationId);
+  if (!list) {
+    list = [];
+    operations.set(obligationId, list);
+  }
+  if (insertTimed(list, fact)) markObligation(state, obligationId);
+  return state;
 }

@@ -19,6 +19,7 @@ export type {
   ObligationReason,
   ObligationStatus,
   DeletionTarget,
+  OperatorAction,
 } from './obligation';
 export {
   obligationIdOf,
@@ -26,7 +27,8 @@ export {
   OBLIGATION_ID_PATTERN,
   type ObligationKey,
 } from './obligation-id';
-export { auditView, type AuditVerdict, type AuditView } from './audit';
+export { auditView, AUDIT_VERDICTS, type AuditVerdict, type AuditView } from './audit';
+export { holdIntervals, unmatchedReleases, type HoldInterval } from './derive';
 export {
   DEFAULT_POLICY,
   DEFAULT_POLICY_VERSION,
@@ -45,3 +47,14 @@ export {
   type PolicyFormat,
 } from './policy/parse-policy';
 export { canonicalPolicyJson } from './policy/canonical';
+export {
+  decideOperation,
+  OPERATOR_EVENT_ID_PREFIX,
+  type OperatorRequest,
+  type OperatorContext,
+  type OperatorDecision,
+} from './operations';
+export { checkPolicyChange } from './policy/policy-change';
+export { diffObligations, type ObligationChange } from './policy/obligation-diff';
+export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
+export { attemptsSinceRetry } from './attempts';

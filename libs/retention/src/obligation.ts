@@ -6,7 +6,9 @@
 
 export type ObligationReason = 'data-deleted' | 'user-deleted' | 'subscription-ended' | 'max-age';
 
-export type ObligationStatus = 'scheduled' | 'held' | 'cancelled' | 'issued' | 'confirmed' | 'failed';
+/** `resolved`: closed by an operator (done by hand, or waived), never by the system's confirmation. */
+export type ObligationStatus =
+  'scheduled' | 'held' | 'cancelled' | 'issued' | 'confirmed' | 'failed' | 'resolved';
 
 /**
  * What a regional store must purge (structurally the same as the contract's
@@ -32,6 +34,11 @@ export type DeletionTarget =
  * - `hold-placed-after-issue`: a legal hold covering it was placed after its command had been issued.
  * - `receipt-region-mismatch`: a receipt for one of its commands came from another region or store
  *   than the command went to; the receipt was ignored.
+ * - `restore-too-late`: the data or user was restored after a command had been issued.
+ * - `issued-after-restore`: a command was issued although the restore had occurred before it.
+ * - `deadline-extended`: an operator moved the deadline (`originalDeadline` keeps the promise made).
+ * - `expedited`: an expedited tenant deletion (short delay, holds do not suspend it).
+ * - `hold-overridden`: an expedited deletion went ahead although a legal hold covered it.
  */
 export type ObligationFlag =
   | 'created-after-subject-deletion'
@@ -41,7 +48,25 @@ export type ObligationFlag =
   | 'issued-after-reactivation'
   | 'issued-during-hold'
   | 'hold-placed-after-issue'
-  | 'receipt-region-mismatch';
+  | 'receipt-region-mismatch'
+  | 'restore-too-late'
+  | 'issued-after-restore'
+  | 'deadline-extended'
+  | 'expedited'
+  | 'hold-overridden';
+
+/** An operator's action on the obligation, as the ledger records it. */
+export interface OperatorAction {
+  readonly kind: 'retry' | 'resolve' | 'extend';
+  readonly eventId: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly reason: string;
+  /** With `resolve`. */
+  readonly resolution?: 'done-manually' | 'waived';
+  /** With `extend`: the new deadline asked for. */
+  readonly until?: string;
+}
 
 export interface ObligationCommand {
   readonly commandId: string;
@@ -75,6 +100,23 @@ export interface Obligation {
   readonly confirmedAt?: string;
   readonly failedAt?: string;
   readonly error?: string;
-  /** With status `cancelled`: when the subscription was reactivated. */
+  /** With status `cancelled`: when the subscription was reactivated (or the data or user restored). */
   readonly cancelledAt?: string;
+  /** With status `cancelled`: what cancelled it. */
+  readonly cancelledBy?: 'reactivation' | 'restore';
+  /** The region whose own policy rules applied (policy `regions`); absent: the base rules. */
+  readonly jurisdiction?: string;
+  /** With `deadline-extended`: the deadline before any operator extension (holds included). */
+  readonly originalDeadline?: string;
+  /** With status `resolved`: the operator's ruling resolution (the earliest). */
+  readonly resolution?: {
+    readonly status: 'done-manually' | 'waived';
+    readonly at: string;
+    readonly actor: string;
+    readonly reason: string;
+  };
+  /** The latest operator retry: the dispatcher counts attempts from here. */
+  readonly retriedAt?: string;
+  /** Every operator action on it, by time. */
+  readonly operations?: OperatorAction[];
 }

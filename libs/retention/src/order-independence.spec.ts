@@ -88,7 +88,24 @@ const lifecycleFact = (n: number): fc.Arbitrary<Fact> =>
         .record({ subjectId: fc.constantFrom(...SUBJECTS), at })
         .map((f) => e.userDeleted({ eventId: `ud${n}`, subjectId: f.subjectId, at: f.at })),
     },
-    { weight: 1, arbitrary: at.map((t) => e.subscriptionEnded({ eventId: `end${n}`, at: t })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ t: at, expedite: fc.boolean().map((b) => b && n % 4 === 0) })
+        .map(({ t, expedite }) => e.subscriptionEnded({ eventId: `end${n}`, at: t, expedite })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ dataId: fc.constantFrom(...DATA), at })
+        .map((f) => e.dataRestored({ eventId: `dr${n}`, dataId: f.dataId, at: f.at })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .record({ subjectId: fc.constantFrom(...SUBJECTS), at })
+        .map((f) => e.userRestored({ eventId: `ur${n}`, subjectId: f.subjectId, at: f.at })),
+    },
     { weight: 1, arbitrary: at.map((t) => e.subscriptionReactivated({ eventId: `re${n}`, at: t })) },
     {
       weight: 1,
@@ -96,9 +113,20 @@ const lifecycleFact = (n: number): fc.Arbitrary<Fact> =>
         .record({
           holdId: fc.constantFrom('h0', 'h1'),
           subjectId: fc.option(fc.constantFrom(...SUBJECTS), { nil: undefined }),
+          dataId: fc.option(fc.constantFrom(...DATA), { nil: undefined, freq: 4 }),
+          category: fc.option(fc.constantFrom('personal', 'audit-log'), { nil: undefined, freq: 4 }),
           at,
         })
-        .map((f) => e.holdPlaced({ eventId: `hp${n}`, holdId: f.holdId, subjectId: f.subjectId, at: f.at })),
+        .map((f) =>
+          e.holdPlaced({
+            eventId: `hp${n}`,
+            holdId: f.holdId,
+            subjectId: f.subjectId,
+            dataId: f.dataId,
+            category: f.category,
+            at: f.at,
+          }),
+        ),
     },
     {
       weight: 1,
@@ -175,12 +203,30 @@ const dispatchFacts = (facts: readonly Fact[]): fc.Arbitrary<Fact[]> => {
               };
               return ok ? e.confirmed(common) : e.failed({ ...common, error: 'boom' });
             });
+        // Operator facts (system entries with `op:` ids) on the same obligations.
+        const operation = (n: number) =>
+          fc
+            .record({
+              obligationId: fc.constantFrom(...candidates),
+              kind: fc.constantFrom('retry' as const, 'resolve' as const, 'extend' as const),
+              waived: fc.boolean(),
+              until: at,
+              at,
+            })
+            .map((f) => {
+              const common = { eventId: `op:${n}`, obligationId: f.obligationId, at: f.at };
+              if (f.kind === 'retry') return e.retried(common);
+              if (f.kind === 'resolve')
+                return e.resolved({ ...common, resolution: f.waived ? 'waived' : 'done-manually' });
+              return e.extended({ ...common, until: f.until + 30 });
+            });
         return fc.tuple(
           fc.constant(commands as Fact[]),
           fc.array(fc.nat(), { maxLength: 6 }).chain((rs) => fc.tuple(...rs.map((_, n) => receipt(n)))),
+          fc.array(fc.nat(), { maxLength: 3 }).chain((os) => fc.tuple(...os.map((_, n) => operation(n)))),
         );
       })
-      .map(([commands, receipts]) => [...commands, ...receipts]),
+      .map(([commands, receipts, operations]) => [...commands, ...receipts, ...operations]),
   );
 };
 
@@ -269,6 +315,7 @@ describe('property: order independence and idempotence of the fold', () => {
       fc.property(ledger, fc.array(fc.boolean(), { maxLength: 80 }), (entries, cuts) => {
         for (const o of obligations(fold(entries))) {
           seen.add(o.status);
+          if (o.cancelledBy === 'restore') seen.add('cancelled-by-restore');
           o.flags.forEach((f) => seen.add(f));
         }
         const state = initialState('t1');
@@ -283,6 +330,11 @@ describe('property: order independence and idempotence of the fold', () => {
       expect.arrayContaining([
         'cancelled',
         'confirmed',
+        'deadline-extended',
+        'expedited',
+        'resolved',
+        'cancelled-by-restore',
+        'hold-overridden',
         'created-after-subject-deletion',
         'deleted-before-created',
         'failed',

@@ -1,4 +1,4 @@
-import type { DeletedBy } from '@app/contracts/entry-types';
+import type { DeletedBy, HoldContext, Resolution } from '@app/contracts/entry-types';
 import type { CompiledPolicy } from './policy/compiled-policy';
 import type { PolicyIssue } from './policy/parse-policy';
 
@@ -26,8 +26,8 @@ export interface TenantState {
   readonly data: Map<string, DataFacts>;
   /** Subjects (users) by subjectId: their deletions, their data. */
   readonly subjects: Map<string, SubjectFacts>;
-  /** SubscriptionEnded facts, sorted by (at, eventId). */
-  ends: TimedFact[] | null;
+  /** SubscriptionEnded facts, sorted by (at, eventId); `expedite` marks an expedited tenant deletion. */
+  ends: Array<TimedFact & { readonly expedite?: true }> | null;
   /** SubscriptionReactivated facts, sorted by (at, eventId). */
   reactivations: TimedFact[] | null;
   holds: Map<string, HoldFacts> | null;
@@ -43,6 +43,15 @@ export interface TenantState {
   stores: Map<string, Map<string, StoreRef>> | null;
   /** Subjects named by a legal hold placement: their data also decides which tenant-wide purges a hold covers. */
   heldSubjects: Set<string> | null;
+  /** Data items named by a legal hold placement (`dataId` scope), for the same reason. */
+  heldData: Set<string> | null;
+  /**
+   * Data items deleted more than once or restored, by dataId (most items are neither, so
+   * this lives beside the items, not in them).
+   */
+  dataHistory: Map<string, DataHistory> | null;
+  /** Operator facts (retry, resolve, extend) by obligationId, sorted by (at, eventId). */
+  operations: Map<string, OperatorFact[]> | null;
   /** PolicyActivated entries whose policy failed validation: ignored by the derivation, kept for diagnostics. */
   invalidPolicies: Array<{ eventId: string; issues: readonly PolicyIssue[] }> | null;
   /** Entries ignored because a timestamp or the subject could not be read (eventIds, for diagnostics). */
@@ -90,12 +99,21 @@ export class DataFacts {
   constructor(readonly dataId: string) {}
 }
 
+export interface DataHistory {
+  /** Distinct deletion times after the earliest, sorted (a deletion after a restore re-triggers the purge). */
+  laterDeletions: number[] | null;
+  /** DataRestored facts, sorted by (at, eventId). */
+  restores: TimedFact[] | null;
+}
+
 export class SubjectFacts {
   get kind(): 'subject' {
     return 'subject';
   }
-  /** UserDeleted facts, sorted by (at, eventId); the first is the deletion, later ones are duplicates. */
+  /** UserDeleted facts, sorted by (at, eventId); the first is the deletion, later ones are duplicates (unless a restore came between). */
   deletions: TimedFact[] | null = null;
+  /** UserRestored facts, sorted by (at, eventId). */
+  restores: TimedFact[] | null = null;
   /** Data items any DataCreated of which names this subject (no repeats). */
   readonly data: DataFacts[] = [];
   constructor(readonly subjectId: string) {}
@@ -111,13 +129,36 @@ export class TenantGroup {
 /** A unit of derivation: a data item, a subject, or the tenant. */
 export type Group = DataFacts | SubjectFacts | TenantGroup;
 
+/** A legal hold placement: its scope (each filter narrows it; none = the whole tenant) and its context. */
+export interface HoldPlacement extends TimedFact {
+  readonly subjectId: string | null;
+  readonly dataId: string | null;
+  readonly category: string | null;
+  readonly context: HoldContext | null;
+}
+
+export interface HoldRelease extends TimedFact {
+  readonly context: HoldContext | null;
+}
+
+/**
+ * One holdId's facts. Each placement opens an interval that the first release at or
+ * after it closes (see `holdIntervals`): a placement after a release is a new interval.
+ */
 export interface HoldFacts {
   readonly holdId: string;
-  /** LegalHoldPlaced facts; the least by (at, scope, eventId) defines the hold. */
-  readonly placements: Array<TimedFact & { readonly subjectId: string | null }>;
-  /** LegalHoldReleased facts, sorted; the first at or after the ruling placement ends the hold. */
-  readonly releases: TimedFact[];
+  /** LegalHoldPlaced facts, sorted by (at, eventId). */
+  readonly placements: HoldPlacement[];
+  /** LegalHoldReleased facts, sorted by (at, eventId). */
+  readonly releases: HoldRelease[];
 }
+
+/** An operator's action on one obligation (a ledger fact with actor and reason). */
+export type OperatorFact = TimedFact & { readonly actor: string; readonly reason: string } & (
+    | { readonly kind: 'retry' }
+    | { readonly kind: 'resolve'; readonly resolution: Resolution }
+    | { readonly kind: 'extend'; readonly until: number }
+  );
 
 export interface PolicyFact extends TimedFact {
   readonly version: string;
@@ -173,6 +214,9 @@ export function initialState(tenantId: string): TenantState {
     receipts: null,
     stores: null,
     heldSubjects: null,
+    heldData: null,
+    dataHistory: null,
+    operations: null,
     invalidPolicies: null,
     ignoredEntries: null,
     derivation: {

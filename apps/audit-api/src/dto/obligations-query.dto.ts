@@ -9,6 +9,7 @@ export const OBLIGATION_STATUSES: readonly ObligationStatus[] = [
   'issued',
   'confirmed',
   'failed',
+  'resolved',
 ];
 
 export class ObligationsQueryDto {

@@ -29,6 +29,8 @@ type Readings = Record<string, number> | undefined;
  * ledger size), so they are right whichever process runs which service; the deletion
  * command latency is observed as the projector records confirmations (see settlement-meter).
  */
+const SEVEN_DAYS_MS = 7 * 86_400_000;
+
 export class ApiMetrics {
   readonly registry = new Registry();
   private readonly latency: Histogram<'outcome'>;
@@ -121,7 +123,7 @@ export class ApiMetrics {
     });
     new Gauge({
       name: METRIC.overdue,
-      help: 'Obligations past their deadline, neither confirmed nor cancelled',
+      help: 'Obligations past their deadline, neither confirmed, cancelled nor resolved by an operator',
       registers,
       async collect() {
         await guarded('overdue', async () => this.set(await readModel.overdueCount(src.clock())));
@@ -140,6 +142,16 @@ export class ApiMetrics {
         },
       });
     }
+    new Gauge({
+      name: METRIC.dueSoon,
+      help: 'Obligations still owed whose deadline is within the next 7 days',
+      registers,
+      async collect() {
+        await guarded('dueSoon', async () =>
+          this.set(await readModel.dueSoonCount(src.clock(), SEVEN_DAYS_MS)),
+        );
+      },
+    });
     const ledger = src.ledger;
     const counts = { entries: 0, streams: 0 };
     new Gauge({

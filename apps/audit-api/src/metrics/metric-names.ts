@@ -10,6 +10,7 @@ export const METRIC = {
   commandLatency: 'retention_ledger_deletion_command_latency_seconds',
   obligations: 'retention_ledger_obligations',
   overdue: 'retention_ledger_obligations_overdue',
+  dueSoon: 'retention_ledger_obligations_due_within_7d',
   ledgerEntries: 'retention_ledger_ledger_entries',
   ledgerStreams: 'retention_ledger_ledger_streams',
   storeErrors: 'retention_ledger_store_errors_total',

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { isOverdue, retriesExhausted } from '@app/reports';
+import { isOverdue, retriesExhausted, timeToDeadlineMs } from '@app/reports';
 import type { Obligation } from '@app/retention';
 import { Access } from '../auth/access.decorator';
 import { ObligationsQueryDto } from '../dto/obligations-query.dto';
@@ -16,7 +16,8 @@ export interface ObligationsAnswer {
   /** "Now" for the `overdue` flags. */
   at: string;
   count: number;
-  obligations: Array<Obligation & { overdue: boolean; retriesExhausted: boolean }>;
+  /** `timeToDeadlineMs`: milliseconds to the deadline (negative: overdue), while still owed. */
+  obligations: Array<Obligation & { overdue: boolean; retriesExhausted: boolean; timeToDeadlineMs?: number }>;
 }
 
 @ApiTags('tenants')
@@ -49,11 +50,15 @@ export class ObligationsController {
       .filter((r) => query.status === undefined || r.status === query.status)
       // `detail` is the whole derived obligation, as the projector stored it.
       .map((r) => r.detail as unknown as Obligation)
-      .map((o) => ({
-        ...o,
-        overdue: isOverdue(o, now),
-        retriesExhausted: retriesExhausted(o, this.config.dispatchMaxAttempts),
-      }));
+      .map((o) => {
+        const left = timeToDeadlineMs(o, now);
+        return {
+          ...o,
+          overdue: isOverdue(o, now),
+          retriesExhausted: retriesExhausted(o, this.config.dispatchMaxAttempts),
+          ...(left === undefined ? {} : { timeToDeadlineMs: left }),
+        };
+      });
     return { tenantId: params.tenantId, at: now.toISOString(), count: obligations.length, obligations };
   }
 }

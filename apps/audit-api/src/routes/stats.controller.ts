@@ -12,6 +12,8 @@ export interface StatsAnswer {
   ledger: { entries: number; streams: number };
   obligations: Record<string, number>;
   overdue: number;
+  /** Obligations still owed whose deadline is within the next 7 days. */
+  dueWithin7Days: number;
   /** Failed obligations with no attempt left (DISPATCH_MAX_ATTEMPTS). */
   retriesExhausted: number;
   /** Records in the dead-letter topic; null when Kafka could not be asked. */
@@ -33,20 +35,25 @@ export class StatsController {
 
   @Get('stats')
   @Access({ permission: 'read', tenants: 'all' })
-  @ApiOperation({ summary: 'counts across every tenant (as `stats --json`), plus overdue obligations' })
+  @ApiOperation({
+    summary:
+      'counts across every tenant (as `stats --json`), plus overdue obligations and those due within 7 days',
+  })
   @ApiOkResponse({
     description:
-      '`{ledger: {entries, streams}, obligations: {<status>: n}, overdue, retriesExhausted, deadLetters}`',
+      '`{ledger: {entries, streams}, obligations: {<status>: n}, overdue, dueWithin7Days, retriesExhausted, deadLetters}`',
   })
   async stats(): Promise<StatsAnswer> {
     const deadLetterTopic = new TopicNames(this.config.topicPrefix, this.config.regions).deadLetter;
-    const [ledger, obligations, overdue, retriesExhausted, deadLetters] = await Promise.all([
+    const now = this.clock();
+    const [ledger, obligations, overdue, dueWithin7Days, retriesExhausted, deadLetters] = await Promise.all([
       this.ledger.counts(),
       this.readModel.countsByStatus(),
-      this.readModel.overdueCount(this.clock()),
+      this.readModel.overdueCount(now),
+      this.readModel.dueSoonCount(now, 7 * 86_400_000),
       this.readModel.countRetriesExhausted(this.config.dispatchMaxAttempts),
       this.kafka.recordCount(deadLetterTopic).catch(() => null),
     ]);
-    return { ledger, obligations, overdue, retriesExhausted, deadLetters };
+    return { ledger, obligations, overdue, dueWithin7Days, retriesExhausted, deadLetters };
   }
 }

@@ -10,11 +10,16 @@ export interface ApiAnswer {
 export function apiClient(baseUrl: string) {
   return async (
     path: string,
-    opts: { key?: string; method?: string; headers?: Record<string, string> } = {},
+    opts: { key?: string; method?: string; headers?: Record<string, string>; body?: unknown } = {},
   ) => {
     const res = await fetch(baseUrl + path, {
       method: opts.method ?? 'GET',
-      headers: { ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}), ...opts.headers },
+      headers: {
+        ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
+        ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...opts.headers,
+      },
+      ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
     });
     const text = await res.text();
     let json: unknown;

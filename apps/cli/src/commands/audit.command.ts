@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { checkRfc3339 } from '@app/contracts';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
-import { renderHtml, renderMarkdown, tenantAuditReport } from '@app/reports';
+import { renderHtml, renderMarkdown, requireKnownTenant, tenantAuditReport } from '@app/reports';
 
 const FORMATS = ['json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,6 +34,7 @@ export function auditCommand(): Command {
       const config = loadConfig();
       const ledger = await openLedger(config.ledgerUrl);
       try {
+        await requireKnownTenant(ledger, opts.tenant); // a mistyped tenant: exit 2, not an empty report
         const now = new Date();
         const report = await tenantAuditReport(ledger, opts.tenant, {
           asOf: opts.asOf,

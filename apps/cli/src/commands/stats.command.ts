@@ -10,6 +10,10 @@ import { resolveBrokers } from '../brokers';
 export interface Stats {
   ledger: { entries: number; streams: number };
   obligations: Record<string, number>;
+  /** Past their deadline and still owed. */
+  overdue: number;
+  /** Still owed, deadline within the next 7 days. */
+  dueWithin7Days: number;
   /** Failed obligations with no attempt left (DISPATCH_MAX_ATTEMPTS): an operator must act. */
   retriesExhausted: number;
   deadLetters: number;
@@ -40,9 +44,12 @@ export function statsCommand(): Command {
           brokers: await resolveBrokers(config),
           clientId: 'retention-ledger-stats',
         });
+        const now = new Date();
         stats = {
           ledger: await ledger.counts(),
           obligations: await readModel.countsByStatus(),
+          overdue: await readModel.overdueCount(now),
+          dueWithin7Days: await readModel.dueSoonCount(now, 7 * 86_400_000),
           retriesExhausted: await readModel.countRetriesExhausted(config.dispatchMaxAttempts),
           deadLetters: await countDeadLetters(
             kafka,
@@ -61,6 +68,8 @@ export function statsCommand(): Command {
         `ledger entries  ${stats.ledger.entries}`,
         `ledger streams  ${stats.ledger.streams}`,
         `dead letters    ${stats.deadLetters}`,
+        `overdue         ${stats.overdue}`,
+        `due within 7 d  ${stats.dueWithin7Days}`,
         `failed, no retry left  ${stats.retriesExhausted}`,
         ...Object.entries(stats.obligations).map(([status, n]) => `obligations ${status.padEnd(10)} ${n}`),
       ];

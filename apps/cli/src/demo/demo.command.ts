@@ -4,9 +4,8 @@ import { Command } from 'commander';
 import { createLogger, loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
 import { RegionalStore } from '../../../regional-store/src';
-import { buildAuditReport } from '@app/reports';
+import { renderHtml, tenantAuditReport } from '@app/reports';
 import { startRuntime } from '../runtime';
-import { tenantObligations } from '@app/reports';
 import { DEMO_POLICY_YAML } from './demo-policy';
 import { DEMO_TENANTS, demoStory } from './story';
 import { DemoDisplay } from './demo-display';
@@ -133,9 +132,15 @@ export async function runDemo(baseDir: string): Promise<number> {
     show.say('Audit summary (from the ledger, with the same fold the projector runs):');
     let allMet = finished && heldOk && storeProblems.length === 0;
     const reopened = await import('@app/ledger').then((m) => m.openLedger(config.ledgerUrl));
+    const reports: string[] = [];
     try {
       for (const tenantId of DEMO_TENANTS) {
-        const report = buildAuditReport(tenantId, await tenantObligations(reopened, tenantId), new Date());
+        const now = new Date();
+        const report = await tenantAuditReport(reopened, tenantId, { now });
+        // Each tenant's report as the auditor gets it: one self-contained HTML page.
+        const file = path.join(dir, `audit-${tenantId}.html`);
+        fs.writeFileSync(file, renderHtml(report, { generatedAt: now }));
+        reports.push(file);
         const s = report.summary;
         const ok = s.breached === 0 && s.pending === 0 && s.held === 0 && s.total > 0;
         allMet &&= ok;
@@ -161,8 +166,13 @@ export async function runDemo(baseDir: string): Promise<number> {
     }
     void ledger;
     show.say(allMet ? '\nEvery promise was kept. ✓' : '\nSome promise was not kept. ✗');
+    show.say('The audit reports, to open in a browser:');
+    for (const file of reports) show.say(`  file://${file}`);
     show.say(
       `Look closer: LEDGER_URL=sqlite:${path.join(dir, 'ledger.db')} npm run -s cli -- audit --tenant acme`,
+    );
+    show.say(
+      `Preview a policy change: LEDGER_URL=sqlite:${path.join(dir, 'ledger.db')} npm run -s cli -- policy diff FILE`,
     );
     return allMet ? 0 : 1;
   } catch (err) {

@@ -92,7 +92,14 @@ export function demoStory(run: string): { events: StoryEvent[]; expect: StoryExp
     3000,
     'legal-hold',
     'acme',
-    { holdId: 'case-42', action: 'placed', subjectId: 'dave' },
+    {
+      holdId: 'case-42',
+      action: 'placed',
+      subjectId: 'dave',
+      reason: 'litigation hold: Dave v. Acme',
+      caseRef: 'ACME-2026-042',
+      placedBy: 'legal@acme.example',
+    },
     'acme: legal hold case-42 on dave',
   );
   add(
@@ -115,7 +122,7 @@ export function demoStory(run: string): { events: StoryEvent[]; expect: StoryExp
     9000,
     'legal-hold',
     'acme',
-    { holdId: 'case-42', action: 'released', subjectId: 'dave' },
+    { holdId: 'case-42', action: 'released', reason: 'case settled', placedBy: 'legal@acme.example' },
     'acme: legal hold case-42 released',
   );
 

@@ -1,5 +1,5 @@
 import { Field, OptionalField } from '../validation/field.decorator';
-import { idRule, oneOfRule } from '../validation/field-rules';
+import { errorTextRule, idRule, nameRule, oneOfRule } from '../validation/field-rules';
 import { LifecycleEventDto } from './lifecycle-event.dto';
 
 export const HOLD_ACTIONS = ['placed', 'released'] as const;
@@ -11,4 +11,14 @@ export class LegalHoldDto extends LifecycleEventDto {
   @Field(oneOfRule('action', HOLD_ACTIONS)) action!: HoldAction;
   /** Absent: the hold covers the whole tenant. Personal data: goes to the subject part only. */
   @OptionalField(idRule) subjectId?: string;
+  /** Narrows the hold to one data item (with `subjectId` and `category`, all given must match). */
+  @OptionalField(idRule) dataId?: string;
+  /** Narrows the hold to data of one policy category. */
+  @OptionalField(nameRule) category?: string;
+  /** Why (free text), shown in reports. */
+  @OptionalField(errorTextRule) reason?: string;
+  /** The matter or case reference, shown in reports. */
+  @OptionalField(idRule) caseRef?: string;
+  /** Who placed (or released) it, shown in reports. */
+  @OptionalField(idRule) placedBy?: string;
 }

@@ -54,3 +54,12 @@ export const countRule: FieldRule = {
       : 'must be an integer >= 0';
   },
 };
+
+/** A yes/no switch (`expedite`). */
+export const flagRule: FieldRule = {
+  name: 'flag',
+  check(value) {
+    if (value === undefined || value === null) return REQUIRED_MESSAGE;
+    return typeof value === 'boolean' ? undefined : 'must be true or false';
+  },
+};

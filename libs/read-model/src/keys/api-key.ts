@@ -6,12 +6,15 @@
 export const API_KEY_ROLES = ['auditor', 'operator'] as const;
 export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 
-/** What a role may do: auditors read; operators read and rebuild the read model. */
-export type ApiPermission = 'read' | 'rebuild';
+/**
+ * What a role may do: auditors read; operators read, rebuild the read model and act on
+ * obligations (retry, resolve, extend: recorded in the ledger with the key id as actor).
+ */
+export type ApiPermission = 'read' | 'rebuild' | 'operate';
 
 export const ROLE_PERMISSIONS: Readonly<Record<ApiKeyRole, readonly ApiPermission[]>> = {
   auditor: ['read'],
-  operator: ['read', 'rebuild'],
+  operator: ['read', 'rebuild', 'operate'],
 };
 
 export interface ApiKeyRecord {

@@ -32,7 +32,9 @@ CREATE TABLE IF NOT EXISTS ${schema}.projection_checkpoint (
 
 // The fold keeps an obligation's commands in `detail.commands`, ordered by attempt.
 const LAST_COMMAND_ID = `o.detail->'commands'->-1->>'commandId'`;
-const ATTEMPTS = `coalesce(jsonb_array_length(o.detail->'commands'), 0)`;
+// Attempts since the operator's last retry, which restarts the budget (attemptsSinceRetry in libs/retention).
+const ATTEMPTS = `(SELECT count(*) FROM jsonb_array_elements(coalesce(o.detail->'commands', '[]'::jsonb)) c
+  WHERE c->>'issuedAt' >= coalesce(o.detail->>'retriedAt', ''))`;
 
 interface Row {
   obligation_id: string;
@@ -245,9 +247,17 @@ export class PostgresReadModel implements ReadModel {
     return Object.fromEntries(r.rows.map((x) => [x.status, Number(x.n)]));
   }
 
+  async dueSoonCount(now: Date, withinMs: number): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline >= $1 AND deadline <= $2 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
+      [now, new Date(now.getTime() + withinMs)],
+    );
+    return Number(r.rows[0].n);
+  }
+
   async overdueCount(now: Date): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled')`,
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
       [now],
     );
     return Number(r.rows[0].n);

@@ -39,7 +39,9 @@ CREATE TABLE IF NOT EXISTS projection_checkpoint (
 
 // The fold keeps an obligation's commands in `detail.commands`, ordered by attempt.
 const LAST_COMMAND_ID = `json_extract(o.detail, '$.commands[#-1].commandId')`;
-const ATTEMPTS = `coalesce(json_array_length(o.detail, '$.commands'), 0)`;
+// Attempts since the operator's last retry, which restarts the budget (attemptsSinceRetry in libs/retention).
+const ATTEMPTS = `(SELECT count(*) FROM json_each(o.detail, '$.commands') c
+  WHERE json_extract(c.value, '$.issuedAt') >= coalesce(json_extract(o.detail, '$.retriedAt'), ''))`;
 
 interface Row {
   obligation_id: string;
@@ -209,10 +211,19 @@ export class SqliteReadModel implements ReadModel {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
+  async dueSoonCount(now: Date, withinMs: number): Promise<number> {
+    return this.db
+      .prepare(
+        "SELECT count(*) FROM obligations WHERE deadline >= ? AND deadline <= ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')",
+      )
+      .pluck()
+      .get(now.toISOString(), new Date(now.getTime() + withinMs).toISOString()) as number;
+  }
+
   async overdueCount(now: Date): Promise<number> {
     return this.db
       .prepare(
-        "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled')",
+        "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')",
       )
       .pluck()
       .get(now.toISOString()) as number;

@@ -162,7 +162,7 @@ describe('policy: bad files stop start-up with a message naming the field', () =
       'rules.audit-log.onDataDeletion.deadline',
     ]);
     expect(error.message).toContain(
-      'retention: unknown key "retention" (allowed: version, description, categories, rules)',
+      'retention: unknown key "retention" (allowed: version, description, categories, rules, regions, expedited)',
     );
   });
 
@@ -207,5 +207,62 @@ describe('policy: bad files stop start-up with a message naming the field', () =
   it('validatePolicy checks already parsed values the same way (PolicyActivated payloads)', () => {
     expect(() => validatePolicy({ ...DEFAULT_POLICY, version: undefined })).toThrow('version: is required');
     expect(validatePolicy(JSON.parse(canonicalPolicyJson(DEFAULT_POLICY)))).toEqual(DEFAULT_POLICY);
+  });
+});
+
+describe('policy: regions, expedited and locked', () => {
+  const base = `
+version: v1
+categories: [personal]
+rules:
+  personal:
+    locked: true
+    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
+    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
+    onSubscriptionEnd: { action: keep }
+`;
+  it('reads per-region rules, the expedited rule and the lock', () => {
+    const policy = parsePolicy(
+      base +
+        `regions:
+  eu:
+    personal:
+      onDataDeletion: { action: purge, after: PT0S, deadline: P7D }
+expedited: { after: PT5M, deadline: P1D }
+`,
+      'yaml',
+    );
+    expect(policy.rules.personal.locked).toBe(true);
+    expect(policy.regions).toEqual({
+      eu: { personal: { onDataDeletion: { action: 'purge', after: 'PT0S', deadline: 'P7D' } } },
+    });
+    expect(policy.expedited).toEqual({ after: 'PT5M', deadline: 'P1D' });
+  });
+
+  it('names the field of a bad region rule, an unknown category there, and a bad lock', () => {
+    const bad =
+      base.replace('locked: true', 'locked: yes') +
+      `regions:
+  eu:
+    persnal: { onDataDeletion: { action: keep } }
+    personal:
+      onDataDeletion: { action: purge, deadline: soon }
+`;
+    expect(() => parsePolicy(bad, 'yaml')).toThrow(PolicyError);
+    const paths = (() => {
+      try {
+        parsePolicy(bad, 'yaml');
+        return [];
+      } catch (error) {
+        return (error as PolicyError).issues.map((i) => i.path);
+      }
+    })();
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'rules.personal.locked',
+        'regions.eu.persnal',
+        'regions.eu.personal.onDataDeletion.deadline',
+      ]),
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { parseDuration, type CompiledDuration } from './duration';
-import type { CategoryRules, DeletionRule, MaxAgeRule, Policy, SubscriptionEndRule } from './policy';
+import type {
+  CategoryRules,
+  DeletionRule,
+  ExpeditedRule,
+  MaxAgeRule,
+  Policy,
+  RegionRules,
+  SubscriptionEndRule,
+} from './policy';
 
 /** One problem in a policy file, located by its field path (`rules.personal.onDataDeletion.deadline`). */
 export interface PolicyIssue {
@@ -80,8 +88,9 @@ export function checkPolicyMemo(value: unknown): ReturnType<typeof checkPolicy> 
   return result;
 }
 
-const ROOT_KEYS = ['version', 'description', 'categories', 'rules'] as const;
-const CATEGORY_KEYS = ['onDataDeletion', 'onSubjectDeletion', 'onSubscriptionEnd', 'maxAge'] as const;
+const ROOT_KEYS = ['version', 'description', 'categories', 'rules', 'regions', 'expedited'] as const;
+const RULE_KEYS = ['onDataDeletion', 'onSubjectDeletion', 'onSubscriptionEnd', 'maxAge'] as const;
+const CATEGORY_KEYS = [...RULE_KEYS, 'locked'] as const;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,63}$/;
 const CATEGORY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -160,10 +169,108 @@ function readPolicy(value: unknown, issues: PolicyIssue[]): Policy | undefined {
   }
   const categories = readCategories(value.categories, issues);
   const rules = readRules(value.rules, categories, issues);
+  const regions = value.regions === undefined ? undefined : readRegions(value.regions, categories, issues);
+  const expedited =
+    value.expedited === undefined ? undefined : readExpedited(value.expedited, 'expedited', issues);
   if (version === undefined || categories === undefined || rules === undefined) return undefined;
-  return description === undefined
-    ? { version, categories, rules }
-    : { version, description, categories, rules };
+  // Optional keys are left out when absent, so existing policies keep their canonical form and hash.
+  return {
+    version,
+    ...(description === undefined ? {} : { description }),
+    categories,
+    rules,
+    ...(regions === undefined ? {} : { regions }),
+    ...(expedited === undefined ? {} : { expedited }),
+  };
+}
+
+const REGION = /^[A-Za-z0-9._-]{1,64}$/;
+
+function readRegions(
+  value: unknown,
+  categories: readonly string[] | undefined,
+  issues: PolicyIssue[],
+): Record<string, RegionRules> | undefined {
+  if (!isMapping(value)) {
+    issues.push({
+      path: 'regions',
+      message: `must be a mapping of region to category rules, got ${describe(value)}`,
+    });
+    return undefined;
+  }
+  const before = issues.length;
+  const out: Record<string, RegionRules> = {};
+  for (const region of Object.keys(value).sort()) {
+    const path = child('regions', region);
+    if (!REGION.test(region)) {
+      issues.push({ path, message: 'a region name must match [A-Za-z0-9._-]{1,64}' });
+      continue;
+    }
+    const byCategory = value[region];
+    if (!isMapping(byCategory)) {
+      issues.push({ path, message: `must be a mapping of category to rules, got ${describe(byCategory)}` });
+      continue;
+    }
+    const rules: Record<string, Partial<Omit<CategoryRules, 'locked'>>> = {};
+    for (const name of Object.keys(byCategory).sort()) {
+      const at = child(path, name);
+      if (categories !== undefined && !categories.includes(name)) {
+        issues.push({
+          path: at,
+          message: `unknown category "${name}" (declared categories: ${categories.join(', ')})`,
+        });
+        continue;
+      }
+      const set = byCategory[name];
+      if (!isMapping(set)) {
+        issues.push({
+          path: at,
+          message: `must be a mapping with some of ${RULE_KEYS.join(', ')}, got ${describe(set)}`,
+        });
+        continue;
+      }
+      rejectUnknownKeys(set, RULE_KEYS, at, issues);
+      const partial: { -readonly [K in keyof CategoryRules]?: CategoryRules[K] } = {};
+      if (set.onDataDeletion !== undefined)
+        partial.onDataDeletion = readDeletionRule(set.onDataDeletion, child(at, 'onDataDeletion'), issues);
+      if (set.onSubjectDeletion !== undefined)
+        partial.onSubjectDeletion = readDeletionRule(
+          set.onSubjectDeletion,
+          child(at, 'onSubjectDeletion'),
+          issues,
+        );
+      if (set.onSubscriptionEnd !== undefined)
+        partial.onSubscriptionEnd = readSubscriptionRule(
+          set.onSubscriptionEnd,
+          child(at, 'onSubscriptionEnd'),
+          issues,
+        );
+      if (set.maxAge !== undefined) partial.maxAge = readMaxAge(set.maxAge, child(at, 'maxAge'), issues);
+      rules[name] = partial;
+    }
+    out[region] = rules;
+  }
+  return issues.length > before ? undefined : out;
+}
+
+function readExpedited(value: unknown, path: string, issues: PolicyIssue[]): ExpeditedRule | undefined {
+  if (!isMapping(value)) {
+    issues.push({ path, message: `must be a mapping { after, deadline }, got ${describe(value)}` });
+    return undefined;
+  }
+  const before = issues.length;
+  rejectUnknownKeys(value, ['after', 'deadline'], path, issues);
+  const after = readDuration(value, 'after', path, issues);
+  const deadline = readDuration(value, 'deadline', path, issues);
+  if (issues.length > before || !after || !deadline) return undefined;
+  if (deadline.approxMillis < after.approxMillis) {
+    issues.push({
+      path: child(path, 'deadline'),
+      message: `"${deadline.iso}" is earlier than after ("${after.iso}")`,
+    });
+    return undefined;
+  }
+  return { after: after.iso, deadline: deadline.iso };
 }
 
 function readVersion(value: unknown, issues: PolicyIssue[]): string | undefined {
@@ -289,10 +396,19 @@ function readCategoryRules(value: unknown, path: string, issues: PolicyIssue[]):
   );
   const maxAge =
     value.maxAge === undefined ? undefined : readMaxAge(value.maxAge, child(path, 'maxAge'), issues);
+  if (value.locked !== undefined && value.locked !== true && value.locked !== false)
+    issues.push({
+      path: child(path, 'locked'),
+      message: `must be true or false, got ${describe(value.locked)}`,
+    });
   if (issues.length > before || !onDataDeletion || !onSubjectDeletion || !onSubscriptionEnd) return undefined;
-  return maxAge
-    ? { onDataDeletion, onSubjectDeletion, onSubscriptionEnd, maxAge }
-    : { onDataDeletion, onSubjectDeletion, onSubscriptionEnd };
+  return {
+    onDataDeletion,
+    onSubjectDeletion,
+    onSubscriptionEnd,
+    ...(maxAge ? { maxAge } : {}),
+    ...(value.locked === true ? { locked: true as const } : {}),
+  };
 }
 
 /** Reads `action` and checks the keys allowed for it; undefined after reporting a problem. */

@@ -58,7 +58,24 @@ export interface CategoryRules {
   readonly onSubjectDeletion: DeletionRule;
   readonly onSubscriptionEnd: SubscriptionEndRule;
   readonly maxAge?: MaxAgeRule;
+  /**
+   * Preservation lock: a later policy may lengthen this category's retention but never
+   * shorten it, unlock it or remove the category (`checkPolicyChange`).
+   */
+  readonly locked?: true;
 }
+
+/** A jurisdiction's rules: per category, the rules that differ from the base ones there. */
+export type RegionRules = Readonly<Record<string, Partial<Omit<CategoryRules, 'locked'>>>>;
+
+/** An expedited tenant deletion (`subscription-ended` with `expedite: true`): due `after`, promised by `deadline`. */
+export interface ExpeditedRule {
+  readonly after: string;
+  readonly deadline: string;
+}
+
+/** When a policy does not say: purge one hour after the end, within three days. */
+export const DEFAULT_EXPEDITED: ExpeditedRule = { after: 'PT1H', deadline: 'P3D' };
 
 export interface Policy {
   readonly version: string;
@@ -66,6 +83,10 @@ export interface Policy {
   /** Declared categories, sorted. */
   readonly categories: readonly string[];
   readonly rules: Readonly<Record<string, CategoryRules>>;
+  /** Per region (a configured region name): rules that differ there, e.g. a shorter deadline. */
+  readonly regions?: Readonly<Record<string, RegionRules>>;
+  /** Default `DEFAULT_EXPEDITED`. */
+  readonly expedited?: ExpeditedRule;
 }
 
 /** Version string of the built-in default policy. */

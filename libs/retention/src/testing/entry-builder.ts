@@ -1,4 +1,11 @@
-import type { DeletedBy, EntryDataByType, EntryType, NewEntry } from '@app/contracts/entry-types';
+import type {
+  DeletedBy,
+  EntryDataByType,
+  EntryType,
+  HoldContext,
+  NewEntry,
+  Resolution,
+} from '@app/contracts/entry-types';
 import type { Policy } from '../policy/policy';
 import { canonicalPolicyJson } from '../policy/canonical';
 import { sha256Hex } from '../internal/sha256';
@@ -83,20 +90,60 @@ export class EntryBuilder {
     return this.entry('UserDeleted', o, { deletedBy: o.deletedBy ?? 'admin' }, o.subjectId);
   }
 
-  subscriptionEnded(o: Common = {}) {
-    return this.entry('SubscriptionEnded', o, {});
+  subscriptionEnded(o: Common & { expedite?: boolean } = {}) {
+    return this.entry('SubscriptionEnded', o, o.expedite ? { expedite: true } : {});
+  }
+
+  dataRestored(o: Common & { dataId: string }) {
+    return this.entry('DataRestored', o, { dataId: o.dataId });
+  }
+
+  userRestored(o: Common & { subjectId: string }) {
+    return this.entry('UserRestored', o, {}, o.subjectId);
+  }
+
+  /** Operator facts: actor and reason default to `ops` and `test`. */
+  retried(o: Common & { obligationId: string; actor?: string; reason?: string }) {
+    return this.entry('ObligationRetried', o, {
+      obligationId: o.obligationId,
+      actor: o.actor ?? 'ops',
+      reason: o.reason ?? 'test',
+    });
+  }
+
+  resolved(o: Common & { obligationId: string; resolution: Resolution; actor?: string; reason?: string }) {
+    return this.entry('ObligationResolved', o, {
+      obligationId: o.obligationId,
+      resolution: o.resolution,
+      actor: o.actor ?? 'ops',
+      reason: o.reason ?? 'test',
+    });
+  }
+
+  extended(o: Common & { obligationId: string; until: At; actor?: string; reason?: string }) {
+    return this.entry('ObligationExtended', o, {
+      obligationId: o.obligationId,
+      until: this.time(o.until),
+      actor: o.actor ?? 'ops',
+      reason: o.reason ?? 'test',
+    });
   }
 
   subscriptionReactivated(o: Common = {}) {
     return this.entry('SubscriptionReactivated', o, {});
   }
 
-  holdPlaced(o: Common & { holdId: string; subjectId?: string }) {
-    return this.entry('LegalHoldPlaced', o, { holdId: o.holdId }, o.subjectId);
+  holdPlaced(
+    o: Common & { holdId: string; subjectId?: string; dataId?: string; category?: string } & HoldContext,
+  ) {
+    const { holdId, dataId, category, reason, caseRef, placedBy } = o;
+    const data = { holdId, dataId, category, reason, caseRef, placedBy };
+    return this.entry('LegalHoldPlaced', o, withoutUndefined(data), o.subjectId);
   }
 
-  holdReleased(o: Common & { holdId: string }) {
-    return this.entry('LegalHoldReleased', o, { holdId: o.holdId });
+  holdReleased(o: Common & { holdId: string } & HoldContext) {
+    const { holdId, reason, caseRef, placedBy } = o;
+    return this.entry('LegalHoldReleased', o, withoutUndefined({ holdId, reason, caseRef, placedBy }));
   }
 
   /** `at` is the ledger time; `issuedAt` defaults to it. */
@@ -159,4 +206,9 @@ export class EntryBuilder {
       policy: JSON.parse(canonical) as unknown,
     });
   }
+}
+
+/** Optional fields are left out rather than set to undefined (as the ingest writes them). */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
