@@ -12,6 +12,8 @@ import { consumeRate } from './kafka-bench';
 import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
+import { benchSubjectKeys } from './subject-keys.bench';
+import { benchProof } from './proof.bench';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
@@ -22,6 +24,11 @@ import { benchDispatch } from './dispatch.bench';
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
+ * BENCH_ONLY=subject-keys runs only the subject part encryption figures (no broker needed;
+ * BENCH_SUBJECT_PARTS, default 200 000).
+ * BENCH_ONLY=checkpoint runs only the proof figures (no broker needed): a checkpoint of
+ * BENCH_CHECKPOINT_STREAMS (10 000) streams / BENCH_CHECKPOINT_EVENTS (1 000 000) entries and
+ * verify-bundle of a BENCH_BUNDLE_ENTRIES (10 000) entry tenant.
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -29,6 +36,9 @@ const TRIGGERS = Number(process.env.BENCH_TRIGGERS || 1000);
 const SCHEDULED = Number(process.env.BENCH_SCHEDULED || 1_000_000);
 const DUE = Number(process.env.BENCH_DUE || 20_000);
 const REGIONS = ['eu', 'us'];
+const CHECKPOINT_N = Number(process.env.BENCH_CHECKPOINT_EVENTS || 1_000_000);
+const CHECKPOINT_STREAMS = Number(process.env.BENCH_CHECKPOINT_STREAMS || 10_000);
+const BUNDLE_N = Number(process.env.BENCH_BUNDLE_ENTRIES || 10_000);
 
 function line(label: string, value: string): void {
   process.stdout.write(`${label.padEnd(44)} ${value}\n`);
@@ -69,13 +79,59 @@ async function rebuildFigures(dir: string): Promise<void> {
   );
 }
 
+/** BENCH_ONLY=subject-keys: subject part encryption against sha256 of the same bytes (libs/subject-keys, not wired yet). */
+async function subjectKeysOnly(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const f = await benchSubjectKeys(dir, Number(process.env.BENCH_SUBJECT_PARTS || 200_000));
+  line(
+    'machine',
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  line(`subject part sha256 (baseline, ${f.partBytes} B)`, `${fmt(f.sha256PerSec)} parts/s`);
+  line('AES-256-GCM encrypt+decrypt, key in memory', `${fmt(f.cipherPerSec)} parts/s`);
+  line('encrypt+decrypt ÷ sha256', (f.cipherPerSec / f.sha256PerSec).toFixed(2));
+  line('SQLite store encrypt+decrypt (key per call)', `${fmt(f.storeRoundTripPerSec)} parts/s`);
+  line('store round trip ÷ sha256', (f.storeRoundTripPerSec / f.sha256PerSec).toFixed(3));
+  line('SQLite get-or-create, batches of 1000', `${fmt(f.pseudonymsPerSec)} subjects/s`);
+  line('SQLite sealBatch (ingest path), 1000/batch', `${fmt(f.sealBatchPerSec)} parts/s`);
+  line('sealBatch ÷ sha256', (f.sealBatchPerSec / f.sha256PerSec).toFixed(2));
+  line('SQLite shred, batches of 100 (+ WAL cut)', `${fmt(f.shredPerSec)} subjects/s`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+async function proofFigures(dir: string): Promise<void> {
+  const p = await benchProof(dir, CHECKPOINT_N, CHECKPOINT_STREAMS, BUNDLE_N);
+  const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
+  line(
+    'proof: verify (baseline)',
+    `${fmt(p.verifyPerSec)} entries/s over ${fmt(p.entries)} entries in ${fmt(p.streams)} streams`,
+  );
+  line(
+    'checkpoint (verify + heads + tree + sign)',
+    `${s(p.checkpointMs)} = ${fmt(p.entries / (p.checkpointMs / 1000))} entries/s`,
+  );
+  line('checkpoint ÷ verify time', (p.checkpointMs / (p.entries / p.verifyPerSec) / 1000).toFixed(2));
+  line('… heads + Merkle tree + signature alone', `${p.signOnlyMs.toFixed(1)} ms`);
+  line(`verify-bundle, ${fmt(p.bundleEntries)}-entry tenant`, `${p.verifyBundleMs.toFixed(0)} ms`);
+  line('verify --tenant of it in the ledger (baseline)', `${p.tenantVerifyMs.toFixed(0)} ms`);
+  line('verify-bundle ÷ tenant verify', (p.verifyBundleMs / p.tenantVerifyMs).toFixed(2));
+  if (p.javaVerifyBundleMs !== undefined)
+    line('… Java VerifyBundle (incl. JVM start + compile)', `${p.javaVerifyBundleMs.toFixed(0)} ms`);
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
+  if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest' && only !== 'rebuild') {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest or rebuild)`);
+  if (only !== undefined && only !== 'ingest' && only !== 'rebuild' && only !== 'checkpoint') {
+    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest, rebuild, checkpoint or subject-keys)`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  if (only === 'checkpoint') {
+    await proofFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   if (only === 'rebuild') {
     await rebuildFigures(dir);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -176,6 +232,9 @@ async function main(): Promise<void> {
     'due query, 1M vs small read model',
     `${dispatch.dueQueryMsLarge.toFixed(2)} ms vs ${dispatch.dueQueryMsSmall.toFixed(2)} ms`,
   );
+
+  process.stdout.write('\n');
+  await proofFigures(dir);
 
   fs.rmSync(dir, { recursive: true, force: true });
 }

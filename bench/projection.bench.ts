@@ -18,6 +18,17 @@ export interface RebuildFigures {
  */
 export async function benchRebuild(dir: string, n: number, tenants: number): Promise<RebuildFigures> {
   const ledgerPath = path.join(dir, 'rebuild-ledger.db');
+  await writeBenchLedger(ledgerPath, n, tenants);
+  const out = execFileSync(
+    process.execPath,
+    [path.join(__dirname, 'rebuild-child.js'), ledgerPath, path.join(dir, 'rebuild-read-model.db')],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as RebuildFigures;
+}
+
+/** `n` lifecycle entries over `tenants` tenants in a new SQLite ledger at `ledgerPath`. */
+export async function writeBenchLedger(ledgerPath: string, n: number, tenants: number): Promise<void> {
   const ledger = await openLedger(`sqlite:${ledgerPath}`);
   const chunk = 50_000;
   for (let i = 0; i < n; i += chunk) {
@@ -31,10 +42,4 @@ export async function benchRebuild(dir: string, n: number, tenants: number): Pro
     for (let j = 0; j < entries.length; j += 5000) await ledger.appendBatch(entries.slice(j, j + 5000));
   }
   await ledger.close();
-  const out = execFileSync(
-    process.execPath,
-    [path.join(__dirname, 'rebuild-child.js'), ledgerPath, path.join(dir, 'rebuild-read-model.db')],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
-  );
-  return JSON.parse(out.trim().split('\n').pop()!) as RebuildFigures;
 }

@@ -21,6 +21,7 @@ describe('audit API', () => {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
     READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    CHECKPOINT_KEY: path.join(dir, 'checkpoint-key.pem'),
     TOPIC_PREFIX: randomPrefix(),
     LOG_LEVEL: 'info',
   };
@@ -319,12 +320,12 @@ describe('audit API', () => {
     expect((held.json as typeof body).obligations.map((o) => o.status)).toEqual(['held']);
   });
 
-  it('verify: every chain, or one tenant', async () => {
+  it('verify: every chain, or one tenant with the policy stream its obligations come from', async () => {
     expect((await api('/v1/verify', { key: keys.all })).json).toMatchObject({ ok: true, streams: 3 });
     expect((await api('/v1/verify?tenant=acme', { key: keys.acme })).json).toEqual({
       ok: true,
-      entries: acmeEntries,
-      streams: 1,
+      entries: acmeEntries + 1,
+      streams: 2,
     });
   });
 
@@ -352,6 +353,8 @@ describe('audit API', () => {
     expect(Object.keys(openapi.paths).sort()).toEqual([
       '/health',
       '/metrics',
+      '/v1/checkpoint/latest',
+      '/v1/checkpoint/public-key',
       '/v1/rebuild',
       '/v1/stats',
       '/v1/tenants/{tenantId}/audit',

@@ -26,6 +26,7 @@ describe('metrics', () => {
       KAFKA_BROKERS: process.env.KAFKA_BROKERS,
       LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
       READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+      CHECKPOINT_KEY: path.join(dir, 'checkpoint-key.pem'),
       TOPIC_PREFIX: prefix,
       REGIONS: 'eu,us',
       LOG_LEVEL: 'warn',

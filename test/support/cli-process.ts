@@ -64,6 +64,7 @@ export function testEnv(
     KAFKA_BROKERS: process.env.KAFKA_BROKERS,
     LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
     READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    CHECKPOINT_KEY: path.join(dir, 'checkpoint-key.pem'),
     TOPIC_PREFIX: prefix,
     REGIONS: (opts.regions ?? ['eu', 'us']).join(','),
     ...opts.extra,

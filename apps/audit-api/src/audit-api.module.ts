@@ -17,12 +17,14 @@ import { OperatorActionsController } from './routes/operator-actions.controller'
 import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
 import { VerifyController } from './routes/verify.controller';
-import { API_KEYS, API_METRICS, PIPELINE_PROBES } from './tokens';
+import { CheckpointController } from './routes/checkpoint.controller';
+import { API_KEYS, API_METRICS, CHECKPOINTS, PIPELINE_PROBES, type CheckpointSource } from './tokens';
 
 export interface AuditApiDeps {
   keys: ApiKeyStore;
   metrics: ApiMetrics;
   pipeline: PipelineProbes;
+  checkpoints: CheckpointSource;
 }
 
 /**
@@ -42,6 +44,7 @@ export class AuditApiModule {
         OperatorActionsController,
         AuditController,
         VerifyController,
+        CheckpointController,
         StatsController,
         RebuildController,
         HealthController,
@@ -51,6 +54,7 @@ export class AuditApiModule {
         { provide: API_KEYS, useValue: deps.keys },
         { provide: API_METRICS, useValue: deps.metrics },
         { provide: PIPELINE_PROBES, useValue: deps.pipeline },
+        { provide: CHECKPOINTS, useValue: deps.checkpoints },
         KafkaAdminService,
         PipelineHealth,
         { provide: APP_GUARD, useClass: ApiKeyGuard },

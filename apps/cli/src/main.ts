@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
 import { runCommand } from './commands/run.command';
 import { replayCommand } from './commands/replay.command';
 import { verifyCommand } from './commands/verify.command';
@@ -11,11 +13,22 @@ import { rebuildCommand } from './commands/rebuild.command';
 import { keysCommand } from './commands/keys.command';
 import { policyCommand } from './commands/policy.command';
 import { demoCommand } from './demo/demo.command';
+import { checkpointCommand } from './commands/checkpoint.command';
+import { exportCommand } from './commands/export.command';
+import { verifyBundleCommand } from './commands/verify-bundle.command';
+import { exitCodeOfParse, exitOnUsageErrors } from './exit-codes';
+import { repoRoot } from './repo-root';
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
 
 /** `retention-ledger`: the command line of DESIGN.md, and the composition root of the services. */
 export function buildProgram(): Command {
   const program = new Command('retention-ledger')
     .description('Retention ledger: data-deletion promises turned into facts that can be proven')
+    .version(packageVersion(), '--version', 'print the version')
     .showHelpAfterError()
     // Options after a subcommand are the subcommand's (`obligations --tenant T` vs `obligations retry --tenant T`).
     .enablePositionalOptions();
@@ -23,6 +36,9 @@ export function buildProgram(): Command {
     runCommand(),
     replayCommand(),
     verifyCommand(),
+    checkpointCommand(),
+    exportCommand(),
+    verifyBundleCommand(),
     obligationsCommand(),
     auditCommand(),
     statsCommand(),
@@ -32,6 +48,7 @@ export function buildProgram(): Command {
     demoCommand(),
   ])
     program.addCommand(cmd);
+  exitOnUsageErrors(program);
   return program;
 }
 
@@ -39,7 +56,8 @@ if (require.main === module) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((err: Error) => {
-      process.stderr.write(`retention-ledger: ${err.message}\n`);
-      process.exit(2);
+      // Commander has printed its own usage errors already.
+      if (!(err instanceof CommanderError)) process.stderr.write(`retention-ledger: ${err.message}\n`);
+      process.exit(exitCodeOfParse(err));
     });
 }

@@ -13,7 +13,16 @@ import {
   withStoreRetry,
   WorkSignal,
 } from '@app/config';
-import { createKafka } from '@app/kafka';
+import { TopicNames } from '@app/contracts';
+import { createKafka, ensureTopics, IdempotentProducer } from '@app/kafka';
+import {
+  Checkpointer,
+  loadOrCreateSigningKey,
+  openCheckpointStore,
+  type CheckpointStore,
+  type SigningKey,
+} from '@app/proof';
+import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
@@ -139,11 +148,36 @@ export async function startRuntime(
     categories: new Set(policy.categories),
     signal: new WorkSignal(),
   };
+  // Only the processes that sign (the projector's) or serve the public key (the API) need the key.
+  const checkpointKey =
+    services.includes('projector') || services.includes('api')
+      ? loadOrCreateSigningKey(config.checkpointKey)
+      : undefined;
+  const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const api =
-    auditApi && metrics
-      ? { lib: auditApi, deps: { keys: await openKeyStore(config.readModelUrl), metrics, pipeline } }
+    auditApi && metrics && checkpointKey
+      ? {
+          lib: auditApi,
+          deps: {
+            keys: await openKeyStore(config.readModelUrl),
+            metrics,
+            pipeline,
+            checkpoints: {
+              store: checkpointStore,
+              publicKeyPem: checkpointKey.publicKeyPem,
+              keyId: checkpointKey.keyId,
+            },
+          },
+        }
+      : undefined;
+  // One checkpointer per projector (the one process that folds the whole ledger anyway).
+  const checkpointer =
+    services.includes('projector') && checkpointKey
+      ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
       : undefined;
   const closeStores = async () => {
+    await checkpointer?.stop();
+    await checkpointStore.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
     await ledger.close();
@@ -183,6 +217,41 @@ export async function startRuntime(
         await app.close();
         await closeStores();
       })()),
+  };
+}
+
+/** Checkpoints every CHECKPOINT_INTERVAL, published to `ledger-checkpoints` (one partition: in order). */
+function startCheckpointer(deps: {
+  config: AppConfig;
+  kafka: Kafka;
+  ledger: LedgerStore;
+  store: CheckpointStore;
+  key: SigningKey;
+  clock: Clock;
+  log: Logger;
+}): { stop(): Promise<void> } {
+  const topic = new TopicNames(deps.config.topicPrefix, deps.config.regions).checkpoints;
+  const producer = new IdempotentProducer(deps.kafka);
+  let topicReady = false;
+  const checkpointer = new Checkpointer({
+    ledger: deps.ledger,
+    store: deps.store,
+    key: deps.key,
+    clock: deps.clock,
+    intervalMs: deps.config.checkpointIntervalMs,
+    log: deps.log,
+    publish: async (checkpoint) => {
+      if (!topicReady) await ensureTopics(deps.kafka, [topic], 1);
+      topicReady = true;
+      await producer.send(topic, [{ key: 'checkpoint', value: JSON.stringify(checkpoint) }]);
+    },
+  });
+  checkpointer.start();
+  return {
+    stop: async () => {
+      await checkpointer.stop();
+      await producer.disconnect();
+    },
   };
 }
 

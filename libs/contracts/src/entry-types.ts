@@ -125,6 +125,11 @@ export type LedgerEntry<T extends EntryType = EntryType> = NewEntry<T> & {
   globalPosition: string;
   /** When the ledger stored it (wall clock of the appender; never used by the projection). */
   recordedAt: string;
+  /**
+   * What the hash covers of the subject part: sha256 of the stored `{salt, subjectId}`
+   * (null without a subject). With it a replayed entry is everything its hash covers.
+   */
+  subjectDigest: string | null;
   prevHash: string;
   hash: string;
 };

@@ -14,6 +14,8 @@ export type LifecycleTopic = (typeof LIFECYCLE_TOPICS)[number];
 export const DEAD_LETTER_TOPIC = 'lifecycle-dead-letter';
 export const RECEIPTS_TOPIC_BASE = 'deletion-receipts';
 export const COMMANDS_TOPIC_BASE = 'deletion-commands';
+/** Signed checkpoints of the ledger (docs/bundle-format.md), for auditors to keep. */
+export const CHECKPOINTS_TOPIC = 'ledger-checkpoints';
 
 export class TopicNames {
   constructor(
@@ -32,6 +34,9 @@ export class TopicNames {
   }
   get deadLetter(): string {
     return this.prefix + DEAD_LETTER_TOPIC;
+  }
+  get checkpoints(): string {
+    return this.prefix + CHECKPOINTS_TOPIC;
   }
 
   /** Everything ingest consumes: lifecycle topics and each region's receipts. */

@@ -122,7 +122,7 @@ function encode(value: unknown, ancestors: object[]): string {
 }
 
 /** Version of the hashed form below; bump it (and keep the old encoder) if the form ever changes. */
-export const ENTRY_FORMAT_VERSION = 1;
+export const ENTRY_FORMAT_VERSION = 1 as const;
 
 /** Everything the hash covers. The plaintext subject is deliberately absent: only its salted digest. */
 export interface HashedFields {
@@ -192,8 +192,23 @@ export function canonicalEntry(f: HashedFields): string {
   );
 }
 
+/** The hashed form of an entry as a JSON object (what an evidence bundle's entry line parses to). */
+export interface HashedEnvelope {
+  v: typeof ENTRY_FORMAT_VERSION;
+  tenantId: string;
+  streamPosition: number;
+  eventId: string;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  data: unknown;
+  subjectDigest: string | null;
+  source: unknown;
+  prevHash: string;
+}
+
 /** The hashed form as a plain object: what an external verifier canonicalizes (RFC 8785) and hashes. */
-export function hashedEnvelope(f: HashedFields): Record<string, unknown> {
+export function hashedEnvelope(f: HashedFields): HashedEnvelope {
   return {
     v: ENTRY_FORMAT_VERSION,
     tenantId: f.tenantId,

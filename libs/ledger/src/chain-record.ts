@@ -39,6 +39,7 @@ export function toLedgerEntry(record: ChainRecord, globalPosition: string): Ledg
     streamPosition: record.streamPosition,
     globalPosition,
     recordedAt: record.recordedAt,
+    subjectDigest: record.subjectDigest,
     prevHash: record.prevHash,
     hash: record.hash,
   };
@@ -64,6 +65,7 @@ export function appendedEntry(entry: NewEntry, record: ChainRecord, globalPositi
     streamPosition: record.streamPosition,
     globalPosition,
     recordedAt: record.recordedAt,
+    subjectDigest: record.subjectDigest,
     prevHash: record.prevHash,
     hash: record.hash,
   };

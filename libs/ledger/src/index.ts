@@ -1,6 +1,7 @@
 // The ledger port and what opens it; most callers need nothing else.
 export * from './ledger-store';
 export * from './open-ledger';
+export * from './ledger-errors';
 export { LedgerInputError } from './append-plan';
 export { APPEND_ONLY_MESSAGE } from './append-only';
 
@@ -11,6 +12,7 @@ export {
   CanonicalJsonError,
   ENTRY_FORMAT_VERSION,
   hashedEnvelope,
+  type HashedEnvelope,
   type HashedFields,
 } from './canonical';
 export type { ChainRecord } from './chain-record';

@@ -1,4 +1,5 @@
 import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { ChainRecord } from './chain-record';
 
 export type AppendOutcome =
   | { status: 'appended'; entry: LedgerEntry }
@@ -21,11 +22,18 @@ export interface FactsPage {
   streamsComplete: boolean;
 }
 
+/** A position a stream must still hold with this hash (a checkpoint's head). */
+export type ExpectedHead = StreamHead;
+
 export interface VerifyOptions {
-  /** Only this tenant's stream. */
+  /** Only this tenant's stream; throws `UnknownTenantError` when the ledger has no trace of it. */
   tenantId?: string;
   /** Called as entries are checked; `total` is the number of entries being verified. */
   onProgress?: (done: number, total: number) => void;
+  /** Heads of a checkpoint the ledger must still extend (same hash at each position). */
+  expected?: readonly ExpectedHead[];
+  /** On success: the stream heads of the snapshot that verified (what a checkpoint signs). */
+  onHeads?: (heads: readonly StreamHead[]) => void;
 }
 
 export type VerifyResult =
@@ -45,8 +53,16 @@ export interface LedgerStore {
    * be stored faithfully, e.g. an unknown type or a NaN in its data.
    */
   appendBatch(entries: NewEntry[], recordedAt?: Date): Promise<AppendOutcome[]>;
-  /** A tenant's stream in order, from `fromPosition` (1-based, inclusive; default 1). */
+  /**
+   * A tenant's stream in order, from `fromPosition` (1-based, inclusive; default 1), up to
+   * its head: no reader returns a row that verify would not check (see `verifyChains`).
+   */
   readStream(tenantId: string, fromPosition?: number): AsyncIterable<LedgerEntry>;
+  /**
+   * A tenant's stream as stored and hashed (the subject part with its salt), up to its
+   * head: what an evidence bundle carries so that anyone can recompute every hash.
+   */
+  readChainRecords(tenantId: string): AsyncIterable<ChainRecord>;
   /**
    * Everything after the cursor (exclusive; undefined = from the start), in global order, up to `limit`
    * (default 1000). `last` is the cursor to pass next: the last entry's, or `after` unchanged when nothing is new.
@@ -70,7 +86,8 @@ export interface LedgerStore {
   /**
    * Recomputes every chain (or one tenant's) against a consistent snapshot and
    * names the first broken position: a wrong prevHash link, a wrong hash, a
-   * position gap, a subject digest mismatch, or a stream shorter than its head.
+   * position gap, a subject digest mismatch, a stream shorter than its head, a
+   * row past its head or of a stream without a head, a checkpoint no longer extended.
    */
   verify(opts?: VerifyOptions): Promise<VerifyResult>;
   close(): Promise<void>;

@@ -15,9 +15,15 @@ export const LEDGER_URL_FORMS =
 export interface OpenLedgerOptions {
   /** PostgreSQL: a pooled connection was lost outside a query; the pool reconnects by itself. */
   onConnectionError?: (err: Error) => void;
+  /**
+   * For read-only commands (verify, replay, audit, export…): an existing ledger only —
+   * a missing SQLite file or PostgreSQL schema is a `LedgerNotFoundError`, nothing is created.
+   */
+  readOnly?: boolean;
 }
 
-export async function openLedger(url: string, opts: OpenLedgerOptions = {}): Promise<LedgerStore> {
+export async function openLedger(url: string, options: OpenLedgerOptions = {}): Promise<LedgerStore> {
+  const readOnly = options.readOnly ?? false;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
     case 'sqlite': {
@@ -27,13 +33,18 @@ export async function openLedger(url: string, opts: OpenLedgerOptions = {}): Pro
           `LEDGER_URL ${JSON.stringify(url)}: a SQLite ledger needs a file path (sqlite:<path>)`,
         );
       }
+      if (readOnly) return new SqliteLedgerStore(path, { readOnly });
       mkdirSync(dirname(resolve(path)), { recursive: true });
       return new SqliteLedgerStore(path);
     }
     case 'postgres':
     case 'postgresql': {
       const { PostgresLedgerStore } = await import('./postgres/postgres-ledger-store');
-      return PostgresLedgerStore.open({ connectionString: url, onConnectionError: opts.onConnectionError });
+      return PostgresLedgerStore.open({
+        connectionString: url,
+        readOnly,
+        onConnectionError: options.onConnectionError,
+      });
     }
     case 'esdb':
     case 'esdb+discover':

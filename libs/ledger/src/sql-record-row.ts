@@ -10,6 +10,13 @@ export const RECORD_COLUMNS =
   'tenant_id, stream_position, event_id, type, occurred_at, recorded_at, data_json, ' +
   'subject_json, subject_digest, source_json, prev_hash, hash, global_position';
 
+/** RECORD_COLUMNS of the table aliased `alias`, for reads joined with the stream heads. */
+export function recordColumnsOf(alias: string): string {
+  return RECORD_COLUMNS.split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
+}
+
 /** PostgreSQL returns BIGINT as a string; SQLite as a number. */
 type Int = number | string;
 

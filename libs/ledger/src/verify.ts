@@ -1,36 +1,60 @@
 import { ChainVerifier, type ChainLink } from './hash-chain';
-import type { StreamHead, VerifyResult } from './ledger-store';
+import type { ExpectedHead, StreamHead, VerifyOptions, VerifyResult } from './ledger-store';
+import { UnknownTenantError } from './ledger-errors';
 
 /**
  * The verification shared by all adapters. An adapter supplies the stream
  * heads and the checked links of those streams (see `ChainLink`) — each
  * stream in position order, streams in any interleaving, in batches — taken
- * from one consistent snapshot where the store offers one.
+ * from one consistent snapshot where the store offers one, and covering every
+ * row any reader could return (readers are bounded by the heads).
  *
- * Links past a head (appended after the heads were read) and links of streams
- * without a head are ignored; a stream that ends before its head, or whose
- * entry at the head position differs from the head's hash, is broken — that
- * is how a deleted tail shows up.
+ * In that snapshot a row past its stream's head, or of a stream with no head,
+ * was not written by an append (an append moves the head in the same
+ * transaction): it is a break, named by its tenant and position. A stream that
+ * ends before its head, or whose entry at the head position differs from the
+ * head's hash, is broken too — that is how a deleted tail shows up. With
+ * `expected` (a checkpoint's heads), each listed position must still be there
+ * with the same hash: that catches what is consistent inside the store, a cut
+ * tail with a rewound head or a stream rewritten with fresh hashes.
  */
 export async function verifyChains(
   heads: readonly StreamHead[],
   batches: AsyncIterable<readonly ChainLink[]> | Iterable<readonly ChainLink[]>,
-  onProgress?: (done: number, total: number) => void,
+  opts: Pick<VerifyOptions, 'tenantId' | 'onProgress' | 'expected' | 'onHeads'> = {},
 ): Promise<VerifyResult> {
-  const expected = new Map<string, StreamHead>();
+  const { onProgress } = opts;
+  const byTenant = new Map<string, StreamHead>();
   let total = 0;
   for (const head of heads) {
-    if (head.position <= 0) continue;
-    expected.set(head.tenantId, head);
+    byTenant.set(head.tenantId, head);
     total += head.position;
   }
+  const expected = expectedFor(opts.expected, opts.tenantId);
   const verifiers = new Map<string, ChainVerifier>();
   let done = 0;
+  let seen = false;
   onProgress?.(0, total);
   for await (const batch of batches) {
     for (const record of batch) {
-      const head = expected.get(record.tenantId);
-      if (head === undefined || record.streamPosition > head.position) continue;
+      seen = true;
+      const head = byTenant.get(record.tenantId);
+      if (head === undefined) {
+        return {
+          ok: false,
+          tenantId: record.tenantId,
+          position: record.streamPosition,
+          reason: 'entry stored for a stream that has no stream head (not written by an append)',
+        };
+      }
+      if (record.streamPosition > head.position) {
+        return {
+          ok: false,
+          tenantId: record.tenantId,
+          position: record.streamPosition,
+          reason: `entry stored past the stream head at position ${head.position} (not written by an append)`,
+        };
+      }
       let verifier = verifiers.get(record.tenantId);
       if (verifier === undefined) {
         verifier = new ChainVerifier(record.tenantId);
@@ -38,11 +62,23 @@ export async function verifyChains(
       }
       const broken = verifier.push(record);
       if (broken !== null) return { ok: false, tenantId: record.tenantId, ...broken };
+      const kept = expected.get(record.tenantId);
+      if (kept !== undefined && kept.position === record.streamPosition && kept.hash !== record.hash) {
+        return {
+          ok: false,
+          tenantId: record.tenantId,
+          position: record.streamPosition,
+          reason: 'hash differs from the one in the checkpoint (the stream was rewritten)',
+        };
+      }
       done++;
     }
     onProgress?.(done, total);
   }
-  for (const head of expected.values()) {
+  if (opts.tenantId !== undefined && !seen && !byTenant.has(opts.tenantId) && !expected.has(opts.tenantId)) {
+    throw new UnknownTenantError(opts.tenantId);
+  }
+  for (const head of byTenant.values()) {
     const verifier = verifiers.get(head.tenantId);
     const verified = verifier?.position ?? 0;
     if (verified < head.position) {
@@ -62,5 +98,32 @@ export async function verifyChains(
       };
     }
   }
-  return { ok: true, entries: done, streams: expected.size };
+  for (const kept of expected.values()) {
+    const verified = verifiers.get(kept.tenantId)?.position ?? 0;
+    if (verified < kept.position) {
+      return {
+        ok: false,
+        tenantId: kept.tenantId,
+        position: verified + 1,
+        reason:
+          `the checkpoint has position ${kept.position} but the stream ends at position ${verified}` +
+          ' (a cut tail or a rewound head)',
+      };
+    }
+  }
+  opts.onHeads?.(heads);
+  return { ok: true, entries: done, streams: byTenant.size };
+}
+
+/** The checkpoint heads a verify of `tenantId` (and the policy stream it reads) must find; all without a tenant. */
+function expectedFor(
+  expected: readonly ExpectedHead[] | undefined,
+  tenantId: string | undefined,
+): Map<string, ExpectedHead> {
+  const out = new Map<string, ExpectedHead>();
+  for (const head of expected ?? []) {
+    if (head.position <= 0) continue;
+    if (tenantId === undefined || head.tenantId === tenantId) out.set(head.tenantId, head);
+  }
+  return out;
 }

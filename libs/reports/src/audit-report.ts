@@ -8,6 +8,7 @@ import {
   unmatchedReleases as unmatched,
 } from '@app/retention';
 import { retriesExhausted } from './retries-exhausted';
+import type { LedgerBasis } from './tenant-view';
 
 export interface AuditRow {
   obligationId: string;
@@ -62,6 +63,8 @@ export interface HoldRow {
 export interface AuditReport {
   tenantId: string;
   asOf: string;
+  /** The ledger state it was built from: the last entry (position, hash) of the tenant's and the policy stream. */
+  ledger?: LedgerBasis;
   summary: Record<AuditVerdict, number> & { total: number; retriesExhausted?: number };
   obligations: AuditRow[];
   /** Every legal hold interval of the tenant. */
@@ -174,6 +177,12 @@ export function renderMarkdown(r: AuditReport): string {
   const lines = [
     `# Retention audit: tenant \`${r.tenantId}\``,
     '',
+    ...(r.ledger
+      ? [
+          `Built from ledger position ${r.ledger.position} (head hash \`${r.ledger.headHash}\`) and policy position ${r.ledger.policyPosition} (\`${r.ledger.policyHeadHash}\`).`,
+          '',
+        ]
+      : []),
     `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled, ${s['done-manually']} done manually, ${s.waived} waived (an operator closed those; the system never confirmed them).` +
       (s.retriesExhausted
         ? ` **${s.retriesExhausted} failed with no retry left** (an operator must act).`

@@ -169,6 +169,7 @@ export function renderHtml(r: AuditReport, opts: { generatedAt?: Date } = {}): s
 <header>
 <h1>Retention audit: tenant <code>${e(r.tenantId)}</code></h1>
 <p class="asof">As the ledger stood at ${time(r.asOf)}${generated} · ${r.summary.total} obligations</p>
+${r.ledger ? `<p class="basis">Built from ledger position ${r.ledger.position}, head hash <code>${r.ledger.headHash}</code>; policy position ${r.ledger.policyPosition}, <code>${r.ledger.policyHeadHash}</code></p>` : ''}
 </header>
 <main>
 ${summaryHtml(r)}

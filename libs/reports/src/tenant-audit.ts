@@ -1,7 +1,30 @@
 import type { LedgerStore } from '@app/ledger';
-import { AuditReport, buildAuditReport } from './audit-report';
 import { holdIntervals, obligations, unmatchedReleases } from '@app/retention';
-import { tenantState } from './tenant-view';
+import { AuditReport, buildAuditReport } from './audit-report';
+import { tenantFold, type TenantFold } from './tenant-view';
+
+/**
+ * The report of a fold, as of `asOf`, naming the ledger basis it was built from. An
+ * evidence bundle's verifier refolds the bundle's entries and comes here too, so the
+ * report it expects is byte for byte the one `audit` and `export` write.
+ */
+export function foldReport(
+  fold: TenantFold,
+  asOf: Date,
+  /** DISPATCH_MAX_ATTEMPTS, to flag obligations with no retry left (`audit`; bundles leave it out). */
+  maxAttempts?: number,
+): AuditReport {
+  const { state, basis } = fold.result();
+  const report =
+    state === undefined
+      ? buildAuditReport(fold.tenantId, [], asOf)
+      : buildAuditReport(fold.tenantId, obligations(state), asOf, {
+          holds: holdIntervals(state),
+          unmatchedReleases: unmatchedReleases(state),
+          maxAttempts,
+        });
+  return { ...report, ledger: basis };
+}
 
 /**
  * The audit report of one tenant as the ledger stood at `asOf` (entries recorded after
@@ -13,11 +36,5 @@ export async function tenantAuditReport(
   tenantId: string,
   at: { asOf?: Date; now: Date; maxAttempts?: number },
 ): Promise<AuditReport> {
-  const state = await tenantState(ledger, tenantId, at.asOf);
-  if (state === undefined) return buildAuditReport(tenantId, [], at.asOf ?? at.now);
-  return buildAuditReport(tenantId, obligations(state), at.asOf ?? at.now, {
-    holds: holdIntervals(state),
-    unmatchedReleases: unmatchedReleases(state),
-    maxAttempts: at.maxAttempts,
-  });
+  return foldReport(await tenantFold(ledger, tenantId, at.asOf), at.asOf ?? at.now, at.maxAttempts);
 }

@@ -1,7 +1,8 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { LEDGER_STORE } from '@app/config';
-import type { LedgerStore, VerifyResult } from '@app/ledger';
+import { UnknownTenantError, type LedgerStore, type VerifyResult } from '@app/ledger';
+import { verifyLedger } from '@app/proof';
 import { Access } from '../auth/access.decorator';
 import { VerifyQueryDto } from '../dto/verify-query.dto';
 import { ERROR_RESPONSES } from './error-responses';
@@ -15,12 +16,19 @@ export class VerifyController {
 
   @Get('verify')
   @Access({ permission: 'read', tenants: 'query' })
-  @ApiOperation({ summary: "recompute the hash chains (as `verify`): every stream, or one tenant's" })
+  @ApiOperation({
+    summary: "recompute the hash chains (as `verify`): every stream, or one tenant's and the policy stream",
+  })
   @ApiOkResponse({
     description:
       '`{ok: true, entries, streams}`, or `{ok: false, tenantId, position, reason}` naming the first break',
   })
   async verify(@Query() query: VerifyQueryDto): Promise<VerifyResult> {
-    return this.ledger.verify({ tenantId: query.tenant });
+    try {
+      return await verifyLedger(this.ledger, { tenantId: query.tenant });
+    } catch (err) {
+      if (err instanceof UnknownTenantError) throw new NotFoundException(err.message);
+      throw err;
+    }
   }
 }

@@ -8,7 +8,7 @@ import { renderHtml, renderMarkdown, requireKnownTenant, tenantAuditReport } fro
 const FORMATS = ['json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-function parseTime(v: string): Date {
+export function parseAsOf(v: string): Date {
   const checked = checkRfc3339(v);
   if (!checked.ok) throw new Error(`--as-of ${checked.problem}, got "${v}"`);
   const at = new Date(Date.parse(v.toUpperCase()));
@@ -22,7 +22,7 @@ export function auditCommand(): Command {
     .description('the compliance report of one tenant')
     .requiredOption('--tenant <tenantId>', 'the tenant')
     .addOption(
-      new Option('--as-of <time>', 'report as the ledger stood at this time (RFC 3339)').argParser(parseTime),
+      new Option('--as-of <time>', 'report as the ledger stood at this time (RFC 3339)').argParser(parseAsOf),
     )
     .addOption(
       new Option('--format <format>', 'json, md, or html (one self-contained page)')
@@ -32,7 +32,7 @@ export function auditCommand(): Command {
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (opts: { tenant: string; asOf?: Date; format: Format; out?: string }) => {
       const config = loadConfig();
-      const ledger = await openLedger(config.ledgerUrl);
+      const ledger = await openLedger(config.ledgerUrl, { readOnly: true });
       try {
         await requireKnownTenant(ledger, opts.tenant); // a mistyped tenant: exit 2, not an empty report
         const now = new Date();

@@ -25,8 +25,9 @@ function leftText(ms: number | undefined): string {
   return ms >= 0 ? `in ${durationText(ms)}` : `overdue ${durationText(-ms)}`;
 }
 
-async function withLedger<T>(run: (ledger: LedgerStore) => Promise<T>): Promise<T> {
-  const ledger = await openLedger(loadConfig().ledgerUrl);
+/** `readOnly` for the listing: it never creates a ledger (operator actions append, so they may). */
+async function withLedger<T>(run: (ledger: LedgerStore) => Promise<T>, readOnly = false): Promise<T> {
+  const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly });
   try {
     return await run(ledger);
   } finally {
@@ -90,7 +91,7 @@ export function obligationsCommand(): Command {
           'id',
         ];
         process.stdout.write(renderTable(head, rows));
-      });
+      }, true);
     });
   command.addCommand(retryCommand()).addCommand(resolveCommand()).addCommand(extendCommand());
   return command;

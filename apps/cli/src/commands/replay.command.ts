@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '@app/config';
 import { LedgerEntry } from '@app/contracts';
 import { openLedger } from '@app/ledger';
+import { requireKnownTenant } from '@app/reports';
 import { progressBar } from '../progress';
 import { writeLine } from '../output';
 
@@ -27,9 +28,10 @@ export function replayCommand(): Command {
       ).argParser(positiveInt('--from')),
     )
     .action(async (opts: { tenant?: string; from?: number }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl);
+      const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
       try {
         if (opts.tenant) {
+          await requireKnownTenant(ledger, opts.tenant);
           for await (const e of ledger.readStream(opts.tenant, opts.from ?? 1))
             await writeLine(JSON.stringify(e));
           return;

@@ -36,7 +36,7 @@ export function statsCommand(): Command {
     .option('--json', 'one JSON object on stdout')
     .action(async (opts: { json?: boolean }) => {
       const config = loadConfig();
-      const ledger = await openLedger(config.ledgerUrl);
+      const ledger = await openLedger(config.ledgerUrl, { readOnly: true });
       const readModel = await openReadModel(config.readModelUrl);
       let stats: Stats;
       try {

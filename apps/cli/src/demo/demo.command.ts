@@ -39,6 +39,7 @@ export async function runDemo(baseDir: string): Promise<number> {
     ...process.env,
     LEDGER_URL: `sqlite:${path.join(dir, 'ledger.db')}`,
     READ_MODEL_URL: `sqlite:${path.join(dir, 'read-model.db')}`,
+    CHECKPOINT_KEY: process.env.CHECKPOINT_KEY || path.join(dir, 'checkpoint-key.pem'),
     RETENTION_POLICY: policyFile,
     REGIONS: 'eu,us',
     TOPIC_PREFIX: `demo-${stamp}.`,

@@ -327,6 +327,15 @@ export class EsdbLedgerStore implements LedgerStore {
     }
   }
 
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for await (const { event } of this.events(this.streamName(tenantId), {
+      direction: FORWARDS,
+      fromRevision: START,
+    })) {
+      if (event !== undefined && isStoredEvent(event.data)) yield toRecord(event.data);
+    }
+  }
+
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
     const from = after === undefined ? undefined : parseEsdbCursor(after);
     const entries: LedgerEntry[] = [];
@@ -400,7 +409,7 @@ export class EsdbLedgerStore implements LedgerStore {
       opts.tenantId === undefined
         ? await this.streamHeads()
         : [await this.loadHead(opts.tenantId)].filter((h) => h.position > 0);
-    return verifyChains(heads, this.chainBatches(heads), opts.onProgress);
+    return verifyChains(heads, this.chainBatches(heads), opts);
   }
 
   private async *chainBatches(heads: readonly StreamHead[]): AsyncIterable<ChainLink[]> {

@@ -2,7 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { createPgPool } from '@app/config/pg-pool';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
-import { appendedEntry, toLedgerEntry } from '../chain-record';
+import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
 import type {
   AppendOutcome,
@@ -17,11 +17,13 @@ import {
   insertValues,
   parseSequenceCursor,
   RECORD_COLUMNS,
+  recordColumnsOf,
   rowCursor,
   rowToRecord,
   type RecordRow,
 } from '../sql-record-row';
 import { streamsOneByOne } from '../stream-groups';
+import { LedgerNotFoundError } from '../ledger-errors';
 import { verifyChains } from '../verify';
 import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
 
@@ -33,6 +35,8 @@ export interface PostgresLedgerOptions {
   poolSize?: number;
   /** A pooled connection was lost outside a query (see createPgPool); the pool reconnects. */
   onConnectionError?: (err: Error) => void;
+  /** An existing ledger only: no DDL; a missing schema is a `LedgerNotFoundError`. */
+  readOnly?: boolean;
 }
 
 /** Postgres types of INSERT_COLUMNS, for `unnest`. */
@@ -57,12 +61,16 @@ export function parsePostgresUrl(url: string): { connectionString: string; schem
  */
 export class PostgresLedgerStore implements LedgerStore {
   private closed = false;
+  /** Joins `e` to its head: only rows up to the head are visible to readers. */
+  private readonly visible: string;
 
   private constructor(
     private readonly pool: Pool,
     private readonly t: PgTables,
     private readonly lockName: string,
-  ) {}
+  ) {
+    this.visible = `JOIN ${t.streams} AS s ON s.tenant_id = e.tenant_id AND e.stream_position <= s.position`;
+  }
 
   static async open(options: PostgresLedgerOptions): Promise<PostgresLedgerStore> {
     const fromUrl = parsePostgresUrl(options.connectionString);
@@ -75,15 +83,31 @@ export class PostgresLedgerStore implements LedgerStore {
     });
     const store = new PostgresLedgerStore(pool, tables, `retention-ledger:${schema}`);
     try {
-      await store.inTransaction(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
-        await client.query(postgresSchemaSql(tables));
-      });
+      if (options.readOnly) await store.requireTables(schema);
+      else {
+        await store.inTransaction(async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
+          await client.query(postgresSchemaSql(tables));
+        });
+      }
     } catch (error) {
       await pool.end();
       throw error;
     }
     return store;
+  }
+
+  private async requireTables(schema: string): Promise<void> {
+    const { rows } = await this.pool.query<[string | null, string | null]>({
+      text: 'SELECT to_regclass($1), to_regclass($2)',
+      values: [this.t.entries, this.t.streams],
+      rowMode: 'array',
+    });
+    if (rows[0][0] === null || rows[0][1] === null) {
+      throw new LedgerNotFoundError(
+        `no ledger in PostgreSQL schema ${schema} (a read-only command never creates one)`,
+      );
+    }
   }
 
   private async inTransaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -169,15 +193,25 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
+    for await (const row of this.streamRows(tenantId, fromPosition))
+      yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+  }
+
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for await (const row of this.streamRows(tenantId, 1)) yield rowToRecord(row);
+  }
+
+  private async *streamRows(tenantId: string, fromPosition: number): AsyncIterable<RecordRow> {
     let next = Math.max(1, fromPosition);
     for (;;) {
       const { rows } = await this.pool.query<RecordRow>({
-        text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries}
-               WHERE tenant_id = $1 AND stream_position >= $2 ORDER BY stream_position LIMIT $3`,
+        // Up to the stream's head: no reader returns a row verify would not check.
+        text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
+               WHERE e.tenant_id = $1 AND e.stream_position >= $2 ORDER BY e.stream_position LIMIT $3`,
         values: [tenantId, next, READ_PAGE],
         rowMode: 'array',
       });
-      for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+      yield* rows;
       if (rows.length < READ_PAGE) return;
       next = Number(rows[rows.length - 1][1]) + 1;
     }
@@ -190,7 +224,8 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
     const { rows } = await this.pool.query<RecordRow>({
-      text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries} WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
+             WHERE e.global_position > $1 ORDER BY e.global_position LIMIT $2`,
       values: [parseSequenceCursor(after), limit],
       rowMode: 'array',
     });
@@ -202,7 +237,7 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async findByEventId(eventId: string): Promise<LedgerEntry | undefined> {
     const { rows } = await this.pool.query<RecordRow>({
-      text: `SELECT ${RECORD_COLUMNS} FROM ${this.t.entries} WHERE event_id = $1`,
+      text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible} WHERE e.event_id = $1`,
       values: [eventId],
       rowMode: 'array',
     });
@@ -220,7 +255,7 @@ export class PostgresLedgerStore implements LedgerStore {
   private async readHeads(client: Pool | PoolClient, tenantId?: string): Promise<StreamHead[]> {
     const { rows } = await client.query<[string, string, string]>({
       text:
-        `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE position > 0` +
+        `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE true` +
         (tenantId === undefined ? '' : ' AND tenant_id = $1') +
         ' ORDER BY tenant_id',
       values: tenantId === undefined ? [] : [tenantId],
@@ -255,7 +290,7 @@ export class PostgresLedgerStore implements LedgerStore {
           ' ORDER BY tenant_id, stream_position',
         values: opts.tenantId === undefined ? [] : [opts.tenantId],
       });
-      const result = await verifyChains(heads, fetchAll(client), opts.onProgress);
+      const result = await verifyChains(heads, fetchAll(client), opts);
       await client.query('COMMIT');
       return result;
     } catch (error) {

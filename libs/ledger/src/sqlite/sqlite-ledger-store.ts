@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
-import { toLedgerEntry } from '../chain-record';
+import { toLedgerEntry, type ChainRecord } from '../chain-record';
 import type { ChainLink } from '../hash-chain';
 import type {
   AppendOutcome,
@@ -13,10 +14,12 @@ import type {
 import {
   parseSequenceCursor,
   RECORD_COLUMNS,
+  recordColumnsOf,
   rowCursor,
   rowToRecord,
   type RecordRow,
 } from '../sql-record-row';
+import { LedgerNotFoundError } from '../ledger-errors';
 import { verifyChains } from '../verify';
 import { sha256Hex } from '../sha256';
 import { SqliteAppender } from './sqlite-appender';
@@ -34,6 +37,8 @@ export interface SqliteLedgerOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How long a writer waits for another process's write lock, ms. */
   busyTimeoutMs?: number;
+  /** Open an existing ledger for reading only: no file, no schema is created (read-only commands). */
+  readOnly?: boolean;
 }
 
 const READ_PAGE = 1000;
@@ -50,52 +55,71 @@ const VERIFY_PAGE = 256;
 /** Below this many entries a worker thread costs more to start than it saves. */
 const PARALLEL_VERIFY_FROM = 20_000;
 const HEAD_COLUMNS = 'tenant_id AS tenantId, position, hash';
+/** Rows of `e` (ledger_entries) a reader may see: those up to their stream's head, of the head's tenant. */
+const VISIBLE = `JOIN ledger_streams AS s
+  ON s.stream_id = e.stream_id AND s.tenant_id = e.tenant_id AND e.stream_position <= s.position`;
 
 /** Statements reading one stream, epoch by epoch (see EPOCH_BITS); rows start with tenant_id, stream_position. */
 interface StreamStatements<R extends [string, number | string, ...unknown[]]> {
-  streamId: Database.Statement<[string], number>;
+  head: Database.Statement<[string], [number, number]>;
   maxEpoch: Database.Statement<[], number>;
-  page: Database.Statement<[number, number, number, number], R>;
+  /** epoch, stream_id, from position, to position, tenant_id twice (unbounded reads pass null). */
+  page: Database.Statement<[number, number, number, number, string | null, string | null], R>;
+  /** Reads only what a reader may see (see `streamStatements`). */
+  bounded: boolean;
 }
 
+/**
+ * `bounded`: only rows a reader may see — up to the stream's head and of the head's
+ * tenant — so a row slipped in past the head is never returned. Verify reads them all
+ * (`bounded` false), to name them.
+ */
 function streamStatements<R extends [string, number | string, ...unknown[]]>(
   db: Database.Database,
   columns: string,
+  bounded: boolean,
 ): StreamStatements<R> {
   return {
-    streamId: db
-      .prepare<[string], number>('SELECT stream_id FROM ledger_streams WHERE tenant_id = ?')
-      .pluck(),
+    head: db
+      .prepare<[string], [number, number]>(
+        'SELECT stream_id, position FROM ledger_streams WHERE tenant_id = ?',
+      )
+      .raw(),
     maxEpoch: db
       .prepare<[], number>(`SELECT coalesce(max(global_position), 0) >> ${EPOCH_BITS} FROM ledger_entries`)
       .pluck(),
     page: db
-      .prepare<[number, number, number, number], R>(
+      .prepare<[number, number, number, number, string | null, string | null], R>(
         `SELECT ${columns} FROM ledger_entries
-         WHERE global_position >> ${EPOCH_BITS} = ? AND stream_id = ? AND stream_position >= ?
-         ORDER BY stream_position LIMIT ?`,
+         WHERE global_position >> ${EPOCH_BITS} = ? AND stream_id = ?
+           AND stream_position >= ? AND stream_position <= ? AND (? IS NULL OR tenant_id = ?)
+         ORDER BY stream_position LIMIT ${READ_PAGE}`,
       )
       .raw(),
+    bounded,
   };
 }
 
 /**
  * A stream's rows from `fromPosition`, in pages: one index range per epoch, the
  * epochs in order. Paging instead of one open cursor keeps the connection free
- * for appends between pages.
+ * for appends between pages. The head is read once: a bounded read ends there.
  */
 function* streamRows<R extends [string, number | string, ...unknown[]]>(
   s: StreamStatements<R>,
   tenantId: string,
   fromPosition: number,
 ): Iterable<R[]> {
-  const streamId = s.streamId.get(tenantId);
-  if (streamId === undefined) return;
+  const head = s.head.get(tenantId);
+  if (head === undefined) return;
+  const [streamId, headPosition] = head;
+  const to = s.bounded ? headPosition : Number.MAX_SAFE_INTEGER;
+  const tenant = s.bounded ? tenantId : null;
   let next = Math.max(1, fromPosition);
   // Re-read the last epoch as we go: appends during the read may open new ones.
-  for (let epoch = 0; epoch <= (s.maxEpoch.get() ?? 0); epoch++) {
+  for (let epoch = 0; epoch <= (s.maxEpoch.get() ?? 0) && next <= to; epoch++) {
     for (;;) {
-      const rows = s.page.all(epoch, streamId, next, READ_PAGE);
+      const rows = s.page.all(epoch, streamId, next, to, tenant, tenant);
       if (rows.length > 0) {
         next = Number(rows[rows.length - 1][1]) + 1;
         yield rows;
@@ -125,25 +149,32 @@ export class SqliteLedgerStore implements LedgerStore {
   ) {
     const synchronous = options.synchronous ?? 'FULL';
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
-    this.db = new Database(path, { timeout: busyTimeoutMs });
-    // Only takes effect on a new file (before the schema exists and before WAL).
-    // 16 KiB pages rather than 4 KiB: ~600-byte rows, batches of 1000 — measured
-    // commit ~2.6 → ~1.8 µs/entry and insert ~4.7 → ~4.2 µs/entry, 5–15% end to end.
-    this.db.pragma(`page_size = ${PAGE_SIZE}`);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${synchronous}`);
-    this.db.exec(SQLITE_SCHEMA);
+    if (options.readOnly) {
+      this.db = openReadOnly(path, busyTimeoutMs);
+    } else {
+      this.db = new Database(path, { timeout: busyTimeoutMs });
+      // Only takes effect on a new file (before the schema exists and before WAL).
+      // 16 KiB pages rather than 4 KiB: ~600-byte rows, batches of 1000 — measured
+      // commit ~2.6 → ~1.8 µs/entry and insert ~4.7 → ~4.2 µs/entry, 5–15% end to end.
+      this.db.pragma(`page_size = ${PAGE_SIZE}`);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${synchronous}`);
+      this.db.exec(SQLITE_SCHEMA);
+    }
     const db = this.db;
     this.appender = new SqliteAppender(db);
     this.groups = new SqliteStreamGroups(db);
     this.stmt = {
       allPage: db
         .prepare<[number, number], RecordRow>(
-          `SELECT ${RECORD_COLUMNS} FROM ledger_entries WHERE global_position > ? ORDER BY global_position LIMIT ?`,
+          `SELECT ${recordColumnsOf('e')} FROM ledger_entries AS e ${VISIBLE}
+           WHERE e.global_position > ? ORDER BY e.global_position LIMIT ?`,
         )
         .raw(),
       byEventId: db
-        .prepare<[string], RecordRow>(`SELECT ${RECORD_COLUMNS} FROM ledger_entries WHERE event_id = ?`)
+        .prepare<[string], RecordRow>(
+          `SELECT ${recordColumnsOf('e')} FROM ledger_entries AS e ${VISIBLE} WHERE e.event_id = ?`,
+        )
         .raw(),
       lastPosition: db
         .prepare<[], number>('SELECT coalesce(max(global_position), 0) FROM ledger_entries')
@@ -154,7 +185,7 @@ export class SqliteLedgerStore implements LedgerStore {
       counts: db.prepare<[], { streams: number; entries: number }>(
         'SELECT count(*) AS streams, coalesce(sum(position), 0) AS entries FROM ledger_streams WHERE position > 0',
       ),
-      stream: streamStatements<RecordRow>(db, RECORD_COLUMNS),
+      stream: streamStatements<RecordRow>(db, RECORD_COLUMNS, true),
     };
   }
 
@@ -166,6 +197,12 @@ export class SqliteLedgerStore implements LedgerStore {
   async *readStream(tenantId: string, fromPosition = 1): AsyncIterable<LedgerEntry> {
     for (const rows of streamRows(this.stmt.stream, tenantId, fromPosition)) {
       for (const row of rows) yield toLedgerEntry(rowToRecord(row), rowCursor(row));
+    }
+  }
+
+  async *readChainRecords(tenantId: string): AsyncIterable<ChainRecord> {
+    for (const rows of streamRows(this.stmt.stream, tenantId, 1)) {
+      for (const row of rows) yield rowToRecord(row);
     }
   }
 
@@ -211,16 +248,24 @@ export class SqliteLedgerStore implements LedgerStore {
       const tenantId = opts.tenantId;
       if (tenantId !== undefined) {
         const heads = reader
-          .prepare<[string], StreamHead>(
-            `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE tenant_id = ? AND position > 0`,
-          )
+          .prepare<[string], StreamHead>(`SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE tenant_id = ?`)
           .all(tenantId);
-        const pages = streamRows(streamStatements<LinkRow>(reader, LINK_COLUMNS), tenantId, 1);
-        return await verifyChains(heads, checkPages(pages), opts.onProgress);
+        // Without a head no reader sees the stream's rows, but they are still a break to name:
+        // found by tenant_id (no index, a scan — only for a tenant that has no head).
+        const pages =
+          heads.length > 0
+            ? streamRows(streamStatements<LinkRow>(reader, LINK_COLUMNS, false), tenantId, 1)
+            : [
+                reader
+                  .prepare<[string], LinkRow>(
+                    `SELECT ${LINK_COLUMNS} FROM ledger_entries WHERE tenant_id = ? ORDER BY stream_position`,
+                  )
+                  .raw()
+                  .all(tenantId),
+              ];
+        return await verifyChains(heads, checkPages(pages), opts);
       }
-      const heads = reader
-        .prepare<[], StreamHead>(`SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE position > 0`)
-        .all();
+      const heads = reader.prepare<[], StreamHead>(`SELECT ${HEAD_COLUMNS} FROM ledger_streams`).all();
       const total = heads.reduce((sum, head) => sum + head.position, 0);
       const last =
         reader
@@ -233,7 +278,7 @@ export class SqliteLedgerStore implements LedgerStore {
                      WHERE global_position > ? AND global_position <= ? ORDER BY global_position`;
       if (total < PARALLEL_VERIFY_FROM) {
         const rows = reader.prepare<[number, number], LinkRow>(range).raw().iterate(0, last);
-        return await verifyChains(heads, linkBatches(rows, sha256Hex, VERIFY_BATCH), opts.onProgress);
+        return await verifyChains(heads, linkBatches(rows, sha256Hex, VERIFY_BATCH), opts);
       }
       // Hashing and reading are most of the work: a worker thread shares it
       // (see parallelLinkBatches), and its links are chained in global order
@@ -244,7 +289,7 @@ export class SqliteLedgerStore implements LedgerStore {
         mine,
         sha256Hex,
       );
-      return await verifyChains(heads, batches, opts.onProgress);
+      return await verifyChains(heads, batches, opts);
     } finally {
       reader.close();
     }
@@ -262,6 +307,25 @@ export class SqliteLedgerStore implements LedgerStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A read-only connection to an existing ledger; never creates the file or the schema. */
+function openReadOnly(path: string, busyTimeoutMs: number): Database.Database {
+  if (!existsSync(path)) {
+    throw new LedgerNotFoundError(`no ledger at ${path} (a read-only command never creates one)`);
+  }
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+  const tables = db
+    .prepare<[], number>(
+      "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('ledger_entries', 'ledger_streams')",
+    )
+    .pluck()
+    .get();
+  if (tables !== 2) {
+    db.close();
+    throw new LedgerNotFoundError(`${path} is not a retention ledger (it has no ledger tables)`);
+  }
+  return db;
 }
 
 function* checkPages(pages: Iterable<LinkRow[]>): Iterable<ChainLink[]> {

@@ -56,9 +56,14 @@ export class SqliteStreamGroups {
       .pluck();
     this.epochRows = db
       .prepare<[number, number, number], FactRow>(
-        `SELECT ${FACT_COLUMNS} FROM ledger_entries
-         WHERE global_position >> ${EPOCH_BITS} = ? AND stream_id BETWEEN ? AND ?
-         ORDER BY stream_id, stream_position`,
+        // Only rows up to their stream's head (what verify checks), as every reader.
+        `SELECT ${FACT_COLUMNS.split(', ')
+          .map((c) => `e.${c}`)
+          .join(', ')} FROM ledger_entries AS e
+         JOIN ledger_streams AS s
+           ON s.stream_id = e.stream_id AND s.tenant_id = e.tenant_id AND e.stream_position <= s.position
+         WHERE e.global_position >> ${EPOCH_BITS} = ? AND e.stream_id BETWEEN ? AND ?
+         ORDER BY e.stream_id, e.stream_position`,
       )
       .raw();
   }

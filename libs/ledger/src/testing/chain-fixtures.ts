@@ -4,7 +4,7 @@ import { entryHash, GENESIS_HASH } from '../hash-chain';
 import { storedSubjectDigest } from '../subject';
 
 /** A valid chain of `length` records for one tenant (every other one with a subject), for unit specs. */
-export function makeChain(tenantId: string, length: number): ChainRecord[] {
+export function makeChain(tenantId: string, length: number, store = 'crm'): ChainRecord[] {
   const records: ChainRecord[] = [];
   let prevHash = GENESIS_HASH;
   for (let position = 1; position <= length; position++) {
@@ -19,7 +19,7 @@ export function makeChain(tenantId: string, length: number): ChainRecord[] {
       type: 'DataCreated',
       occurredAt: new Date(Date.UTC(2024, 0, 1, 0, position)).toISOString(),
       recordedAt: '2024-02-01T00:00:00.000Z',
-      dataJson: canonicalJson({ dataId: `d${position}`, category: 'personal', region: 'eu', store: 'crm' }),
+      dataJson: canonicalJson({ dataId: `d${position}`, category: 'personal', region: 'eu', store }),
       subjectDigest: subjectJson === null ? null : storedSubjectDigest(subjectJson),
       subjectJson,
       sourceJson: canonicalSource({ topic: 'data-created', partition: 0, offset: String(position) }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { LedgerInputError } from '../append-plan';
+import { UnknownTenantError } from '../ledger-errors';
 import { GENESIS_HASH } from '../hash-chain';
 import type { AppendOutcome, LedgerStore } from '../ledger-store';
 import { factsOf } from '../stream-groups';
@@ -136,6 +137,8 @@ export function describeLedgerConformance(
           streamPosition: expect.any(Number),
           globalPosition: expect.any(String),
           recordedAt: recordedAt.toISOString(),
+          // What the hash covers of the subject part: its digest, never the salt.
+          subjectDigest: input[i].subject === null ? null : expect.stringMatching(HEX64),
           prevHash: expect.stringMatching(HEX64),
           hash: expect.stringMatching(HEX64),
         }),
@@ -342,7 +345,8 @@ export function describeLedgerConformance(
       });
       expect(progress[progress.length - 1]).toBe(1);
       expect(await store.verify({ tenantId: a })).toEqual({ ok: true, entries: 2, streams: 1 });
-      expect(await store.verify({ tenantId: make.tenant() })).toEqual({ ok: true, entries: 0, streams: 0 });
+      // A tenant the ledger never saw is an error, never an empty "ok".
+      await expect(store.verify({ tenantId: make.tenant() })).rejects.toThrow(UnknownTenantError);
     });
 
     describe('immutability and tamper evidence', () => {
