@@ -28,7 +28,12 @@ export function createPgPool(connectionString: string, opts: PgPoolOptions): Poo
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   });
-  pool.on('error', report);
-  pool.on('connect', (client) => client.on('error', report));
+  return guardPgPool(pool, report);
+}
+
+/** The listeners of `createPgPool` for a pool made elsewhere: a lost connection never kills the process. */
+export function guardPgPool<P extends Pool>(pool: P, onConnectionError: (err: Error) => void = () => {}): P {
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   return pool;
 }
