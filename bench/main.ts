@@ -12,6 +12,7 @@ import { consumeRate } from './kafka-bench';
 import { benchRebuild } from './projection.bench';
 import { benchLatency } from './latency.bench';
 import { benchDispatch } from './dispatch.bench';
+import { benchScrape } from './scrape.bench';
 import { benchSubjectKeys } from './subject-keys.bench';
 import { benchProof } from './proof.bench';
 
@@ -24,6 +25,8 @@ import { benchProof } from './proof.bench';
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
  * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
  * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
+ * BENCH_ONLY=scrape runs only the /metrics and /health/ready figures (no broker needed) at
+ * BENCH_SCRAPE_ENTRIES ledger entries (1 000 000) and BENCH_SCRAPE_OBLIGATIONS (3 000 000).
  * BENCH_ONLY=subject-keys runs only the subject part encryption figures (no broker needed;
  * BENCH_SUBJECT_PARTS, default 200 000).
  * BENCH_ONLY=checkpoint runs only the proof figures (no broker needed): a checkpoint of
@@ -79,6 +82,19 @@ async function rebuildFigures(dir: string): Promise<void> {
   );
 }
 
+async function scrapeFigures(dir: string): Promise<void> {
+  const entries = Number(process.env.BENCH_SCRAPE_ENTRIES || 1_000_000);
+  const obligations = Number(process.env.BENCH_SCRAPE_OBLIGATIONS || 3_000_000);
+  const f = await benchScrape(dir, entries, obligations);
+  line('scrape: at', `${fmt(f.entries)} entries, ${fmt(f.obligations)} obligations (SQLite)`);
+  line('scrape: store reads (per scrape before)', `${f.storeReadMs.toFixed(1)} ms`);
+  line('scrape: /metrics now (last reading)', `${f.scrapeMs.toFixed(2)} ms`);
+  line('scrape: now ÷ before', (f.scrapeMs / f.storeReadMs).toFixed(4));
+  line('scrape: store reads in the worker (wall)', `${f.tallyReadMs.toFixed(1)} ms`);
+  line('scrape: event loop held meanwhile (max)', `${f.tallyLoopHeldMs.toFixed(1)} ms`);
+  line('/health/ready store reads', `${f.readyMs.toFixed(2)} ms`);
+}
+
 /** BENCH_ONLY=subject-keys: subject part encryption against sha256 of the same bytes (libs/subject-keys, not wired yet). */
 async function subjectKeysOnly(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
@@ -123,10 +139,16 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest' && only !== 'rebuild' && only !== 'checkpoint') {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, ingest, rebuild, checkpoint or subject-keys)`);
+  const known = ['ingest', 'rebuild', 'checkpoint', 'scrape'];
+  if (only !== undefined && !known.includes(only)) {
+    throw new Error(`unknown BENCH_ONLY=${only} (append, subject-keys, ${known.join(', ')})`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  if (only === 'scrape') {
+    await scrapeFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   if (only === 'checkpoint') {
     await proofFigures(dir);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -352,6 +352,8 @@ describe('audit API', () => {
     expect(openapi.openapi).toMatch(/^3\./);
     expect(Object.keys(openapi.paths).sort()).toEqual([
       '/health',
+      '/health/live',
+      '/health/ready',
       '/metrics',
       '/v1/checkpoint/latest',
       '/v1/checkpoint/public-key',

@@ -5,20 +5,10 @@ import { NewEntry, TopicNames } from '@app/contracts';
 import { openLedger } from '@app/ledger';
 import { consumeAll, ensureTopics, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { exited, startCli, testEnv } from './support/cli-process';
+import { ZERO_DELAY_POLICY } from './support/policies';
 
 const OBLIGATIONS = 600;
 const REGIONS = ['eu', 'us'];
-
-/** A policy under which every deletion is due at once. */
-const ZERO_DELAY_POLICY = `
-version: zero-delay-1
-categories: [personal]
-rules:
-  personal:
-    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
-    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
-    onSubscriptionEnd: { action: keep }
-`;
 
 function facts(now: Date): NewEntry[] {
   const out: NewEntry[] = [];

@@ -76,7 +76,9 @@ describe('obligations failed with no retry left', () => {
         pipeline: { projectorInProcess: false },
         log: createLogger('silent'),
         dispatchMaxAttempts: 2,
+        refreshMs: 60_000,
       });
+      await metrics.stores.refresh();
       expect(metricValue(await metrics.metrics(), 'retention_ledger_obligations_failed_permanently')).toBe(1);
     } finally {
       await readModel.close();

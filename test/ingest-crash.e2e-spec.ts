@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { POLICY_STREAM, TopicNames } from '@app/contracts';
+import { TopicNames } from '@app/contracts';
 import { openLedger } from '@app/ledger';
+import { eventsInLedger, tenantEventIds } from './support/ledger-facts';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 import { exited, runCli, startCli, testEnv } from './support/cli-process';
@@ -32,16 +33,7 @@ describe('ingest process killed in the middle of a stream', () => {
     }
     for (const [topic, msgs] of byTopic) await produce(kafka, topic, msgs);
 
-    const ledgerPath = path.join(dir, 'ledger.db');
-    const count = async () => {
-      if (!fs.existsSync(ledgerPath)) return 0;
-      const ledger = await openLedger(env.LEDGER_URL!);
-      try {
-        return Math.max(0, (await ledger.counts()).entries - 1);
-      } finally {
-        await ledger.close();
-      }
-    };
+    const count = () => eventsInLedger(path.join(dir, 'ledger.db'));
 
     const first = startCli(['run', '--only', 'ingest'], env, log);
     const partway = await waitFor(count, (n) => n > 2000, 60_000, 'ingest to get going');
@@ -58,14 +50,7 @@ describe('ingest process killed in the middle of a stream', () => {
 
     const ledger = await openLedger(env.LEDGER_URL!);
     try {
-      const ids = new Set<string>();
-      let after: string | undefined;
-      for (;;) {
-        const page = await ledger.readAll(after, 10_000);
-        for (const e of page.entries) if (e.tenantId !== POLICY_STREAM) ids.add(e.eventId);
-        if (page.entries.length === 0 || page.last === undefined) break;
-        after = page.last;
-      }
+      const ids = await tenantEventIds(ledger);
       expect(ids.size).toBe(events.length);
       // Plus the PolicyActivated entry `run` records in the policy stream.
       expect(await ledger.counts()).toEqual({ entries: events.length + 1, streams: 51 });

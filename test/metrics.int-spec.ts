@@ -31,6 +31,7 @@ describe('metrics', () => {
       REGIONS: 'eu,us',
       LOG_LEVEL: 'warn',
       DISPATCH_INTERVAL: 'PT0.2S',
+      METRICS_REFRESH: 'PT0.2S',
     });
     runtime = await startRuntime(config, SERVICES, { apiPort: 0 });
     const api = apiClient(runtime.apiUrl!);
@@ -173,7 +174,13 @@ describe('metrics', () => {
         'retention_ledger_deletion_command_latency_seconds_bucket{le="10",outcome="confirmed"}',
       ),
     ).toBe(1);
-    expect(metricValue(final, 'retention_ledger_obligations{status="confirmed"}')).toBe(1);
+    // The store gauges are read every METRICS_REFRESH (0.2 s here), not at the scrape.
+    await waitFor(
+      () => value('retention_ledger_obligations{status="confirmed"}'),
+      (n) => n === 1,
+      10_000,
+      'the confirmed obligation on the next store reading',
+    );
     // Scraping again does not count anything twice.
     expect(metricValue(await scrape(), 'retention_ledger_events_ingested_total{outcome="appended"}')).toBe(
       14,

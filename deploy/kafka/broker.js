@@ -1,10 +1,22 @@
 #!/usr/bin/env node
 /*
- * A single-node Apache Kafka broker (KRaft) for development, tests and the demo, without Docker.
+ * The local Apache Kafka (KRaft) for development, tests and the demo, without Docker.
  * The jars come from Maven Central through pom.xml (cached in ~/.m2 and target/lib);
- * storage is formatted on first start; the broker runs detached and logs to run/broker.log.
+ * storage is formatted on first start; brokers run detached and log to <run dir>/broker.log.
  *
- *   node deploy/kafka/broker.js start|stop|status
+ *   node deploy/kafka/broker.js start [--sasl-ssl] [--cluster N]
+ *   node deploy/kafka/broker.js stop|status [--sasl-ssl] [--cluster N]
+ *
+ *   (default)   one node, PLAINTEXT on 127.0.0.1:KAFKA_PORT (19092), run dir deploy/kafka/run
+ *   --sasl-ssl  one node with a SASL_SSL listener (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN) on
+ *               KAFKA_PORT and a mutual-TLS listener (client certificate required) on
+ *               KAFKA_PORT+2; certificates from a throw-away CA (test-pki.js); run dir run-sasl-ssl
+ *   --cluster N N combined broker/controller nodes (replication factor N, min.insync.replicas
+ *               N-1), node i on KAFKA_PORT+3(i-1); KAFKA_HEAP per node (256m); run dir run-cluster
+ *
+ * KAFKA_SECURITY=sasl_ssl and KAFKA_NODES=N say the same as the flags; KAFKA_RUN_DIR,
+ * KAFKA_PORT and KAFKA_HEAP apply to every mode. Ports a running instance chose (freePorts)
+ * are kept in <run dir>/ports.json, so status, stop and a second start find it.
  *
  * Plain JavaScript on purpose: it must run before anything is built.
  */
@@ -17,29 +29,75 @@ const crypto = require('node:crypto');
 
 const HERE = __dirname;
 const LIB_DIR = path.join(HERE, 'target', 'lib');
+/** SASL users of a --sasl-ssl broker made without a list: one, whose password is kept in the run dir. */
+const DEFAULT_USER = 'ledger';
 
-function settings(env = process.env) {
-  const port = Number(env.KAFKA_PORT || 19092);
-  const controllerPort = Number(env.KAFKA_CONTROLLER_PORT || port + 1);
-  for (const [name, value] of [
-    ['KAFKA_PORT', port],
-    ['KAFKA_CONTROLLER_PORT', controllerPort],
-  ]) {
-    if (!Number.isInteger(value) || value < 1 || value > 65535) {
-      throw new Error(`${name} must be a TCP port (1-65535), got "${env[name]}"`);
-    }
+function port(env, name, value) {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${name} must be a TCP port (1-65535), got "${env[name]}"`);
   }
-  const runDir = path.resolve(env.KAFKA_RUN_DIR || path.join(HERE, 'run'));
-  return {
-    port,
-    controllerPort,
+  return value;
+}
+
+/**
+ * Where an instance lives and listens. `mode` is 'plaintext' or 'sasl_ssl'; `nodes` 1 or more.
+ * Ports of a running instance come from its ports.json (they may be free ports chosen at start).
+ */
+function settings(env = process.env, opts = {}) {
+  const mode = opts.mode ?? (env.KAFKA_SECURITY === 'sasl_ssl' ? 'sasl_ssl' : 'plaintext');
+  const count = opts.nodes ?? Number(env.KAFKA_NODES || 1);
+  if (!Number.isInteger(count) || count < 1 || count > 9) throw new Error(`--cluster must be 1 to 9, got ${count}`);
+  if (mode === 'sasl_ssl' && count > 1) throw new Error('--sasl-ssl runs one node; --cluster is plaintext');
+  const base = port(env, 'KAFKA_PORT', Number(env.KAFKA_PORT || 19092));
+  const defaultDir = mode === 'sasl_ssl' ? 'run-sasl-ssl' : count > 1 ? 'run-cluster' : 'run';
+  const runDir = path.resolve(env.KAFKA_RUN_DIR || path.join(HERE, defaultDir));
+  const nodes = [];
+  for (let i = 1; i <= count; i++) {
+    const dir = count === 1 ? runDir : path.join(runDir, `node-${i}`);
+    const p = base + 3 * (i - 1);
+    nodes.push({
+      id: i,
+      dir,
+      port: p,
+      controllerPort:
+        count === 1
+          ? port(env, 'KAFKA_CONTROLLER_PORT', Number(env.KAFKA_CONTROLLER_PORT || p + 1))
+          : p + 1,
+      sslPort: mode === 'sasl_ssl' ? p + 2 : undefined,
+      dataDir: path.join(dir, 'data'),
+      logFile: path.join(dir, 'broker.log'),
+      pidFile: path.join(dir, 'broker.pid'),
+    });
+  }
+  const s = {
+    mode,
     runDir,
-    dataDir: path.join(runDir, 'data'),
-    logFile: path.join(runDir, 'broker.log'),
-    pidFile: path.join(runDir, 'broker.pid'),
-    bootstrap: `127.0.0.1:${port}`,
-    heap: env.KAFKA_HEAP || '768m',
+    nodes,
+    portsFile: path.join(runDir, 'ports.json'),
+    pkiDir: path.join(runDir, 'pki'),
+    heap: env.KAFKA_HEAP || (count > 1 ? '256m' : '768m'),
   };
+  applyPorts(s, readJson(s.portsFile));
+  return s;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function applyPorts(s, saved) {
+  if (!saved || !Array.isArray(saved.nodes) || saved.nodes.length !== s.nodes.length) return;
+  // Saved ports count only while a node of this instance runs; otherwise the settings decide.
+  if (!s.nodes.some((n) => readPid(n) !== undefined)) return;
+  s.nodes.forEach((n, i) => Object.assign(n, saved.nodes[i]));
+}
+
+function bootstrap(s) {
+  return s.nodes.map((n) => `127.0.0.1:${n.port}`).join(',');
 }
 
 function log(quiet, msg) {
@@ -63,25 +121,80 @@ function ensureJars(quiet) {
   fs.writeFileSync(marker, new Date().toISOString());
 }
 
-function serverProperties(s) {
+/** A JAAS value: Kafka's parser takes double-quoted strings with backslash escapes. */
+function jaasQuote(text) {
+  return `"${String(text).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function securityProperties(s, node, pki, users) {
+  if (s.mode !== 'sasl_ssl') {
+    return [
+      `listeners=PLAINTEXT://127.0.0.1:${node.port},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+      `advertised.listeners=PLAINTEXT://127.0.0.1:${node.port}`,
+      'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'inter.broker.listener.name=PLAINTEXT',
+    ];
+  }
+  const plainUsers = users.map((u) => `user_${u.username}=${jaasQuote(u.password)}`).join(' ');
+  return [
+    `listeners=SASL_SSL://127.0.0.1:${node.port},SSL://127.0.0.1:${node.sslPort},CONTROLLER://127.0.0.1:${node.controllerPort}`,
+    `advertised.listeners=SASL_SSL://127.0.0.1:${node.port},SSL://127.0.0.1:${node.sslPort}`,
+    'listener.security.protocol.map=SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT',
+    // Brokers talk to each other over mutual TLS with the broker certificate (server and client use).
+    'inter.broker.listener.name=SSL',
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${pki.keystore}`,
+    `ssl.keystore.password=${pki.storePassword}`,
+    `ssl.key.password=${pki.storePassword}`,
+    'ssl.truststore.type=PKCS12',
+    `ssl.truststore.location=${pki.truststore}`,
+    `ssl.truststore.password=${pki.storePassword}`,
+    'ssl.endpoint.identification.algorithm=https',
+    'listener.name.ssl.ssl.client.auth=required',
+    'listener.name.sasl_ssl.ssl.client.auth=none',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    `listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+  ];
+}
+
+function serverProperties(s, node, pki, users) {
+  const n = s.nodes.length;
+  const voters = s.nodes.map((v) => `${v.id}@127.0.0.1:${v.controllerPort}`).join(',');
+  const replicated =
+    n === 1
+      ? [
+          // One node: internal topics cannot be replicated.
+          'offsets.topic.replication.factor=1',
+          'transaction.state.log.replication.factor=1',
+          'transaction.state.log.min.isr=1',
+          'share.coordinator.state.topic.replication.factor=1',
+          'share.coordinator.state.topic.min.isr=1',
+        ]
+      : [
+          `default.replication.factor=${n}`,
+          `min.insync.replicas=${n - 1}`,
+          `offsets.topic.replication.factor=${n}`,
+          `transaction.state.log.replication.factor=${n}`,
+          `transaction.state.log.min.isr=${n - 1}`,
+          `share.coordinator.state.topic.replication.factor=${n}`,
+          `share.coordinator.state.topic.min.isr=${n - 1}`,
+          // A killed node is fenced, and its partitions get new leaders, within seconds, not 9 s.
+          'broker.session.timeout.ms=3000',
+          'broker.heartbeat.interval.ms=500',
+          'unclean.leader.election.enable=false',
+        ];
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${s.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${s.port},CONTROLLER://127.0.0.1:${s.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${s.port}`,
+    `node.id=${node.id}`,
+    `controller.quorum.voters=${voters}`,
+    ...securityProperties(s, node, pki, users),
     'controller.listener.names=CONTROLLER',
-    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'inter.broker.listener.name=PLAINTEXT',
-    `log.dirs=${s.dataDir}`,
+    `log.dirs=${node.dataDir}`,
     'num.partitions=3',
-    // One node: internal topics cannot be replicated; few offset partitions load faster.
-    'offsets.topic.replication.factor=1',
     'offsets.topic.num.partitions=10',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
-    'share.coordinator.state.topic.replication.factor=1',
-    'share.coordinator.state.topic.min.isr=1',
+    ...replicated,
     // Tests create and join many groups; don't wait 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
     // Topics are created by the system's topic admin, so a typo never creates a topic.
@@ -92,13 +205,13 @@ function serverProperties(s) {
   ].join('\n');
 }
 
-function log4jConfig(s) {
+function log4jConfig(node) {
   return [
     'Configuration:',
     '  Appenders:',
     '    File:',
     '      name: FILE',
-    `      fileName: ${JSON.stringify(s.logFile)}`,
+    `      fileName: ${JSON.stringify(node.logFile)}`,
     '      PatternLayout:',
     '        pattern: "[%d] %p %m (%c)%n"',
     '  Loggers:',
@@ -119,26 +232,35 @@ function java(args, opts) {
   return spawnSync('java', ['-cp', path.join(LIB_DIR, '*'), ...args], { encoding: 'utf8', ...opts });
 }
 
-function formatStorage(s, quiet) {
-  if (fs.existsSync(path.join(s.dataDir, 'meta.properties'))) return;
-  log(quiet, `formatting KRaft storage in ${s.dataDir}`);
+function newClusterId() {
   // A base64url id may start with '-', which the tool's argument parser takes for an option
   // (Kafka's own random ids avoid that too); `--cluster-id=` keeps it a value either way.
-  let clusterId;
-  do clusterId = crypto.randomBytes(16).toString('base64url').slice(0, 22);
-  while (clusterId.startsWith('-'));
+  let id;
+  do id = crypto.randomBytes(16).toString('base64url').slice(0, 22);
+  while (id.startsWith('-'));
+  return id;
+}
+
+/** Formats a node's storage once; SCRAM credentials are written into the metadata log here. */
+function formatStorage(node, clusterId, users, quiet) {
+  if (fs.existsSync(path.join(node.dataDir, 'meta.properties'))) return;
+  log(quiet, `formatting KRaft storage in ${node.dataDir}`);
+  const scram = users.flatMap((u) =>
+    ['SCRAM-SHA-512', 'SCRAM-SHA-256'].map((m) => `--add-scram=${m}=[name=${u.username},password=${u.password}]`),
+  );
   const res = java([
     'kafka.tools.StorageTool',
     'format',
     `--cluster-id=${clusterId}`,
-    `--config=${path.join(s.runDir, 'server.properties')}`,
+    `--config=${path.join(node.dir, 'server.properties')}`,
+    ...scram,
   ]);
   if (res.status !== 0) throw new Error(`formatting Kafka storage failed:\n${res.stdout}${res.stderr}`);
 }
 
-function readPid(s) {
+function readPid(node) {
   try {
-    const pid = Number(fs.readFileSync(s.pidFile, 'utf8').trim());
+    const pid = Number(fs.readFileSync(node.pidFile, 'utf8').trim());
     process.kill(pid, 0);
     return pid;
   } catch {
@@ -146,9 +268,9 @@ function readPid(s) {
   }
 }
 
-function canConnect(port) {
+function canConnect(p) {
   return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
+    const sock = net.connect({ host: '127.0.0.1', port: p });
     sock.once('connect', () => {
       sock.destroy();
       resolve(true);
@@ -157,57 +279,157 @@ function canConnect(port) {
   });
 }
 
-/** The port accepting connections is not enough: wait until the broker answers metadata requests. */
-async function waitReady(s, deadlineMs, pid) {
+/** A port no one listens on now, from the kernel's ephemeral range. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address();
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+function nodePorts(node) {
+  return [node.port, node.controllerPort, node.sslPort].filter((p) => p !== undefined);
+}
+
+/** Kafka client options for the admin probe (and for callers): how to reach a node of `s`. */
+function clientOptions(s, users) {
+  if (s.mode !== 'sasl_ssl') return {};
+  const pki = readPki(s);
+  return {
+    ssl: { ca: [fs.readFileSync(pki.caFile, 'utf8')] },
+    sasl: { mechanism: 'scram-sha-512', username: users[0].username, password: users[0].password },
+  };
+}
+
+/** The port accepting connections is not enough: wait until every node answers and the cluster is whole. */
+async function waitReady(s, deadlineMs, users) {
   const { Kafka, logLevel } = require('kafkajs');
   const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    if (pid !== undefined) {
-      try {
-        process.kill(pid, 0);
-      } catch {
-        throw new Error(`the Kafka broker exited during start-up; see ${s.logFile}`);
+  const security = clientOptions(s, users);
+  for (const node of s.nodes) {
+    for (;;) {
+      if (Date.now() > until) {
+        throw new Error(`the Kafka broker did not become ready within ${deadlineMs / 1000}s; see ${node.logFile}`);
       }
-    }
-    if (await canConnect(s.port)) {
-      const admin = new Kafka({ brokers: [s.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-        return;
-      } catch {
-        // not ready yet
-      } finally {
-        await admin.disconnect().catch(() => undefined);
+      if (readPid(node) === undefined) throw new Error(`the Kafka broker exited during start-up; see ${node.logFile}`);
+      if (await canConnect(node.port)) {
+        const admin = new Kafka({
+          brokers: [`127.0.0.1:${node.port}`],
+          logLevel: logLevel.NOTHING,
+          retry: { retries: 0 },
+          ...security,
+        }).admin();
+        try {
+          await admin.connect();
+          const { brokers } = await admin.describeCluster();
+          if (brokers.length === s.nodes.length) break;
+        } catch {
+          // not ready yet
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
       }
+      await new Promise((r) => setTimeout(r, 250));
     }
-    await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the Kafka broker did not become ready within ${deadlineMs / 1000}s; see ${s.logFile}`);
+}
+
+function readPki(s) {
+  return require('./test-pki').ensureTestPki(s.pkiDir);
+}
+
+/** SASL users: the caller's, or the run dir's default user (password made once, kept 0600). */
+function saslUsers(s, users) {
+  if (s.mode !== 'sasl_ssl') return [];
+  if (users && users.length > 0) return users;
+  const file = path.join(s.pkiDir, `${DEFAULT_USER}-password`);
+  fs.mkdirSync(s.pkiDir, { recursive: true, mode: 0o700 });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(18).toString('base64url'), { mode: 0o600 });
+  return [{ username: DEFAULT_USER, password: fs.readFileSync(file, 'utf8'), passwordFile: file }];
+}
+
+function describe(s, users, startedHere, pids) {
+  const out = { brokers: bootstrap(s), startedHere, pid: pids[0], pids, runDir: s.runDir, mode: s.mode };
+  if (s.mode === 'sasl_ssl') {
+    const pki = readPki(s);
+    out.security = {
+      caFile: pki.caFile,
+      clientCertFile: pki.clientCertFile,
+      clientKeyFile: pki.clientKeyFile,
+      /** The listener that requires a client certificate (mutual TLS, no SASL). */
+      mtlsBrokers: s.nodes.map((n) => `127.0.0.1:${n.sslPort}`).join(','),
+      users: users.map(({ username, passwordFile }) => ({ username, passwordFile })),
+    };
+  }
+  return out;
 }
 
 /**
- * Starts the broker unless one of ours is already running; returns its bootstrap address.
- * `startedHere` tells the caller whether it should stop it again.
+ * Starts the instance unless it is already running; returns its bootstrap address.
+ * `startedHere` tells the caller whether it should stop it again. With `freePorts`, ports
+ * that another process holds are replaced by free ones (tests must not fail because a
+ * second checkout's broker, or anything else, sits on 19092); without it that is an error.
+ * `users` ([{username, password}]) are the SASL users of a new sasl_ssl instance.
  */
-async function ensureBroker({ quiet = false, env = process.env, timeoutMs = 90_000 } = {}) {
-  const s = settings(env);
+async function ensureBroker({
+  quiet = false,
+  env = process.env,
+  timeoutMs = 90_000,
+  freePorts = false,
+  mode,
+  nodes,
+  users,
+} = {}) {
+  const s = settings(env, { mode, nodes });
   fs.mkdirSync(s.runDir, { recursive: true });
-  const running = readPid(s);
-  if (running !== undefined) {
-    await waitReady(s, timeoutMs, running);
-    log(quiet, `broker already running (pid ${running}) at ${s.bootstrap}`);
-    return { brokers: s.bootstrap, startedHere: false, pid: running };
+  const sasl = saslUsers(s, users);
+  const running = s.nodes.map(readPid);
+  if (running.every((pid) => pid !== undefined)) {
+    await waitReady(s, timeoutMs, sasl);
+    log(quiet, `broker already running (pid ${running.join(', ')}) at ${bootstrap(s)}`);
+    return describe(s, sasl, false, running);
   }
-  if (await canConnect(s.port)) {
-    throw new Error(`port ${s.port} is taken by another process; set KAFKA_PORT, or KAFKA_BROKERS to use that broker`);
+  if (running.some((pid) => pid !== undefined)) {
+    throw new Error(`some nodes of ${s.runDir} are running and some not: stop them first (broker.js stop)`);
+  }
+  for (const node of s.nodes) {
+    for (const key of ['port', 'controllerPort', 'sslPort']) {
+      if (node[key] === undefined || !(await canConnect(node[key]))) continue;
+      if (!freePorts) {
+        throw new Error(`port ${node[key]} is taken by another process; set KAFKA_PORT, or KAFKA_BROKERS to use that broker`);
+      }
+      const taken = node[key];
+      node[key] = await freePort();
+      log(quiet, `port ${taken} is taken by another process; using free port ${node[key]} instead`);
+    }
   }
   ensureJars(quiet);
-  fs.writeFileSync(path.join(s.runDir, 'server.properties'), serverProperties(s));
-  fs.writeFileSync(path.join(s.runDir, 'log4j2.yaml'), log4jConfig(s));
-  formatStorage(s, quiet);
-  log(quiet, `starting Apache Kafka on ${s.bootstrap} (log: ${s.logFile})`);
-  const out = fs.openSync(path.join(s.runDir, 'broker.out'), 'a');
+  const pki = s.mode === 'sasl_ssl' ? readPki(s) : undefined;
+  const clusterId = readJson(s.portsFile)?.clusterId ?? newClusterId();
+  fs.writeFileSync(
+    s.portsFile,
+    JSON.stringify({ clusterId, nodes: s.nodes.map((n) => ({ port: n.port, controllerPort: n.controllerPort, sslPort: n.sslPort })) }),
+  );
+  const pids = [];
+  for (const node of s.nodes) {
+    fs.mkdirSync(node.dir, { recursive: true });
+    fs.writeFileSync(path.join(node.dir, 'server.properties'), serverProperties(s, node, pki, sasl), { mode: 0o600 });
+    fs.writeFileSync(path.join(node.dir, 'log4j2.yaml'), log4jConfig(node));
+    formatStorage(node, clusterId, sasl, quiet);
+    pids.push(startNode(s, node, quiet));
+  }
+  await waitReady(s, timeoutMs, sasl);
+  log(quiet, `ready: KAFKA_BROKERS=${bootstrap(s)}`);
+  return describe(s, sasl, true, pids);
+}
+
+function startNode(s, node, quiet) {
+  log(quiet, `starting Apache Kafka node ${node.id} on 127.0.0.1:${node.port} (log: ${node.logFile})`);
+  const out = fs.openSync(path.join(node.dir, 'broker.out'), 'a');
   const child = spawn(
     'java',
     [
@@ -215,69 +437,100 @@ async function ensureBroker({ quiet = false, env = process.env, timeoutMs = 90_0
       `-Xms${s.heap}`,
       '-XX:+UseG1GC',
       '-XX:TieredStopAtLevel=1',
-      `-Dlog4j2.configurationFile=${path.join(s.runDir, 'log4j2.yaml')}`,
-      `-Dkafka.logs.dir=${s.runDir}`,
+      `-Dlog4j2.configurationFile=${path.join(node.dir, 'log4j2.yaml')}`,
+      `-Dkafka.logs.dir=${node.dir}`,
       '-cp',
       path.join(LIB_DIR, '*'),
       'kafka.Kafka',
-      path.join(s.runDir, 'server.properties'),
+      path.join(node.dir, 'server.properties'),
     ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();
-  fs.writeFileSync(s.pidFile, String(child.pid));
-  await waitReady(s, timeoutMs, child.pid);
-  log(quiet, `ready: KAFKA_BROKERS=${s.bootstrap}`);
-  return { brokers: s.bootstrap, startedHere: true, pid: child.pid };
+  fs.writeFileSync(node.pidFile, String(child.pid));
+  return child.pid;
 }
 
-async function stopBroker({ quiet = false, env = process.env, timeoutMs = 30_000 } = {}) {
-  const s = settings(env);
-  const pid = readPid(s);
-  if (pid === undefined) {
-    log(quiet, 'no broker running');
-    return;
-  }
+async function stopNode(node, quiet, timeoutMs) {
+  const pid = readPid(node);
+  if (pid === undefined) return false;
   process.kill(pid, 'SIGTERM');
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     try {
       process.kill(pid, 0);
     } catch {
-      fs.rmSync(s.pidFile, { force: true });
-      log(quiet, `stopped (pid ${pid})`);
-      return;
+      fs.rmSync(node.pidFile, { force: true });
+      log(quiet, `stopped node ${node.id} (pid ${pid})`);
+      return true;
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   process.kill(pid, 'SIGKILL');
-  fs.rmSync(s.pidFile, { force: true });
-  log(quiet, `killed (pid ${pid}) after ${timeoutMs / 1000}s`);
+  fs.rmSync(node.pidFile, { force: true });
+  log(quiet, `killed node ${node.id} (pid ${pid}) after ${timeoutMs / 1000}s`);
+  return true;
 }
 
-module.exports = { ensureBroker, stopBroker, settings };
+/** Stops every node of the instance (the last ones first: a cluster keeps its quorum longest). */
+async function stopBroker({ quiet = false, env = process.env, timeoutMs = 30_000, mode, nodes } = {}) {
+  const s = settings(env, { mode, nodes });
+  let any = false;
+  for (const node of [...s.nodes].reverse()) any = (await stopNode(node, quiet, timeoutMs)) || any;
+  if (!any) log(quiet, 'no broker running');
+}
+
+module.exports = { ensureBroker, stopBroker, settings, freePort };
+
+function parseArgs(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--sasl-ssl') opts.mode = 'sasl_ssl';
+    else if (argv[i] === '--cluster') opts.nodes = Number(argv[++i]);
+    else throw new Error(`unknown option ${argv[i]}`);
+  }
+  return opts;
+}
+
+function printConnection(info) {
+  process.stdout.write(`${info.brokers}\n`);
+  if (!info.security) return;
+  const { security } = info;
+  const user = security.users[0];
+  process.stderr.write(
+    [
+      '[kafka] connect with (SASL/SCRAM over TLS):',
+      `  KAFKA_BROKERS=${info.brokers} KAFKA_SSL=true KAFKA_SSL_CA_FILE=${security.caFile}`,
+      `  KAFKA_SASL_MECHANISM=scram-sha-512 KAFKA_SASL_USERNAME=${user.username} KAFKA_SASL_PASSWORD_FILE=${user.passwordFile}`,
+      '[kafka] or with mutual TLS:',
+      `  KAFKA_BROKERS=${security.mtlsBrokers} KAFKA_SSL=true KAFKA_SSL_CA_FILE=${security.caFile}`,
+      `  KAFKA_SSL_CERT_FILE=${security.clientCertFile} KAFKA_SSL_KEY_FILE=${security.clientKeyFile}`,
+      '',
+    ].join('\n'),
+  );
+}
 
 if (require.main === module) {
-  const cmd = process.argv[2];
+  const [cmd, ...rest] = process.argv.slice(2);
   const run = {
-    start: async () => {
-      const { brokers } = await ensureBroker();
-      process.stdout.write(`${brokers}\n`);
-    },
-    stop: () => stopBroker(),
-    status: async () => {
-      const s = settings();
-      const pid = readPid(s);
-      process.stdout.write(pid ? `running (pid ${pid}) at ${s.bootstrap}\n` : 'stopped\n');
-      if (!pid) process.exitCode = 3;
+    start: async (opts) => printConnection(await ensureBroker(opts)),
+    stop: (opts) => stopBroker(opts),
+    status: async (opts) => {
+      const s = settings(process.env, opts);
+      const pids = s.nodes.map(readPid);
+      const up = pids.filter((p) => p !== undefined);
+      process.stdout.write(up.length > 0 ? `running (pid ${up.join(', ')}) at ${bootstrap(s)}\n` : 'stopped\n');
+      if (up.length === 0) process.exitCode = 3;
     },
   }[cmd];
   if (!run) {
-    process.stderr.write('usage: node deploy/kafka/broker.js start|stop|status\n');
+    process.stderr.write('usage: node deploy/kafka/broker.js start|stop|status [--sasl-ssl] [--cluster N]\n');
     process.exit(2);
   }
-  run().catch((err) => {
-    process.stderr.write(`[kafka] ${err.message}\n`);
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() => run(parseArgs(rest)))
+    .catch((err) => {
+      process.stderr.write(`[kafka] ${err.message}\n`);
+      process.exit(1);
+    });
 }

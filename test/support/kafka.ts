@@ -37,14 +37,22 @@ export async function produce(kafka: Kafka, topic: string, messages: Message[], 
   }
 }
 
+export interface ConsumedRecord {
+  key: string | null;
+  value: string;
+  partition: number;
+  offset: string;
+  headers: Record<string, string>;
+}
+
 /** Reads a whole topic from the beginning until `count` records arrived (or the timeout). */
 export async function consumeAll(
   kafka: Kafka,
   topic: string,
   count: number,
   timeoutMs = 30_000,
-): Promise<Array<{ key: string | null; value: string; partition: number; offset: string }>> {
-  const out: Array<{ key: string | null; value: string; partition: number; offset: string }> = [];
+): Promise<ConsumedRecord[]> {
+  const out: ConsumedRecord[] = [];
   const consumer = kafka.consumer({ groupId: `${topic}-reader-${randomBytes(4).toString('hex')}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -61,6 +69,9 @@ export async function consumeAll(
           value: message.value?.toString() ?? '',
           partition,
           offset: message.offset,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(Array.isArray(v) ? v[0] : v)]),
+          ),
         });
         if (out.length >= count && !settled) {
           settled = true;

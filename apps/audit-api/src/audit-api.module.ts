@@ -1,8 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
 import type { ApiKeyStore } from '@app/read-model';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthFailureLimiter } from './auth/auth-failure-limiter';
 import { HealthController } from './health/health.controller';
 import { PipelineHealth } from './health/pipeline-health';
 import { ParametersPipe } from './http/parameters.pipe';
@@ -18,12 +21,21 @@ import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
 import { VerifyController } from './routes/verify.controller';
 import { CheckpointController } from './routes/checkpoint.controller';
-import { API_KEYS, API_METRICS, CHECKPOINTS, PIPELINE_PROBES, type CheckpointSource } from './tokens';
+import {
+  API_KEYS,
+  API_METRICS,
+  AUTH_LIMITER,
+  CHECKPOINTS,
+  PIPELINE_PROBES,
+  type CheckpointSource,
+} from './tokens';
 
 export interface AuditApiDeps {
   keys: ApiKeyStore;
   metrics: ApiMetrics;
   pipeline: PipelineProbes;
+  /** API_RATE_LIMIT, API_AUTH_FAILURE_LIMIT per API_RATE_WINDOW, per client address. */
+  limits: { requests: number; authFailures: number; windowMs: number };
   checkpoints: CheckpointSource;
 }
 
@@ -37,7 +49,16 @@ export class AuditApiModule {
   static forRoot(deps: AuditApiDeps): DynamicModule {
     return {
       module: AuditApiModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+      imports: [
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: deps.limits.windowMs, limit: deps.limits.requests }],
+          // Probes and scrapers are not throttled: a 429 there would read as an outage.
+          skipIf: (ctx) => !ctx.switchToHttp().getRequest<Request>().path.startsWith('/v1'),
+          getTracker: (req: Record<string, unknown>) => String(req.ip ?? 'unknown'),
+          errorMessage: 'too many requests from this address: try again after Retry-After seconds',
+        }),
+      ],
       controllers: [
         LedgerController,
         ObligationsController,
@@ -57,6 +78,12 @@ export class AuditApiModule {
         { provide: CHECKPOINTS, useValue: deps.checkpoints },
         KafkaAdminService,
         PipelineHealth,
+        {
+          provide: AUTH_LIMITER,
+          useValue: new AuthFailureLimiter(deps.limits.authFailures, deps.limits.windowMs),
+        },
+        // Guards run in this order: the request rate first, so a flood never reaches the key store.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_PIPE, useClass: ParametersPipe },
       ],

@@ -4,6 +4,7 @@ import type { CheckpointStore } from '@app/proof';
 export const API_KEYS = Symbol('API_KEYS');
 export const PIPELINE_PROBES = Symbol('PIPELINE_PROBES');
 export const API_METRICS = Symbol('API_METRICS');
+export const AUTH_LIMITER = Symbol('AUTH_LIMITER');
 export const CHECKPOINTS = Symbol('CHECKPOINTS');
 
 /** The checkpoints the API serves: the store beside the ledger and the public key. */

@@ -2,6 +2,7 @@ import { CommanderError, type Command } from 'commander';
 import { ConfigError, faultKind } from '@app/config';
 import { LedgerNotFoundError, UnknownTenantError } from '@app/ledger';
 import { CheckpointInvalidError } from '@app/proof';
+import { KafkaSecurityError } from '@app/kafka';
 
 /**
  * The CLI's exit codes (README "Exit codes"): each means one thing, so scripts and
@@ -15,6 +16,8 @@ export const EXIT = {
   usage: 2,
   /** The store (PostgreSQL, EventStoreDB, a locked SQLite file) or the broker could not be reached. */
   storeUnreachable: 3,
+  /** Kafka refused the connection's credentials or certificates (docs/kafka.md). */
+  kafkaSecurity: 4,
 } as const;
 
 /** Thrown by a command whose check failed after it printed what broke. */
@@ -29,6 +32,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof ConfigError || err instanceof LedgerNotFoundError || err instanceof UnknownTenantError) {
     return EXIT.usage;
   }
+  if (err instanceof KafkaSecurityError) return EXIT.kafkaSecurity;
   if (faultKind(err) === 'transient') return EXIT.storeUnreachable;
   // Everything else a command throws is a message about what it was asked to do.
   return EXIT.usage;

@@ -2,11 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
   AppConfig,
   Clock,
   createLogger,
   Logger,
+  startTracing,
   StoreFaults,
   StoreName,
   systemClock,
@@ -14,7 +16,7 @@ import {
   WorkSignal,
 } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { createKafka, ensureTopics, IdempotentProducer } from '@app/kafka';
+import { createKafka, ensureTopics, IdempotentProducer, securityFailure, topicSpec } from '@app/kafka';
 import {
   Checkpointer,
   loadOrCreateSigningKey,
@@ -24,14 +26,15 @@ import {
 } from '@app/proof';
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
-import { openKeyStore, openReadModel, ReadModel } from '@app/read-model';
+import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '../../ingest/src';
 import { Projector, ProjectorModule } from '../../projector/src';
 import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
 import type { PipelineProbes } from '../../audit-api/src';
 import { CoreContext, CoreModule } from './core.module';
-import { resolveBrokers } from './brokers';
+import { resolveBrokerSet } from './brokers';
 import { activatePolicy, loadPolicy } from './policy';
+import { scheduleVerify } from './verify-schedule';
 
 export const SERVICES = ['ingest', 'projector', 'dispatcher', 'api'] as const;
 export type Service = (typeof SERVICES)[number];
@@ -56,6 +59,8 @@ export interface Runtime {
   apiUrl?: string;
   /** Stops the services (each finishes what it has in flight), then closes the stores. */
   stop(): Promise<void>;
+  /** Set when KAFKA_BROKERS was unset and this process started the local broker: stops it. */
+  stopStartedBroker?: () => Promise<void>;
 }
 
 export function parseServices(value: string): Service[] {
@@ -72,6 +77,8 @@ export interface RuntimeOptions {
   log?: Logger;
   /** Overrides API_PORT; 0 picks a free port (tests), see `Runtime.apiUrl`. */
   apiPort?: number;
+  /** Traces go here instead of OTEL_EXPORTER_OTLP_ENDPOINT (tests: an in-memory exporter). */
+  spanProcessor?: SpanProcessor;
 }
 
 /**
@@ -85,9 +92,10 @@ export async function startRuntime(
   opts: RuntimeOptions = {},
 ): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.logLevel);
+  const tracing = startTracing({ endpoint: config.otelEndpoint, processor: opts.spanProcessor });
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
-  const brokers = await resolveBrokers(config, log);
+  const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
   // Every store fault is counted here and retried with backoff (transient ones), for /health and /metrics.
   // Wall time, not the injected clock: "failing for 30 s" is about the store, not the policy.
   const faults = new StoreFaults();
@@ -115,7 +123,8 @@ export async function startRuntime(
     log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
   const kafka = createKafka({
     brokers,
-    clientId: 'retention-ledger',
+    clientId: config.kafka.clientId,
+    security: config.kafka,
     log: (level, message, extra) => log[level]({ ...extra }, message),
   });
   const pipeline: PipelineProbes = {
@@ -124,6 +133,7 @@ export async function startRuntime(
   };
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
+  const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
   const metrics = auditApi
     ? new auditApi.ApiMetrics({
         ledger,
@@ -132,6 +142,8 @@ export async function startRuntime(
         pipeline,
         log,
         dispatchMaxAttempts: config.dispatchMaxAttempts,
+        refreshMs: config.metricsRefreshMs,
+        tally,
       })
     : undefined;
   const core: CoreContext = {
@@ -162,6 +174,11 @@ export async function startRuntime(
             keys: await openKeyStore(config.readModelUrl),
             metrics,
             pipeline,
+            limits: {
+              requests: config.apiRateLimit,
+              authFailures: config.apiAuthFailureLimit,
+              windowMs: config.apiRateWindowMs,
+            },
             checkpoints: {
               store: checkpointStore,
               publicKeyPem: checkpointKey.publicKeyPem,
@@ -178,6 +195,7 @@ export async function startRuntime(
   const closeStores = async () => {
     await checkpointer?.stop();
     await checkpointStore.close();
+    await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
     await ledger.close();
@@ -190,10 +208,15 @@ export async function startRuntime(
 
   let app: INestApplicationContext;
   let apiUrl: string | undefined;
+  let stopBackground = () => {};
   if (!api) {
+    // Creating the context runs every service's start-up: a refused password surfaces here.
     app = await NestFactory.createApplicationContext(root, {
       logger: ['error', 'warn'],
       abortOnError: false,
+    }).catch(async (err: unknown) => {
+      await closeStores();
+      throw securityFailure(err, config.kafka) ?? err;
     });
     await app.init();
   } else {
@@ -202,9 +225,30 @@ export async function startRuntime(
       abortOnError: false,
     });
     exposeServices(http, services, pipeline, { ledger, readModel: storedReadModel });
-    api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics });
-    apiUrl = await listen(http, opts.apiPort ?? config.apiPort, closeStores);
-    log.info({ url: apiUrl }, 'audit API listening');
+    api.lib.configureHttpApp(http, {
+      log,
+      metrics: api.deps.metrics,
+      trustProxy: config.apiTrustProxy,
+    });
+    // A first reading before the first scrape, then in the background (see StoreSnapshot).
+    await api.deps.metrics.stores.refresh();
+    const bound = await listen(http, config.apiHost, opts.apiPort ?? config.apiPort, closeStores).catch(
+      (err: unknown) => {
+        throw securityFailure(err, config.kafka) ?? err;
+      },
+    );
+    apiUrl = bound.url;
+    log.info({ url: apiUrl, address: bound.address }, 'audit API listening');
+    api.deps.metrics.stores.start();
+    const metrics = api.deps.metrics;
+    const verify =
+      config.verifyIntervalMs > 0
+        ? scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at))
+        : { stop: () => {} };
+    stopBackground = () => {
+      metrics.stores.stop();
+      verify.stop();
+    };
     app = http;
   }
   let stopping: Promise<void> | undefined;
@@ -212,10 +256,13 @@ export async function startRuntime(
     core,
     app,
     apiUrl,
+    stopStartedBroker,
     stop: () =>
       (stopping ??= (async () => {
+        stopBackground();
         await app.close();
         await closeStores();
+        await tracing.shutdown();
       })()),
   };
 }
@@ -241,7 +288,9 @@ function startCheckpointer(deps: {
     intervalMs: deps.config.checkpointIntervalMs,
     log: deps.log,
     publish: async (checkpoint) => {
-      if (!topicReady) await ensureTopics(deps.kafka, [topic], 1);
+      // One partition keeps checkpoints in order; CHECKPOINTS_RETENTION (forever by default) applies.
+      const topics = deps.config.topics;
+      if (!topicReady) await ensureTopics(deps.kafka, [topicSpec(topic, 'checkpoints', topics)], topics, 1);
       topicReady = true;
       await producer.send(topic, [{ key: 'checkpoint', value: JSON.stringify(checkpoint) }]);
     },
@@ -279,24 +328,41 @@ function exposeServices(
   }
 }
 
-/** Starts the services and the HTTP server; a port already in use stops start-up naming API_PORT. */
+/** An address to reach the server at: an unspecified bind (0.0.0.0, ::) is reached on loopback. */
+function reachableUrl(address: AddressInfo): string {
+  const host =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+/**
+ * Starts the services and the HTTP server on API_HOST (only there: not every interface);
+ * a port already in use stops start-up naming API_PORT.
+ */
 async function listen(
   app: NestExpressApplication,
+  host: string,
   port: number,
   closeStores: () => Promise<void>,
-): Promise<string> {
+): Promise<{ url: string; address: string }> {
   try {
-    await app.listen(port);
+    await app.listen(port, host);
   } catch (err) {
     await app.close().catch(() => undefined);
     await closeStores();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
       throw new Error(
-        `API_PORT ${port} is already in use: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
+        `API_HOST ${host} is not an address of this machine (${code}): use 127.0.0.1, 0.0.0.0 or ::`,
+      );
+    }
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `API_PORT ${port} is already in use on API_HOST ${host}: set API_PORT to a free port, or leave the API out (run --only ingest,projector,dispatcher)`,
       );
     }
     throw err;
   }
   const address = app.getHttpServer().address() as AddressInfo;
-  return `http://127.0.0.1:${address.port}`;
+  return { url: reachableUrl(address), address: `${address.address}:${address.port}` };
 }

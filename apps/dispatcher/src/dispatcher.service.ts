@@ -1,9 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { DeletionCommand, TopicNames } from '@app/contracts';
+import { DeletionCommand, deletionCommandHeaders, TopicNames } from '@app/contracts';
 import {
   backoffMs,
   faultKind,
+  headersFor,
+  OpenSpan,
+  openSpan,
+  traceLinks,
+  tracingOn,
   APP_CONFIG,
   AppConfig,
   CLOCK,
@@ -18,7 +23,7 @@ import {
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { ensureTopics, IdempotentProducer } from '@app/kafka';
+import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import { Dispatcher } from './dispatcher';
 
 const MAX_BACKOFF_MS = 30_000;
@@ -64,17 +69,46 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   private async publish(commands: DeletionCommand[]): Promise<void> {
     const byRegion = new Map<string, DeletionCommand[]>();
     for (const c of commands) byRegion.set(c.region, [...(byRegion.get(c.region) ?? []), c]);
-    await this.producer.sendBatch(
-      [...byRegion].map(([region, list]) => ({
-        // Residency: a command goes only to its own region's topic.
-        topic: this.topics.commands(region),
-        messages: list.map((c) => ({ key: c.tenantId, value: JSON.stringify(c) })),
-      })),
-    );
+    // A PRODUCER span per command; its traceparent header lets the regional store continue the trace.
+    const spans = new Map<string, OpenSpan | undefined>();
+    for (const c of tracingOn() ? commands : []) {
+      spans.set(
+        c.commandId,
+        openSpan(`publish ${this.topics.commands(c.region)}`, {
+          parent: traceLinks.recall(c.commandId),
+          kind: 'producer',
+          attributes: {
+            commandId: c.commandId,
+            'messaging.destination.name': this.topics.commands(c.region),
+          },
+        }),
+      );
+    }
+    try {
+      await this.producer.sendBatch(
+        [...byRegion].map(([region, list]) => ({
+          // Residency: a command goes only to its own region's topic.
+          topic: this.topics.commands(region),
+          messages: list.map((c) => ({
+            key: c.tenantId,
+            value: JSON.stringify(c),
+            // CloudEvents binary mode (ce_* headers), plus the trace's traceparent when tracing is on.
+            headers: {
+              ...deletionCommandHeaders(c),
+              ...(spans.size > 0 ? headersFor(spans.get(c.commandId)?.ctx) : {}),
+            },
+          })),
+        })),
+      );
+      for (const span of spans.values()) span?.end();
+    } catch (err) {
+      for (const span of spans.values()) span?.end(err);
+      throw err;
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, this.topics.allTopics());
+    await ensureTopics(this.kafka, systemTopicSpecs(this.topics, this.config.topics), this.config.topics);
     await this.producer.connect();
     // The first pass sweeps: what was issued but not published before a crash goes out first.
     this.schedule();

@@ -2,6 +2,7 @@ import type { DeletionCommand, LedgerEntry, NewEntry } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { ObligationRecord, ReadModel } from '@app/read-model';
 import { attemptsSinceRetry, type Obligation } from '@app/retention';
+import { OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 import { commandIdFor, issuedEventId } from './command-id';
 import { buildCommand, issuedCommands } from './deletion-command.builder';
 
@@ -150,11 +151,27 @@ export class Dispatcher {
       subject: null,
       source: null,
     }));
+    // Each command continues the trace of the obligation it serves (see traceLinks).
+    const spans: Array<OpenSpan | undefined> = !tracingOn()
+      ? []
+      : planned.map(({ o, commandId, attempt }) =>
+          openSpan('dispatcher.issue', {
+            parent: traceLinks.recall(o.obligationId),
+            attributes: { obligationId: o.obligationId, commandId, attempt },
+          }),
+        );
+    const appendStarted = Date.now();
     const outcomes = await this.deps.ledger.appendBatch(entries, now);
     const commands: DeletionCommand[] = [];
     for (let i = 0; i < planned.length; i++) {
       const { o, attempt, commandId, receiptTimeout } = planned[i];
       const outcome = outcomes[i];
+      const span = spans[i];
+      if (span) {
+        span.child('ledger.append', appendStarted, { eventId: entries[i].eventId, outcome: outcome.status });
+        traceLinks.remember(commandId, span.ctx);
+        span.end();
+      }
       if (outcome.status === 'appended') {
         this.counters.issued++;
         if (attempt > 1) this.counters.retried++;

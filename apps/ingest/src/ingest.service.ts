@@ -14,7 +14,13 @@ import {
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
-import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
+import {
+  BatchConsumer,
+  DeadLetterPublisher,
+  ensureTopics,
+  IdempotentProducer,
+  systemTopicSpecs,
+} from '@app/kafka';
 import { Ingestor } from './ingestor';
 import { allChecks } from './all-checks';
 import { holdReleaseCheck } from './hold-release-check';
@@ -83,7 +89,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const topics = new TopicNames(this.config.topicPrefix, this.config.regions);
-    await ensureTopics(this.kafka, topics.allTopics());
+    await ensureTopics(this.kafka, systemTopicSpecs(topics, this.config.topics), this.config.topics);
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.config.ingestGroupId,
       topics: topics.ingestTopics(),

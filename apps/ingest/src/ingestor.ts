@@ -1,6 +1,7 @@
 import { NewEntry, parseRecord, ParseContext, RawRecord } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { Rejection } from '@app/kafka';
+import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 
 export interface IngestCounters {
   appended: number;
@@ -33,6 +34,29 @@ export class Ingestor {
   constructor(private readonly deps: IngestorDeps) {}
 
   async handle(records: RawRecord[]): Promise<void> {
+    if (!tracingOn()) return this.append(records);
+    // One span per record, a child of its producer's (traceparent header) when it sent one.
+    const spans = new Map<RawRecord, OpenSpan | undefined>();
+    for (const r of records) {
+      spans.set(
+        r,
+        openSpan(`ingest ${r.topic}`, {
+          parent: contextFromHeaders(r.headers),
+          kind: 'consumer',
+          attributes: { 'messaging.destination.name': r.topic, 'messaging.kafka.offset': r.offset },
+        }),
+      );
+    }
+    try {
+      await this.append(records, spans);
+      for (const span of spans.values()) span?.end();
+    } catch (err) {
+      for (const span of spans.values()) span?.end(err);
+      throw err;
+    }
+  }
+
+  private async append(records: RawRecord[], spans?: Map<RawRecord, OpenSpan | undefined>): Promise<void> {
     const ctx = this.deps.parseContext();
     const entries: NewEntry[] = [];
     const sources: RawRecord[] = [];
@@ -47,8 +71,15 @@ export class Ingestor {
         rejections.push({ record, reason: reason ?? 'rejected' });
       }
     }
+    const appendStarted = Date.now();
     const outcomes = entries.length > 0 ? await this.deps.ledger.appendBatch(entries) : [];
     outcomes.forEach((outcome, i) => {
+      const span = spans?.get(sources[i]);
+      if (span) {
+        span.child('ledger.append', appendStarted, { eventId: entries[i].eventId, outcome: outcome.status });
+        // The projector, in this process, continues this trace from the entry.
+        if (outcome.status === 'appended') traceLinks.remember(entries[i].eventId, span.ctx);
+      }
       if (outcome.status === 'appended') this.counters.appended++;
       else if (outcome.status === 'duplicate') this.counters.duplicates++;
       else rejections.push({ record: sources[i], reason: `eventId "${outcome.eventId}": ${outcome.reason}` });

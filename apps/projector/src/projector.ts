@@ -2,6 +2,8 @@ import { LedgerEntry, POLICY_STREAM } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { ObligationRecord, ReadModel } from '@app/read-model';
 import { drainChanges, evolve, initialState, Obligation, obligations, TenantState } from '@app/retention';
+import type { Context } from '@opentelemetry/api';
+import { openSpan, traceLinks, tracingOn } from '@app/config';
 import { TenantCache } from './tenant-cache';
 
 export interface ProjectorOptions {
@@ -33,6 +35,15 @@ export function toRecord(o: Obligation): ObligationRecord {
     deadline: o.deadline,
     detail: o as unknown as Record<string, unknown>,
   };
+}
+
+/** The trace of the latest entry of a tenant's page that ingest traced in this process. */
+function lastLinked(entries: LedgerEntry[]): Context | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const ctx = traceLinks.recall(entries[i].eventId);
+    if (ctx) return ctx;
+  }
+  return undefined;
 }
 
 /**
@@ -106,14 +117,26 @@ export class Projector {
       this.entriesApplied += page.entries.length;
       return { entries: page.entries.length, changed: [] };
     }
+    const started = Date.now();
+    const traced: Array<{ parent: Context; changed: string[] }> = [];
     for (const [tenantId, entries] of byTenant) {
       const state = this.cache.get(tenantId) ?? (await this.loadBefore(tenantId, entries[0]));
       for (const e of entries) evolve(state, e);
       const changes = drainChanges(state);
       for (const o of changes.upserted) upserts.push(toRecord(o));
       removals.push(...changes.removed);
+      const parent = tracingOn() ? lastLinked(entries) : undefined;
+      if (parent) traced.push({ parent, changed: changes.upserted.map((o) => o.obligationId) });
     }
     await this.readModel.write({ upserts, removals, checkpoint: page.last });
+    for (const t of traced) {
+      const span = openSpan('projector.project', { parent: t.parent, startMs: started });
+      if (!span) break;
+      span.child('read-model.write', started, { obligations: t.changed.length });
+      // The dispatcher, in this process, continues this trace from the obligation.
+      for (const id of t.changed) traceLinks.remember(id, span.ctx);
+      span.end();
+    }
     this.cursor = page.last;
     this.entriesApplied += page.entries.length;
     return { entries: page.entries.length, changed: upserts };

@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { TopicNames } from '@app/contracts';
-import { createKafka, ensureTopics } from '@app/kafka';
+import {
+  createKafka,
+  ensureTopics,
+  KafkaSecurityError,
+  MissingTopicsError,
+  securityFailure,
+  topicSpec,
+} from '@app/kafka';
 import { RegionalStore } from './regional-store';
 import { readStoreConfig, StoreConfigError } from './store-config';
 
@@ -22,16 +29,25 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.dirname(config.dbPath), { recursive: true });
   const kafka = createKafka({
     brokers: config.brokers,
-    clientId: `regional-store-${config.region}`,
+    clientId: config.kafka.clientId,
+    security: config.kafka,
     log: (level, message, extra) => log[level]({ ...extra }, message),
   });
   const topics = new TopicNames(config.topicPrefix, [config.region]);
+  // A refused password or certificate stops start-up with exit 4 and says what to check.
+  const explain = (err: unknown) => {
+    throw securityFailure(err, config.kafka) ?? err;
+  };
   // Standalone runs may come up before the ledger has created the topics; existing ones are left alone.
-  await ensureTopics(kafka, [
-    topics.lifecycle('data-created'),
-    topics.commands(config.region),
-    topics.receipts(config.region),
-  ]);
+  await ensureTopics(
+    kafka,
+    [
+      topicSpec(topics.lifecycle('data-created'), 'lifecycle', config.topics),
+      topicSpec(topics.commands(config.region), 'commands', config.topics),
+      topicSpec(topics.receipts(config.region), 'receipts', config.topics),
+    ],
+    config.topics,
+  ).catch(explain);
 
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
@@ -55,7 +71,7 @@ async function main(): Promise<void> {
   });
   process.once('SIGTERM', () => void stop(0));
   process.once('SIGINT', () => void stop(0));
-  await store.start();
+  await store.start().catch(explain);
   log.info(
     { db: config.dbPath, groupId: config.groupId },
     'SIGTERM or Ctrl-C stops it after the batches in flight',
@@ -63,7 +79,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  const code = err instanceof StoreConfigError ? 2 : 1;
+  const code =
+    err instanceof StoreConfigError || err instanceof MissingTopicsError
+      ? 2
+      : err instanceof KafkaSecurityError
+        ? 4
+        : 1;
   process.stderr.write(`regional-store: ${err.message}\n`);
   process.exit(code);
 });

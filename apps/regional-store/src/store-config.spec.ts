@@ -10,6 +10,44 @@ describe('readStoreConfig', () => {
       topicPrefix: '',
       groupId: 'regional-store-eu',
       logLevel: 'info',
+      kafka: {
+        clientId: 'regional-store-eu',
+        ssl: false,
+        sslCaFile: undefined,
+        sslCertFile: undefined,
+        sslKeyFile: undefined,
+        sasl: undefined,
+      },
+      topics: {
+        create: true,
+        replicationFactor: undefined,
+        retentionMs: { commands: 2592000000, receipts: 2592000000, deadLetters: 2592000000, checkpoints: -1 },
+      },
+    });
+  });
+
+  it("reads the ledger's KAFKA_SSL* and KAFKA_SASL_* variables", () => {
+    const c = readStoreConfig({
+      KAFKA_BROKERS: 'a:1',
+      KAFKA_SSL: 'true',
+      KAFKA_SSL_CA_FILE: '/ca.pem',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'store-eu',
+      KAFKA_SASL_PASSWORD_FILE: '/run/secrets/kafka',
+      KAFKA_CLIENT_ID: 'crm-eu',
+    });
+    expect(c.kafka).toEqual({
+      clientId: 'crm-eu',
+      ssl: true,
+      sslCaFile: '/ca.pem',
+      sslCertFile: undefined,
+      sslKeyFile: undefined,
+      sasl: {
+        mechanism: 'scram-sha-512',
+        username: 'store-eu',
+        password: undefined,
+        passwordFile: '/run/secrets/kafka',
+      },
     });
   });
 
@@ -35,6 +73,7 @@ describe('readStoreConfig', () => {
     [{ KAFKA_BROKERS: 'a:1', REGION: 'eu west' }, /REGION/],
     [{ KAFKA_BROKERS: 'a:1', TOPIC_PREFIX: 'a b' }, /TOPIC_PREFIX/],
     [{ KAFKA_BROKERS: 'a:1', LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_SASL_MECHANISM: 'gssapi' }, /KAFKA_SASL_MECHANISM/],
   ])('names the variable at fault: %j', (env, message) => {
     expect(() => readStoreConfig(env)).toThrow(message);
   });

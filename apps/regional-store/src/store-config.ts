@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { ConfigError, KafkaConnectionConfig, kafkaConnection, TopicConfig, topicConfig } from '@app/config';
 import { regionRule } from '@app/contracts';
 
 /** How the store process is configured (environment variables, see README). */
@@ -9,6 +10,10 @@ export interface StoreConfig {
   topicPrefix: string;
   groupId: string;
   logLevel: string;
+  /** TLS, SASL and client id: the same KAFKA_* variables as the ledger's services. */
+  kafka: KafkaConnectionConfig;
+  /** KAFKA_CREATE_TOPICS, KAFKA_REPLICATION_FACTOR, *_RETENTION: as the ledger makes topics. */
+  topics: TopicConfig;
 }
 
 export class StoreConfigError extends Error {
@@ -43,6 +48,15 @@ export function readStoreConfig(env: NodeJS.ProcessEnv): StoreConfig {
     throw new StoreConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
 
+  let kafka: KafkaConnectionConfig;
+  let topics: TopicConfig;
+  try {
+    kafka = kafkaConnection(env, `regional-store-${region}`);
+    topics = topicConfig(env);
+  } catch (err) {
+    throw err instanceof ConfigError ? new StoreConfigError(err.message) : err;
+  }
+
   return {
     brokers,
     region,
@@ -50,5 +64,7 @@ export function readStoreConfig(env: NodeJS.ProcessEnv): StoreConfig {
     topicPrefix,
     groupId: env.REGIONAL_GROUP_ID || `${topicPrefix}regional-store-${region}`,
     logLevel,
+    kafka,
+    topics,
   };
 }

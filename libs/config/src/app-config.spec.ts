@@ -70,6 +70,37 @@ describe('loadConfig', () => {
     expect(c.topics.create).toBe(true);
   });
 
+  it('reads the HTTP surface settings', () => {
+    expect(loadConfig({})).toMatchObject({
+      apiTrustProxy: false,
+      apiRateLimit: 600,
+      apiAuthFailureLimit: 30,
+      apiRateWindowMs: 60_000,
+      metricsRefreshMs: 15_000,
+      verifyIntervalMs: 3_600_000,
+    });
+    const c = loadConfig({
+      API_HOST: '0.0.0.0',
+      API_TRUST_PROXY: '1',
+      API_RATE_LIMIT: '5',
+      API_AUTH_FAILURE_LIMIT: '2',
+      API_RATE_WINDOW: 'PT10S',
+    });
+    expect(c).toMatchObject({
+      apiHost: '0.0.0.0',
+      apiTrustProxy: 1,
+      apiRateLimit: 5,
+      apiRateWindowMs: 10_000,
+    });
+    expect(loadConfig({ API_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).apiTrustProxy).toBe(
+      'loopback, 10.0.0.0/8',
+    );
+    expect(loadConfig({ VERIFY_INTERVAL: 'off' }).verifyIntervalMs).toBe(0);
+    expect(() => loadConfig({ API_RATE_LIMIT: '0' })).toThrow(/^API_RATE_LIMIT /);
+    expect(() => loadConfig({ API_RATE_WINDOW: 'PT0.5S' })).toThrow(/^API_RATE_WINDOW /);
+    expect(() => loadConfig({ API_TRUST_PROXY: '$(x)' })).toThrow(/^API_TRUST_PROXY /);
+  });
+
   it('refuses a SASL mechanism without a password, and a password given twice', () => {
     const base = { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u' };
     expect(() => loadConfig(base)).toThrow(/^KAFKA_SASL_PASSWORD /);

@@ -16,6 +16,17 @@ export interface AppConfig {
   apiPort: number;
   /** Interface the HTTP API binds to. */
   apiHost: string;
+  /** Express `trust proxy` (API_TRUST_PROXY): whom to believe for X-Forwarded-For/-Proto; false = nobody. */
+  apiTrustProxy: boolean | number | string;
+  /** /v1 requests one client address may make per window (API_RATE_LIMIT / API_RATE_WINDOW). */
+  apiRateLimit: number;
+  /** Failed authentications one client address may make per window before it gets 429. */
+  apiAuthFailureLimit: number;
+  apiRateWindowMs: number;
+  /** How often /metrics re-reads the store gauges (obligations by status, overdue) off the scrape. */
+  metricsRefreshMs: number;
+  /** How often the API process runs a full `verify` in a child process for retention_ledger_verify_ok; 0 = off. */
+  verifyIntervalMs: number;
   /** Extensions to the contract's table, documented in the README. */
   ingestGroupId: string;
   maxMessageBytes: number;
@@ -162,8 +173,12 @@ function sasl(env: NodeJS.ProcessEnv): KafkaSaslConfig | undefined {
   return { mechanism, username, password, passwordFile };
 }
 
-function kafkaConnection(env: NodeJS.ProcessEnv): KafkaConnectionConfig {
-  const clientId = env.KAFKA_CLIENT_ID || 'retention-ledger';
+/** KAFKA_SSL*, KAFKA_SASL_*, KAFKA_CLIENT_ID alone: for processes (a regional store) that need no other setting. */
+export function kafkaConnection(
+  env: NodeJS.ProcessEnv,
+  defaultClientId = 'retention-ledger',
+): KafkaConnectionConfig {
+  const clientId = env.KAFKA_CLIENT_ID || defaultClientId;
   if (!/^[A-Za-z0-9._-]{1,255}$/.test(clientId)) {
     throw new ConfigError(`KAFKA_CLIENT_ID may only hold [A-Za-z0-9._-] (1 to 255), got "${clientId}"`);
   }
@@ -187,7 +202,8 @@ function retentionMs(env: NodeJS.ProcessEnv, name: string, fallback: string): nu
   return isoDurationMs(env, name, fallback, 1);
 }
 
-function topics(env: NodeJS.ProcessEnv): TopicConfig {
+/** KAFKA_CREATE_TOPICS, KAFKA_REPLICATION_FACTOR and the *_RETENTION variables alone (a regional store needs no more). */
+export function topicConfig(env: NodeJS.ProcessEnv): TopicConfig {
   const rf = env.KAFKA_REPLICATION_FACTOR;
   return {
     create: bool(env, 'KAFKA_CREATE_TOPICS', true),
@@ -200,6 +216,19 @@ function topics(env: NodeJS.ProcessEnv): TopicConfig {
       checkpoints: retentionMs(env, 'CHECKPOINTS_RETENTION', 'forever'),
     },
   };
+}
+
+/** Express's `trust proxy`: false, true, a hop count, or addresses/names (loopback, 10.0.0.0/8, …). */
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  if (!/^[A-Za-z0-9.:/, _-]{1,500}$/.test(raw)) {
+    throw new ConfigError(
+      `API_TRUST_PROXY must be true, false, a hop count or a list of addresses (loopback, 10.0.0.0/8), got "${raw}"`,
+    );
+  }
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -236,6 +265,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     topicPrefix: prefix,
     apiPort: positiveInt(env, 'API_PORT', 3000, 65535),
     apiHost,
+    apiTrustProxy: trustProxy(env.API_TRUST_PROXY),
+    apiRateLimit: positiveInt(env, 'API_RATE_LIMIT', 600, 1_000_000),
+    apiAuthFailureLimit: positiveInt(env, 'API_AUTH_FAILURE_LIMIT', 30, 1_000_000),
+    apiRateWindowMs: isoDurationMs(env, 'API_RATE_WINDOW', 'PT1M', 1000),
+    metricsRefreshMs: isoDurationMs(env, 'METRICS_REFRESH', 'PT15S', 100),
+    verifyIntervalMs: env.VERIFY_INTERVAL === 'off' ? 0 : isoDurationMs(env, 'VERIFY_INTERVAL', 'PT1H', 1000),
     ingestGroupId: env.INGEST_GROUP_ID || `${prefix}retention-ledger-ingest`,
     maxMessageBytes: positiveInt(env, 'MAX_MESSAGE_BYTES', 256 * 1024, 16 * 1024 * 1024),
     maxFutureSkewMs: isoDurationMs(env, 'MAX_FUTURE_SKEW', 'PT15M'),
@@ -247,7 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     receiptTimeoutMs: isoDurationMs(env, 'RECEIPT_TIMEOUT', 'PT1H', 1),
     dispatchLeaseMs: isoDurationMs(env, 'DISPATCH_LEASE', 'PT30S', 1),
     kafka: kafkaConnection(env),
-    topics: topics(env),
+    topics: topicConfig(env),
     checkpointKey: env.CHECKPOINT_KEY || './data/checkpoint-key.pem',
     checkpointIntervalMs: isoDurationMs(env, 'CHECKPOINT_INTERVAL', 'PT1H', 1),
     subjectKeysUrl: storeUrl(env, 'SUBJECT_KEYS_URL', 'sqlite:./data/subject-keys.db', [

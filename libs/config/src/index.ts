@@ -5,3 +5,4 @@ export * from './work-signal';
 export * from './iso-duration';
 export * from './faults';
 export * from './store-faults';
+export * from './tracing';

@@ -23,3 +23,5 @@ export * from './commands/deletion-target.rule';
 export * from './parse-record';
 export * from './dead-letter';
 export * from './ledger-ids';
+export * from './cloudevents';
+export * from './dead-letter-headers';

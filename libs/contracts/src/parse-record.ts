@@ -9,6 +9,7 @@ import { SubscriptionEndedDto } from './events/subscription-ended.dto';
 import { SubscriptionReactivatedDto } from './events/subscription-reactivated.dto';
 import { UserDeletedDto } from './events/user-deleted.dto';
 import type { RawRecord } from './raw-record';
+import { unwrapStructured } from './cloudevents/structured';
 import { DeletionReceiptDto } from './receipts/deletion-receipt.dto';
 import type { LifecycleTopic, TopicNames } from './topics';
 import { describeProblems, DtoClass, validateDto } from './validation/validate-dto';
@@ -232,7 +233,14 @@ function parseLifecycle(
   raw: RawRecord,
   ctx: ParseContext,
 ): ParseResult {
-  const withCe = withCloudEventHeaders(input, raw);
+  // CloudEvents structured mode: the event is the CloudEvent's data (cloudevents/structured.ts).
+  const contentType = headerText(raw, 'content-type');
+  if (!contentType.ok) return contentType;
+  const ce = unwrapStructured(input, contentType.text);
+  if (!ce.ok) return ce;
+  const withCe = ce.structured
+    ? { ok: true as const, obj: ce.obj, fromHeader: NONE }
+    : withCloudEventHeaders(input, raw);
   if (!withCe.ok) return withCe;
   const { obj, fromHeader } = withCe;
   // Each case copies exactly the fields of EntryDataByType: producers' extra fields never

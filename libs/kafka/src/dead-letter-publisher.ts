@@ -1,5 +1,5 @@
 import type { RawRecord } from '@app/contracts';
-import { deadLetterValue } from '@app/contracts';
+import { connectErrorHeaders, deadLetterValue } from '@app/contracts';
 import { IdempotentProducer } from './producer';
 
 export interface Rejection {
@@ -24,7 +24,11 @@ export class DeadLetterPublisher {
       rejections.map(({ record, reason }) => ({
         key: record.key,
         value: JSON.stringify(deadLetterValue(record, reason, rejectedAt)),
-        headers: { 'rl-reason': reason.slice(0, 200), 'rl-source-topic': record.topic },
+        headers: {
+          'rl-reason': reason.slice(0, 200),
+          'rl-source-topic': record.topic,
+          ...connectErrorHeaders(record, reason, 'retention-ledger-ingest'),
+        },
       })),
     );
   }

@@ -1,8 +1,12 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { KafkaSecurity, securityOptions } from './kafka-security';
+import { quietNegativeTimeoutWarnings } from './quiet-timeout-warning';
 
 export interface KafkaClientOptions {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL (AppConfig.kafka); plaintext without authentication when absent. */
+  security?: KafkaSecurity;
   /** Where kafkajs' own log lines go; by default warnings and errors to stderr as JSON. */
   log?: (level: 'error' | 'warn' | 'info' | 'debug', message: string, extra: Record<string, unknown>) => void;
 }
@@ -38,10 +42,12 @@ function toConsole(
 
 export function createKafka(opts: KafkaClientOptions): Kafka {
   process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+  quietNegativeTimeoutWarnings();
   const log = opts.log;
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...securityOptions(opts.security),
     logLevel: log ? logLevel.INFO : logLevel.WARN,
     retry: { initialRetryTime: 100, retries: 8 },
     logCreator:

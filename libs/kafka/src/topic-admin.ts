@@ -1,23 +1,52 @@
 import { Admin, Kafka } from 'kafkajs';
+import type { TopicPolicy, TopicSpec } from './topic-settings';
 
 const READY_TIMEOUT_MS = 30_000;
 
+/** KAFKA_CREATE_TOPICS=false and a topic the system needs does not exist. */
+export class MissingTopicsError extends Error {
+  override name = 'MissingTopicsError';
+  constructor(readonly topics: string[]) {
+    super(
+      `KAFKA_CREATE_TOPICS=false, and ${topics.length === 1 ? 'this topic does' : 'these topics do'} not exist: ` +
+        `${topics.join(', ')}. Create ${topics.length === 1 ? 'it' : 'them'} (docs/kafka.md "Topics"), ` +
+        'or set KAFKA_CREATE_TOPICS=true',
+    );
+  }
+}
+
 /**
  * Creates the topics that do not exist yet (existing ones are left as they are) and waits
- * until every partition has a leader. kafkajs' own `waitForLeaders` gives up on
- * "does not host this topic-partition", which a freshly started broker under load
+ * until every partition has a leader. With `policy.create` false nothing is created: a
+ * missing topic is a MissingTopicsError naming it. kafkajs' own `waitForLeaders` gives up
+ * on "does not host this topic-partition", which a freshly started broker under load
  * answers for a moment after creating a topic, so readiness is polled here instead.
+ * Plain names get no settings of their own; TopicSpecs (topicSpec, systemTopicSpecs) carry
+ * retention and min.insync.replicas.
  */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  wanted: Array<string | TopicSpec>,
+  policy: TopicPolicy = { create: true },
+  numPartitions = 3,
+): Promise<void> {
+  const specs = wanted.map((w) => (typeof w === 'string' ? { topic: w, configEntries: [] } : w));
+  const topics = specs.map((s) => s.topic);
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t));
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length > 0 && !policy.create) throw new MissingTopicsError(missing.map((s) => s.topic));
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: false,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions,
+          replicationFactor: policy.replicationFactor ?? -1,
+          configEntries: s.configEntries,
+        })),
       });
     }
     const until = Date.now() + READY_TIMEOUT_MS;

@@ -2,6 +2,8 @@ import {
   CanActivate,
   ExecutionContext,
   ForbiddenException,
+  HttpException,
+  HttpStatus,
   Inject,
   Injectable,
   UnauthorizedException,
@@ -9,7 +11,9 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { ApiKeyStore, ROLE_PERMISSIONS } from '@app/read-model';
-import { API_KEYS } from '../tokens';
+import { CLOCK, Clock } from '@app/config';
+import { API_KEYS, AUTH_LIMITER } from '../tokens';
+import type { AuthFailureLimiter } from './auth-failure-limiter';
 import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from './access.decorator';
 import type { AuthenticatedRequest } from './authenticated-request';
 
@@ -22,13 +26,16 @@ function bearerToken(header: string | undefined): string | undefined {
 }
 
 /**
- * `Authorization: Bearer <key>`: no key, or one the store does not know (or revoked),
+ * `Authorization: Bearer <key>`: a client address that failed too often is 429 first
+ * (see AuthFailureLimiter); no key, or one the store does not know (or revoked),
  * is 401; a known key whose role or tenant does not cover the route is 403.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     @Inject(API_KEYS) private readonly keys: ApiKeyStore,
+    @Inject(AUTH_LIMITER) private readonly failures: AuthFailureLimiter,
+    @Inject(CLOCK) private readonly clock: Clock,
     private readonly reflector: Reflector,
   ) {}
 
@@ -38,10 +45,21 @@ export class ApiKeyGuard implements CanActivate {
     const rule = this.reflector.getAllAndOverride<AccessRule>(ACCESS_RULE, targets) ?? DEFAULT_RULE;
     const http = ctx.switchToHttp();
     const req = http.getRequest<AuthenticatedRequest>();
+    const res = http.getResponse<Response>();
+    const client = req.ip ?? 'unknown';
+    const wait = this.failures.retryAfterMs(client, this.clock().getTime());
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(Math.ceil(wait / 1000)));
+      throw new HttpException(
+        'too many failed authentications from this address: try again after Retry-After seconds',
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
     const token = bearerToken(req.headers.authorization);
     const key = token === undefined ? undefined : await this.keys.authenticate(token);
     if (!key) {
-      http.getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="retention-ledger"');
+      this.failures.recordFailure(client, this.clock().getTime());
+      res.setHeader('WWW-Authenticate', 'Bearer realm="retention-ledger"');
       throw new UnauthorizedException(
         token === undefined
           ? 'an API key is required: send Authorization: Bearer <key> (retention-ledger keys create)'

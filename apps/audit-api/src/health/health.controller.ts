@@ -4,6 +4,11 @@ import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/term
 import { Public } from '../auth/access.decorator';
 import { PipelineHealth } from './pipeline-health';
 
+/**
+ * Three answers for three callers. A liveness probe that asked Kafka would restart every
+ * pod during a broker outage, which cures nothing; readiness takes a pod out of service
+ * while what it needs is away. `/health` stays the combined answer it always was.
+ */
 @ApiTags('operations')
 @Controller()
 export class HealthController {
@@ -12,14 +17,36 @@ export class HealthController {
     private readonly pipeline: PipelineHealth,
   ) {}
 
-  @Get('health')
+  @Get('health/live')
+  @Public()
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Liveness: the process answers and its event loop is not stalled; no store or Kafka asked',
+  })
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.pipeline.eventLoop()]);
+  }
+
+  @Get('health/ready')
   @Public()
   @HealthCheck()
   @ApiOperation({
     summary:
-      'Kafka (and the ingest consumer in this process), ledger, read model and their recent faults; 503 when one is down',
+      'Readiness: Kafka (and the ingest consumer in this process), ledger and read model; 503 when one is down',
   })
+  ready(): Promise<HealthCheckResult> {
+    return this.readiness();
+  }
+
+  @Get('health')
+  @Public()
+  @HealthCheck()
+  @ApiOperation({ summary: 'The same answer as /health/ready (kept for existing probes and scripts)' })
   check(): Promise<HealthCheckResult> {
+    return this.readiness();
+  }
+
+  private readiness(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.pipeline.kafkaUp(),
       () => this.pipeline.ledgerUp(),

@@ -1,29 +1,56 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { LEDGER_STORE, READ_MODEL } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
 import { KafkaAdminService } from '../kafka-admin.service';
 import type { PipelineProbes } from '../pipeline-probes';
-import { PIPELINE_PROBES } from '../tokens';
+import type { ApiMetrics } from '../metrics/api-metrics';
+import { API_METRICS, PIPELINE_PROBES } from '../tokens';
 import { withTimeout } from '../with-timeout';
 
 const TIMEOUT_MS = 3000;
+/** An event loop held this long (p99 over the last interval) is stuck: liveness fails, the pod restarts. */
+const STALLED_LOOP_MS = 5000;
 
 function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The three things the ledger cannot work without, each answering within a few seconds. */
+/**
+ * The three things the ledger cannot work without, each answering within a few seconds,
+ * and each cheap: a probe every few seconds costs an index lookup, not a count.
+ */
 @Injectable()
-export class PipelineHealth {
+export class PipelineHealth implements OnModuleDestroy {
+  private readonly loop = monitorEventLoopDelay({ resolution: 50 });
+
   constructor(
     private readonly indicators: HealthIndicatorService,
     private readonly kafka: KafkaAdminService,
     @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(PIPELINE_PROBES) private readonly pipeline: PipelineProbes,
-  ) {}
+    @Inject(API_METRICS) private readonly metrics: ApiMetrics,
+  ) {
+    this.loop.enable();
+  }
+
+  onModuleDestroy(): void {
+    this.loop.disable();
+  }
+
+  /** That this answers at all shows the loop turns; the delay shows whether it turns in time. */
+  eventLoop(): HealthIndicatorResult {
+    const check = this.indicators.check('process');
+    const p99Ms = Math.round(this.loop.percentile(99) / 1e6);
+    this.loop.reset();
+    const detail = { eventLoopDelayP99Ms: p99Ms, uptimeSeconds: Math.round(process.uptime()) };
+    return p99Ms > STALLED_LOOP_MS
+      ? check.down({ ...detail, message: 'the event loop is stalled' })
+      : check.up(detail);
+  }
 
   /** Brokers reachable and, when ingest runs in this process, its consumer running (not crashed or stopped). */
   async kafkaUp(): Promise<HealthIndicatorResult> {
@@ -58,7 +85,9 @@ export class PipelineHealth {
   async ledgerUp(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('ledger');
     try {
-      return check.up(await withTimeout(this.ledger.counts(), TIMEOUT_MS, 'ledger counts'));
+      // The last position is an index lookup; the counts are the metrics' last reading.
+      const last = await withTimeout(this.ledger.lastPosition(), TIMEOUT_MS, 'ledger last position');
+      return check.up({ ...this.metrics.stores.current.ledger, lastPosition: last ?? null });
     } catch (err) {
       return check.down({ message: reason(err) });
     }

@@ -1,19 +1,11 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Clock, Logger } from '@app/config';
-import type { LedgerStore } from '@app/ledger';
-import type { ReadModel } from '@app/read-model';
 import type { PipelineProbes } from '../pipeline-probes';
+import { StoreSnapshot, StoreSources } from './store-snapshot';
 import { METRIC } from './metric-names';
 import { OBLIGATION_STATUSES } from '../dto/obligations-query.dto';
 
-export interface MetricSources {
-  ledger: LedgerStore;
-  readModel: ReadModel;
-  clock: Clock;
+export interface MetricSources extends StoreSources {
   pipeline: PipelineProbes;
-  log: Logger;
-  /** DISPATCH_MAX_ATTEMPTS: a failed obligation with this many attempts is failed for good. */
-  dispatchMaxAttempts?: number;
 }
 
 /** From seconds (the demo's compressed policy) to the 30-day deadline and beyond. */
@@ -25,19 +17,23 @@ type Readings = Record<string, number> | undefined;
 
 /**
  * The process's metrics. Counters mirror the in-process services' own counters (ingest,
- * dispatcher) at scrape time; gauges read the stores (obligations by status, overdue,
- * ledger size), so they are right whichever process runs which service; the deletion
+ * dispatcher) at scrape time; gauges show the stores (obligations by status, overdue,
+ * ledger size) as StoreSnapshot last read them, so they are right whichever process runs
+ * which service, and a scrape every few seconds costs no query at all; the deletion
  * command latency is observed as the projector records confirmations (see settlement-meter).
  */
-const SEVEN_DAYS_MS = 7 * 86_400_000;
-
 export class ApiMetrics {
   readonly registry = new Registry();
   private readonly latency: Histogram<'outcome'>;
   private readonly http: Histogram<'method' | 'route' | 'status'>;
+  private readonly verifyOk: Gauge;
+  private readonly verifyAt: Gauge;
+  /** Store readings, refreshed in the background: a scrape never queries a store. */
+  readonly stores: StoreSnapshot;
 
   constructor(private readonly src: MetricSources) {
     const registers = [this.registry];
+    this.stores = new StoreSnapshot(src);
     collectDefaultMetrics({ register: this.registry });
     const ingest = () => src.pipeline.ingest?.counters();
     const dispatch = () => src.pipeline.dispatcher?.counters();
@@ -105,40 +101,34 @@ export class ApiMetrics {
         if (probe) this.set(probe.consumerStatus() === 'running' ? 1 : 0);
       },
     });
-    const readModel = src.readModel;
-    const guarded = this.guarded.bind(this);
+    const stores = this.stores;
     new Gauge({
       name: METRIC.obligations,
-      help: 'Obligations in the read model by status',
+      help: 'Obligations in the read model by status (read every METRICS_REFRESH, not per scrape)',
       labelNames: ['status'],
       registers,
-      async collect() {
-        await guarded('obligations', async () => {
-          const counts = await readModel.countsByStatus();
-          for (const status of new Set([...OBLIGATION_STATUSES, ...Object.keys(counts)])) {
-            this.set({ status }, counts[status] ?? 0);
-          }
-        });
+      collect() {
+        const counts = stores.current.obligations;
+        for (const status of new Set([...OBLIGATION_STATUSES, ...Object.keys(counts)])) {
+          this.set({ status }, counts[status] ?? 0);
+        }
       },
     });
     new Gauge({
       name: METRIC.overdue,
       help: 'Obligations past their deadline, neither confirmed, cancelled nor resolved by an operator',
       registers,
-      async collect() {
-        await guarded('overdue', async () => this.set(await readModel.overdueCount(src.clock())));
+      collect() {
+        this.set(stores.current.overdue);
       },
     });
-    const maxAttempts = src.dispatchMaxAttempts;
-    if (maxAttempts !== undefined) {
+    if (src.dispatchMaxAttempts !== undefined) {
       new Gauge({
         name: METRIC.failedPermanently,
         help: 'Obligations failed on every one of DISPATCH_MAX_ATTEMPTS attempts: no retry is left, an operator must act',
         registers,
-        async collect() {
-          await guarded('failed permanently', async () =>
-            this.set(await readModel.countRetriesExhausted(maxAttempts)),
-          );
+        collect() {
+          this.set(stores.current.retriesExhausted);
         },
       });
     }
@@ -146,21 +136,16 @@ export class ApiMetrics {
       name: METRIC.dueSoon,
       help: 'Obligations still owed whose deadline is within the next 7 days',
       registers,
-      async collect() {
-        await guarded('dueSoon', async () =>
-          this.set(await readModel.dueSoonCount(src.clock(), SEVEN_DAYS_MS)),
-        );
+      collect() {
+        this.set(stores.current.dueSoon);
       },
     });
-    const ledger = src.ledger;
-    const counts = { entries: 0, streams: 0 };
     new Gauge({
       name: METRIC.ledgerEntries,
       help: 'Entries in the ledger',
       registers,
-      async collect() {
-        await guarded('ledger', async () => Object.assign(counts, await ledger.counts()));
-        this.set(counts.entries);
+      collect() {
+        this.set(stores.current.ledger.entries);
       },
     });
     new Gauge({
@@ -168,9 +153,27 @@ export class ApiMetrics {
       help: 'Streams (tenants, and the policy stream) in the ledger',
       registers,
       collect() {
-        // Read with the entries above: collectors run in registration order.
-        this.set(counts.streams);
+        this.set(stores.current.ledger.streams);
       },
+    });
+    new Gauge({
+      name: METRIC.storeReadAge,
+      help: 'Seconds since the store gauges above were last read (-1 before the first read)',
+      registers,
+      collect() {
+        const at = stores.current.readAt;
+        this.set(at === undefined ? -1 : Math.max(0, (src.clock().getTime() - at) / 1000));
+      },
+    });
+    this.verifyOk = new Gauge({
+      name: METRIC.verifyOk,
+      help: '1 if the last full verify of the ledger passed, 0 if it named a break (absent before the first)',
+      registers,
+    });
+    this.verifyAt = new Gauge({
+      name: METRIC.verifyLastRun,
+      help: 'When the last full verify finished (Unix seconds)',
+      registers,
     });
     this.latency = new Histogram({
       name: METRIC.commandLatency,
@@ -189,6 +192,12 @@ export class ApiMetrics {
 
   observeSettlement(outcome: 'confirmed' | 'failed', seconds: number): void {
     this.latency.observe({ outcome }, Math.max(0, seconds));
+  }
+
+  /** A full verify's outcome (the periodic one, or /v1/verify over every stream). */
+  observeVerify(ok: boolean, at: Date): void {
+    this.verifyOk.set(ok ? 1 : 0);
+    this.verifyAt.set(at.getTime() / 1000);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -18,5 +18,8 @@ export const METRIC = {
   receiptTimeouts: 'retention_ledger_deletion_commands_receipt_timeouts_total',
   publishFailures: 'retention_ledger_deletion_command_publish_failures_total',
   failedPermanently: 'retention_ledger_obligations_failed_permanently',
+  storeReadAge: 'retention_ledger_store_gauges_age_seconds',
+  verifyOk: 'retention_ledger_verify_ok',
+  verifyLastRun: 'retention_ledger_verify_last_run_timestamp_seconds',
   httpDuration: 'retention_ledger_http_request_duration_seconds',
 } as const;

@@ -11,6 +11,9 @@ export function runCommand(): Command {
       const runtime = await startRuntime(loadConfig(), services);
       const { log } = runtime.core;
       log.info({ services }, 'retention-ledger running; SIGTERM or Ctrl-C stops it after the work in flight');
+      if (runtime.stopStartedBroker) {
+        log.info('the local Kafka broker started for this run keeps running after it: npm run kafka:stop stops it');
+      }
       const stop = (signal: string) => {
         log.info({ signal }, 'stopping');
         runtime.stop().then(

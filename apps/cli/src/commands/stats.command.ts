@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { Kafka } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { createKafka, topicRecordCount } from '@app/kafka';
+import { createKafka, securityFailure, topicRecordCount } from '@app/kafka';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
 import { resolveBrokers } from '../brokers';
@@ -42,7 +42,8 @@ export function statsCommand(): Command {
       try {
         const kafka = createKafka({
           brokers: await resolveBrokers(config),
-          clientId: 'retention-ledger-stats',
+          clientId: config.kafka.clientId,
+          security: config.kafka,
         });
         const now = new Date();
         stats = {
@@ -54,7 +55,9 @@ export function statsCommand(): Command {
           deadLetters: await countDeadLetters(
             kafka,
             new TopicNames(config.topicPrefix, config.regions).deadLetter,
-          ),
+          ).catch((err: unknown) => {
+            throw securityFailure(err, config.kafka) ?? err;
+          }),
         };
       } finally {
         await readModel.close();

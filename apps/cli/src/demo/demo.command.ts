@@ -72,12 +72,18 @@ export async function runDemo(baseDir: string): Promise<number> {
     ]),
   ) as Record<string, RegionalStore>;
   let storesStopped = false;
+  let brokerStopped = false;
   const stopAll = async () => {
     if (!storesStopped) {
       storesStopped = true;
       for (const s of Object.values(stores)) await s.stop();
     }
     await runtime.stop();
+    // The demo stops the local broker it started, so a second checkout's `npm test` finds 19092 free.
+    if (runtime.stopStartedBroker && !brokerStopped) {
+      brokerStopped = true;
+      await runtime.stopStartedBroker();
+    }
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
@@ -169,6 +175,12 @@ export async function runDemo(baseDir: string): Promise<number> {
     show.say(allMet ? '\nEvery promise was kept. ✓' : '\nSome promise was not kept. ✗');
     show.say('The audit reports, to open in a browser:');
     for (const file of reports) show.say(`  file://${file}`);
+    if (brokerStopped) show.say('Stopped the local Kafka broker the demo had started.');
+    else if (!config.kafkaBrokers) {
+      show.say(
+        'The local Kafka broker was running before the demo and still is: npm run kafka:stop stops it.',
+      );
+    }
     show.say(
       `Look closer: LEDGER_URL=sqlite:${path.join(dir, 'ledger.db')} npm run -s cli -- audit --tenant acme`,
     );

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
+import { COUNTS_BY_STATUS_SQL, DUE_SOON_COUNT_SQL, OVERDUE_COUNT_SQL } from './sqlite-status-tally';
 
 const OBLIGATION_INDEXES = `
 CREATE INDEX IF NOT EXISTS obligations_by_tenant ON obligations (tenant_id, due_at);
@@ -202,9 +203,7 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async countsByStatus(): Promise<Record<string, number>> {
-    const rows = this.db
-      .prepare('SELECT status, count(*) AS n FROM obligations GROUP BY status')
-      .all() as Array<{
+    const rows = this.db.prepare(COUNTS_BY_STATUS_SQL).all() as Array<{
       status: string;
       n: number;
     }>;
@@ -213,20 +212,13 @@ export class SqliteReadModel implements ReadModel {
 
   async dueSoonCount(now: Date, withinMs: number): Promise<number> {
     return this.db
-      .prepare(
-        "SELECT count(*) FROM obligations WHERE deadline >= ? AND deadline <= ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')",
-      )
+      .prepare(DUE_SOON_COUNT_SQL)
       .pluck()
       .get(now.toISOString(), new Date(now.getTime() + withinMs).toISOString()) as number;
   }
 
   async overdueCount(now: Date): Promise<number> {
-    return this.db
-      .prepare(
-        "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')",
-      )
-      .pluck()
-      .get(now.toISOString()) as number;
+    return this.db.prepare(OVERDUE_COUNT_SQL).pluck().get(now.toISOString()) as number;
   }
 
   /**

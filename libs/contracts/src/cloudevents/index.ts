@@ -1,0 +1,2 @@
+export * from './structured';
+export * from './command-headers';
