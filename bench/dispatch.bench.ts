@@ -121,7 +121,7 @@ export async function benchDispatch(
   };
   const dispatcher = new Dispatcher(
     { ledger, readModel, now: () => new Date(), publish, findIssued: (id) => ledger.findByEventId(id) },
-    { batchSize: 2000, maxAttempts: 3, retryBaseMs: 60_000 },
+    { batchSize: 2000, maxAttempts: 3, retryBaseMs: 60_000, receiptTimeoutMs: 3_600_000 },
   );
   const projector = new Projector(ledger, readModel, { batchSize: 5000 });
   // The projector follows the dispatcher's appends (so due() sees what was issued); its time

@@ -3,7 +3,18 @@ import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
-import { AppConfig, Clock, createLogger, Logger, startTracing, systemClock, WorkSignal } from '@app/config';
+import {
+  AppConfig,
+  Clock,
+  createLogger,
+  Logger,
+  startTracing,
+  StoreFaults,
+  StoreName,
+  systemClock,
+  withStoreRetry,
+  WorkSignal,
+} from '@app/config';
 import { TopicNames } from '@app/contracts';
 import { createKafka, ensureTopics, IdempotentProducer, securityFailure, topicSpec } from '@app/kafka';
 import {
@@ -85,8 +96,23 @@ export async function startRuntime(
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
   const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
-  const ledger = await openLedger(config.ledgerUrl);
-  const storedReadModel = await openReadModel(config.readModelUrl);
+  // Every store fault is counted here and retried with backoff (transient ones), for /health and /metrics.
+  // Wall time, not the injected clock: "failing for 30 s" is about the store, not the policy.
+  const faults = new StoreFaults();
+  const lost = (store: StoreName) => (err: Error) => {
+    faults.failed(store, err);
+    log.warn({ err, store }, 'store connection lost; the pool reconnects');
+  };
+  const ledger = withStoreRetry(
+    await openLedger(config.ledgerUrl, { onConnectionError: lost('ledger') }),
+    'ledger',
+    faults,
+  );
+  const storedReadModel = withStoreRetry(
+    await openReadModel(config.readModelUrl, { onConnectionError: lost('readModel') }),
+    'readModel',
+    faults,
+  );
   const activated = await activatePolicy(ledger, policy, clock()).catch(async (error: unknown) => {
     // A refused activation (a locked category weakened) stops start-up: close what was opened.
     await storedReadModel.close();
@@ -101,7 +127,10 @@ export async function startRuntime(
     security: config.kafka,
     log: (level, message, extra) => log[level]({ ...extra }, message),
   });
-  const pipeline: PipelineProbes = { projectorInProcess: services.includes('projector') };
+  const pipeline: PipelineProbes = {
+    projectorInProcess: services.includes('projector'),
+    storeFaults: () => faults.report(),
+  };
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
   const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
@@ -112,6 +141,7 @@ export async function startRuntime(
         clock,
         pipeline,
         log,
+        dispatchMaxAttempts: config.dispatchMaxAttempts,
         refreshMs: config.metricsRefreshMs,
         tally,
       })

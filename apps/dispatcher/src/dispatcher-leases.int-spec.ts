@@ -123,7 +123,7 @@ describe.each([sqliteBackend, postgresBackend])('two dispatchers on one read mod
             }
           : undefined,
       },
-      { batchSize: 50, maxAttempts: 2, retryBaseMs: 10_000 },
+      { batchSize: 50, maxAttempts: 2, retryBaseMs: 10_000, receiptTimeoutMs: 3_600_000 },
     );
     const inst = {
       dispatcher,

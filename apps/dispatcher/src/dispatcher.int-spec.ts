@@ -1,34 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeletionCommand, NewEntry, POLICY_STREAM } from '@app/contracts';
+import { DeletionCommand } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { canonicalPolicyJson } from '@app/retention';
 import { Projector } from '../../projector/src/projector';
 import { Dispatcher } from './dispatcher';
-import { ZERO_DELAY_POLICY } from './testing/zero-delay-policy';
+import { factsAt } from './testing/dispatch-facts';
 
-const POLICY = ZERO_DELAY_POLICY;
-const T0 = Date.parse('2026-03-01T00:00:00Z');
-const at = (ms: number) => new Date(T0 + ms);
-
-function entry<T extends NewEntry['type']>(
-  eventId: string,
-  type: T,
-  ms: number,
-  data: NewEntry<T>['data'],
-): NewEntry {
-  return {
-    eventId,
-    tenantId: 'acme',
-    type,
-    occurredAt: at(ms).toISOString(),
-    data,
-    subject: null,
-    source: null,
-  } as NewEntry;
-}
+const { at, fact: entry, policyActivated } = factsAt(Date.parse('2026-03-01T00:00:00Z'));
 
 /**
  * The dispatcher on a real ledger and read model, with the projector following it and
@@ -67,18 +47,10 @@ describe('Dispatcher', () => {
         },
         findIssued: (id) => ledger.findByEventId(id),
       },
-      { batchSize: 100, maxAttempts: 2, retryBaseMs: 10_000 },
+      { batchSize: 100, maxAttempts: 2, retryBaseMs: 10_000, receiptTimeoutMs: 3_600_000 },
     );
     await ledger.appendBatch([
-      {
-        eventId: 'policy',
-        tenantId: POLICY_STREAM,
-        type: 'PolicyActivated',
-        occurredAt: at(-1000).toISOString(),
-        data: { version: POLICY.version, contentHash: 'h', policy: JSON.parse(canonicalPolicyJson(POLICY)) },
-        subject: null,
-        source: null,
-      },
+      policyActivated(),
       entry('created', 'DataCreated', 0, { dataId: 'd1', category: 'personal', region: 'eu', store: 'main' }),
       entry('deleted', 'DataDeleted', 1000, { dataId: 'd1', deletedBy: 'user' }),
     ]);
@@ -90,13 +62,15 @@ describe('Dispatcher', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('publishes again what was issued when the publish failed, without issuing twice', async () => {
+  it('publishes again, on the next pass and without a restart, what was issued when the publish failed', async () => {
     now = at(2000);
     failNextPublish = true;
     await expect(dispatcher.tick()).rejects.toThrow('broker unreachable');
+    expect(dispatcher.counters.publishFailures).toBe(1);
     await settle();
     expect((await status()).status).toBe('issued');
-    expect(await dispatcher.recover()).toBe(1);
+    // The projector has moved it to `issued`, so the due scan no longer sees it: the sweep must.
+    expect(await dispatcher.tick()).toBe(1);
     expect(published.map((c) => c.region)).toEqual(['eu']);
     expect(await dispatcher.tick()).toBe(0);
     expect(dispatcher.counters.issued).toBe(1);

@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Kafka } from 'kafkajs';
 import { DeletionCommand, deletionCommandHeaders, TopicNames } from '@app/contracts';
 import {
+  backoffMs,
+  faultKind,
   headersFor,
   OpenSpan,
   openSpan,
@@ -29,6 +31,8 @@ import {
 } from '@app/read-model';
 import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import { Dispatcher } from './dispatcher';
+
+const MAX_BACKOFF_MS = 30_000;
 
 /** Runs the dispatcher's pass every DISPATCH_INTERVAL; publishes with an idempotent producer. */
 @Injectable()
@@ -64,7 +68,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
         recoverEveryMs: config.dispatchLeaseMs,
         afterAppend: failpoint(),
       },
-      { batchSize: 500, maxAttempts: config.dispatchMaxAttempts, retryBaseMs: config.dispatchRetryBaseMs },
+      {
+        batchSize: 500,
+        maxAttempts: config.dispatchMaxAttempts,
+        retryBaseMs: config.dispatchRetryBaseMs,
+        receiptTimeoutMs: config.receiptTimeoutMs,
+      },
     );
   }
 
@@ -115,8 +124,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     this.leases = await openLeaseStore(this.config.readModelUrl);
     // Restarted after a crash on this host: take the dead process's commands at once.
     await releaseDeadLocalHolders(this.leases);
-    const recovered = await this.dispatcher.recover();
-    if (recovered > 0) this.log.warn({ recovered }, 'published commands that were issued but not published');
+    // The first pass sweeps: what was issued but not published before a crash goes out first.
     this.schedule();
     this.log.info({ intervalMs: this.config.dispatchIntervalMs }, 'dispatcher running');
   }
@@ -124,20 +132,29 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   /** A pass every DISPATCH_INTERVAL, or at once when the projector changed obligations. */
   private schedule(): void {
     this.running = (async () => {
+      let failures = 0;
       while (!this.stopped) {
-        await this.pass();
-        await this.signal.wait('obligations', this.config.dispatchIntervalMs);
+        failures = (await this.pass()) ? 0 : failures + 1;
+        // After a failure, back off (a store or the broker is down): no loop without a pause.
+        const wait =
+          failures === 0
+            ? this.config.dispatchIntervalMs
+            : backoffMs(failures, { initialMs: this.config.dispatchIntervalMs, maxMs: MAX_BACKOFF_MS });
+        await this.signal.wait('obligations', wait);
       }
     })();
   }
 
-  private async pass(): Promise<void> {
+  /** One pass; false when it failed. */
+  private async pass(): Promise<boolean> {
     try {
       const n = await this.dispatcher.tick();
       if (n > 0) this.log.info({ published: n }, 'deletion commands published');
+      return true;
     } catch (err) {
       // Nothing is lost: the next pass issues and publishes again (idempotent by commandId).
-      this.log.error({ err }, 'dispatch pass failed; retrying on the next pass');
+      this.log.error({ err, kind: faultKind(err) }, 'dispatch pass failed; retrying with backoff');
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { DeletionCommand, LedgerEntry, NewEntry } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { ObligationRecord, ReadModel } from '@app/read-model';
+import { attemptsSinceRetry, type Obligation } from '@app/retention';
 import { OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 import { commandIdFor, issuedEventId } from './command-id';
 import { buildCommand, issuedCommands } from './deletion-command.builder';
@@ -11,6 +12,13 @@ export interface DispatcherOptions {
   maxAttempts: number;
   /** Backoff before attempt n+1 = retryBaseMs × 2^(n-1). */
   retryBaseMs: number;
+  /** RECEIPT_TIMEOUT: a published command with no receipt for this long is issued again as a new attempt. */
+  receiptTimeoutMs: number;
+  /**
+   * How often a pass also looks for issued-but-unpublished commands and missing receipts
+   * (both scan the issued obligations); at once after a failed publish. Default 10 s.
+   */
+  sweepIntervalMs?: number;
 }
 
 export interface DispatcherDeps {
@@ -35,18 +43,36 @@ export interface DispatcherDeps {
 export interface DispatchCounters {
   issued: number;
   published: number;
+  /** Commands issued as attempt 2 or later (after a failure receipt or a receipt timeout). */
   retried: number;
+  /** Commands issued again because the previous attempt had no receipt within RECEIPT_TIMEOUT. */
+  receiptTimeouts: number;
+  /** Publishes that failed; their commands are published again by a later pass. */
+  publishFailures: number;
 }
+
+type Work = { o: ObligationRecord; attempt: number; receiptTimeout?: boolean };
+
+const SWEEP_INTERVAL_MS = 10_000;
 
 /**
  * Issues due obligations. The ledger is the outbox: `DeletionCommandIssued` is appended
  * first, then the command is published and the publication marked. Whatever was issued
- * but not marked (a crash in between, Kafka down) is published again on the next pass;
- * regional stores dedupe by commandId.
+ * but not marked (a crash in between, Kafka down) is published again by a later pass —
+ * the sweep, every `sweepIntervalMs` and right after a failed publish; regional stores
+ * dedupe by commandId. The sweep also issues a new attempt for a command whose receipt
+ * is overdue (RECEIPT_TIMEOUT). Retries read only obligations with attempts left.
  */
 export class Dispatcher {
-  readonly counters: DispatchCounters = { issued: 0, published: 0, retried: 0 };
-  private lastRecoverMs = Number.NEGATIVE_INFINITY;
+  readonly counters: DispatchCounters = {
+    issued: 0,
+    published: 0,
+    retried: 0,
+    receiptTimeouts: 0,
+    publishFailures: 0,
+  };
+  private lastSweep: number | undefined;
+  private sweepNow = true;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -56,18 +82,17 @@ export class Dispatcher {
   /** One pass; returns how many commands it published. */
   async tick(): Promise<number> {
     const now = this.deps.now();
-    let recovered = 0;
-    const every = this.deps.recoverEveryMs;
-    if (every !== undefined && now.getTime() - this.lastRecoverMs >= every) recovered = await this.recover();
+    const sweep = this.sweepDue(now);
+    const republished = sweep ? await this.recover() : 0;
     const due = await this.deps.readModel.due(now, this.opts.batchSize);
-    const retries = await this.retriesDue(now);
-    const work = await this.leased([
+    const work = await this.leased<Work>([
       ...due.map((o) => ({ o, attempt: issuedCommands(o).length + 1 })),
-      ...retries,
+      ...(await this.retriesDue(now)),
+      ...(sweep ? await this.receiptsOverdue(now) : []),
     ]);
     const commands = await this.issue(work, now);
     if (commands.length > 0) this.deps.afterAppend?.();
-    return recovered + (await this.publishUnmarked(commands, now));
+    return republished + (await this.publishUnmarked(commands, now));
   }
 
   /**
@@ -82,12 +107,11 @@ export class Dispatcher {
     return work.filter((w) => granted.has(name(w)));
   }
 
-  /** Issued commands not yet marked published (after a crash): publish them again. */
+  /** Issued commands not marked published (a failed publish, a crash): publish them again. */
   async recover(): Promise<number> {
     const now = this.deps.now();
-    this.lastRecoverMs = now.getTime();
     const work: Array<{ o: ObligationRecord; attempt: number; commandId: string; issuedAt: string }> = [];
-    for (const o of await this.deps.readModel.withStatus('issued', 100_000)) {
+    for (const o of await this.deps.readModel.unpublishedIssued(this.opts.batchSize)) {
       const last = issuedCommands(o).at(-1);
       if (last) work.push({ o, attempt: last.attempt, commandId: last.commandId, issuedAt: last.issuedAt });
     }
@@ -100,17 +124,36 @@ export class Dispatcher {
     );
   }
 
-  private async retriesDue(now: Date): Promise<Array<{ o: ObligationRecord; attempt: number }>> {
-    const out: Array<{ o: ObligationRecord; attempt: number }> = [];
-    for (const o of await this.deps.readModel.withStatus('failed', this.opts.batchSize)) {
-      const commands = issuedCommands(o);
-      const attempts = commands.length;
+  private sweepDue(now: Date): boolean {
+    // With leases, the sweep also takes over a dead dispatcher's commands once its leases ran out.
+    const every = Math.min(
+      this.opts.sweepIntervalMs ?? SWEEP_INTERVAL_MS,
+      this.deps.recoverEveryMs ?? Infinity,
+    );
+    if (!this.sweepNow && this.lastSweep !== undefined && now.getTime() - this.lastSweep < every)
+      return false;
+    this.sweepNow = false;
+    this.lastSweep = now.getTime();
+    return true;
+  }
+
+  /** Published commands with no receipt within RECEIPT_TIMEOUT: the next attempt, if any is left. */
+  private async receiptsOverdue(now: Date): Promise<Work[]> {
+    const before = new Date(now.getTime() - this.opts.receiptTimeoutMs);
+    const overdue = await this.deps.readModel.awaitingReceipt(
+      before,
+      this.opts.maxAttempts,
+      this.opts.batchSize,
+    );
+    return overdue.map((o) => ({ o, attempt: issuedCommands(o).length + 1, receiptTimeout: true }));
+  }
+
+  private async retriesDue(now: Date): Promise<Work[]> {
+    const out: Work[] = [];
+    for (const o of await this.deps.readModel.retryable(this.opts.maxAttempts, this.opts.batchSize)) {
+      const attempts = issuedCommands(o).length;
       // An operator's retry (`obligations retry`) gives the obligation a fresh budget of attempts.
-      const retriedAt = Date.parse(String((o.detail as { retriedAt?: string }).retriedAt ?? ''));
-      const sinceRetry = Number.isNaN(retriedAt)
-        ? attempts
-        : commands.filter((c) => Date.parse(c.issuedAt) >= retriedAt).length;
-      if (sinceRetry >= this.opts.maxAttempts) continue;
+      const sinceRetry = attemptsSinceRetry(o.detail as unknown as Obligation);
       const failedAt = Date.parse(String((o.detail as { failedAt?: string }).failedAt ?? ''));
       const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, sinceRetry - 1);
       if (Number.isNaN(failedAt) || failedAt + backoff <= now.getTime())
@@ -119,15 +162,13 @@ export class Dispatcher {
     return out;
   }
 
-  private async issue(
-    work: Array<{ o: ObligationRecord; attempt: number }>,
-    now: Date,
-  ): Promise<DeletionCommand[]> {
+  private async issue(work: Work[], now: Date): Promise<DeletionCommand[]> {
     if (work.length === 0) return [];
     const issuedAt = now.toISOString();
-    const planned = work.map(({ o, attempt }) => ({
+    const planned = work.map(({ o, attempt, receiptTimeout }) => ({
       o,
       attempt,
+      receiptTimeout,
       commandId: commandIdFor(o.obligationId, attempt),
     }));
     const entries: NewEntry<'DeletionCommandIssued'>[] = planned.map(({ o, attempt, commandId }) => ({
@@ -152,7 +193,7 @@ export class Dispatcher {
     const outcomes = await this.deps.ledger.appendBatch(entries, now);
     const commands: DeletionCommand[] = [];
     for (let i = 0; i < planned.length; i++) {
-      const { o, attempt, commandId } = planned[i];
+      const { o, attempt, commandId, receiptTimeout } = planned[i];
       const outcome = outcomes[i];
       const span = spans[i];
       if (span) {
@@ -163,6 +204,7 @@ export class Dispatcher {
       if (outcome.status === 'appended') {
         this.counters.issued++;
         if (attempt > 1) this.counters.retried++;
+        if (receiptTimeout) this.counters.receiptTimeouts++;
         commands.push(buildCommand(o, commandId, issuedAt));
       } else {
         // Issued before (by us before a crash, or by another dispatcher): same id, its own issuedAt.
@@ -179,7 +221,14 @@ export class Dispatcher {
     const done = await this.deps.readModel.published(commands.map((c) => c.commandId));
     const todo = commands.filter((c) => !done.has(c.commandId));
     if (todo.length === 0) return 0;
-    await this.deps.publish(todo);
+    try {
+      await this.deps.publish(todo);
+    } catch (err) {
+      // Issued but not on Kafka: the next pass sweeps them up, whatever the projector did meanwhile.
+      this.counters.publishFailures++;
+      this.sweepNow = true;
+      throw err;
+    }
     await this.deps.readModel.markPublished(
       todo.map((c) => c.commandId),
       now,

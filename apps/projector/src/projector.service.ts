@@ -2,6 +2,8 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import {
   APP_CONFIG,
   AppConfig,
+  backoffMs,
+  faultKind,
   LEDGER_STORE,
   LOGGER,
   Logger,
@@ -21,6 +23,7 @@ import {
 import { Projector } from './projector';
 
 const IDLE_POLL_MS = 50;
+const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Catch-up, then live: polls the ledger when idle and wakes the dispatcher on changes.
@@ -54,6 +57,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async run(): Promise<void> {
+    let failures = 0;
     while (!this.stopped) {
       try {
         if (!(await this.holdLock())) {
@@ -61,11 +65,18 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
           continue;
         }
         const { entries, changed } = await this.projector.step();
+        failures = 0;
         if (changed.length > 0) this.signal.emit('obligations');
         if (entries === 0) await this.signal.wait('ledger', IDLE_POLL_MS);
       } catch (err) {
-        this.log.error({ err }, 'projection step failed; retrying');
-        await new Promise((r) => setTimeout(r, 1000));
+        // Nothing is lost (the step is redone from the checkpoint); back off while the store is away.
+        failures++;
+        const waitMs = backoffMs(failures, { initialMs: 200, maxMs: MAX_BACKOFF_MS });
+        this.log.error(
+          { err, kind: faultKind(err), waitMs },
+          'projection step failed; retrying with backoff',
+        );
+        await new Promise((r) => setTimeout(r, waitMs));
       }
     }
   }

@@ -76,8 +76,24 @@ export class Projector {
     this.started = false;
   }
 
-  /** Applies the next page of the ledger; returns how many entries it read (0 = caught up). */
+  /**
+   * Applies the next page of the ledger; returns how many entries it read (0 = caught up).
+   * A step that fails (a read-model write refused, a store gone) forgets everything it
+   * folded: the cached states had already handed their changes over (`drainChanges`), so
+   * keeping them would let the retry write nothing and move the checkpoint past the
+   * change. The next step starts again from the stored checkpoint and re-derives it.
+   */
   async step(): Promise<{ entries: number; changed: ObligationRecord[] }> {
+    try {
+      return await this.apply();
+    } catch (err) {
+      this.started = false;
+      this.cache.clear();
+      throw err;
+    }
+  }
+
+  private async apply(): Promise<{ entries: number; changed: ObligationRecord[] }> {
     if (!this.started) {
       this.cursor = await this.readModel.checkpoint();
       this.policies = await this.readPolicies();

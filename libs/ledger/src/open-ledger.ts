@@ -13,6 +13,8 @@ export const LEDGER_URL_FORMS =
  * EventStoreDB client alone takes a tenth of a second to load.
  */
 export interface OpenLedgerOptions {
+  /** PostgreSQL: a pooled connection was lost outside a query; the pool reconnects by itself. */
+  onConnectionError?: (err: Error) => void;
   /**
    * For read-only commands (verify, replay, audit, export…): an existing ledger only —
    * a missing SQLite file or PostgreSQL schema is a `LedgerNotFoundError`, nothing is created.
@@ -38,7 +40,11 @@ export async function openLedger(url: string, options: OpenLedgerOptions = {}): 
     case 'postgres':
     case 'postgresql': {
       const { PostgresLedgerStore } = await import('./postgres/postgres-ledger-store');
-      return PostgresLedgerStore.open({ connectionString: url, readOnly });
+      return PostgresLedgerStore.open({
+        connectionString: url,
+        readOnly,
+        onConnectionError: options.onConnectionError,
+      });
     }
     case 'esdb':
     case 'esdb+discover':

@@ -73,11 +73,15 @@ class PostgresCheckpointStore implements CheckpointStore {
     const schema = parsed.searchParams.get('schema') ?? 'public';
     parsed.searchParams.delete('schema');
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const pool = new Pool({
-      connectionString: parsed.toString(),
-      max: 1,
-      application_name: 'ledger-checkpoints',
-    });
+    const { guardPgPool } = await import('@app/config/pg-pool');
+    // Guarded: a lost connection (a PostgreSQL restart) must not kill the process (issue 8).
+    const pool = guardPgPool(
+      new Pool({
+        connectionString: parsed.toString(),
+        max: 1,
+        application_name: 'ledger-checkpoints',
+      }),
+    );
     return new PostgresCheckpointStore(pool, `"${schema}".ledger_checkpoints`);
   }
 

@@ -44,6 +44,23 @@ export interface ReadModel {
   /** Obligations in one status (e.g. `failed` for retries, `issued` for outbox recovery), oldest due first. */
   withStatus(status: string, limit: number): Promise<ObligationRecord[]>;
   countsByStatus(): Promise<Record<string, number>>;
+  /**
+   * `issued` obligations whose last command has no publication mark: issued to the ledger
+   * but never (known to be) on Kafka — a failed publish, a crash in between.
+   */
+  unpublishedIssued(limit: number): Promise<ObligationRecord[]>;
+  /**
+   * `issued` obligations with fewer than `maxAttempts` commands whose last command was
+   * published at or before `publishedBefore` and has no receipt yet, oldest first.
+   */
+  awaitingReceipt(publishedBefore: Date, maxAttempts: number, limit: number): Promise<ObligationRecord[]>;
+  /**
+   * `failed` obligations with attempts left (fewer than `maxAttempts` commands), the
+   * earliest failure first: exhausted ones never crowd out a retry.
+   */
+  retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]>;
+  /** `failed` obligations with no attempt left (at least `maxAttempts` commands). */
+  countRetriesExhausted(maxAttempts: number): Promise<number>;
   /** Obligations past their deadline and neither confirmed, cancelled nor resolved (what `isOverdue` says), for /metrics. */
   overdueCount(now: Date): Promise<number>;
   /** Obligations still owed whose deadline falls within `withinMs` of `now` (not yet passed), for stats and /metrics. */

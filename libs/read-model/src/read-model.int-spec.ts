@@ -75,6 +75,44 @@ describe.each(adapters)('%s read model', (_name, url) => {
     expect(await rm.published(['c1', 'c3', 'c2'])).toEqual(new Set(['c1', 'c2']));
   });
 
+  it("finds the dispatcher's healing work: unpublished, awaiting a receipt, retryable, exhausted", async () => {
+    const cmds = (n: number, id: string) =>
+      Array.from({ length: n }, (_, i) => ({
+        commandId: `${id}-${i + 1}`,
+        issuedAt: '2026-01-01T00:00:00.000Z',
+        attempt: i + 1,
+      }));
+    const withCommands = (id: string, status: string, n: number, failedAt?: string) =>
+      ob(id, {
+        status,
+        detail: { obligationId: id, commands: cmds(n, id), ...(failedAt ? { failedAt } : {}) },
+      });
+    await rm.write({
+      upserts: [
+        withCommands('sent', 'issued', 1),
+        withCommands('unsent', 'issued', 2),
+        withCommands('last-try', 'issued', 3),
+        withCommands('spent', 'failed', 3, '2026-01-01T00:00:00.000Z'),
+        withCommands('again-late', 'failed', 1, '2026-01-05T00:00:00.000Z'),
+        withCommands('again', 'failed', 2, '2026-01-02T00:00:00.000Z'),
+      ],
+      removals: [],
+      checkpoint: '1',
+    });
+    // Only the last command of each counts: unsent-1 was published, unsent-2 not.
+    await rm.markPublished(['sent-1', 'unsent-1', 'last-try-3'], new Date('2026-02-01T00:00:00Z'));
+    expect((await rm.unpublishedIssued(10)).map((o) => o.obligationId)).toEqual(['unsent']);
+    expect(await rm.awaitingReceipt(new Date('2026-01-31T00:00:00Z'), 3, 10)).toEqual([]);
+    // last-try has used its three attempts: its missing receipt leads to no fourth.
+    expect(
+      (await rm.awaitingReceipt(new Date('2026-02-01T00:00:00Z'), 3, 10)).map((o) => o.obligationId),
+    ).toEqual(['sent']);
+    expect((await rm.retryable(3, 10)).map((o) => o.obligationId)).toEqual(['again', 'again-late']);
+    expect((await rm.retryable(3, 1)).map((o) => o.obligationId)).toEqual(['again']);
+    expect(await rm.countRetriesExhausted(3)).toBe(1);
+    expect(await rm.countRetriesExhausted(2)).toBe(2);
+  });
+
   it('an empty load leaves no obligation and no checkpoint, but keeps publication marks', async () => {
     await rm.write({ upserts: [ob('a')], removals: [], checkpoint: '1' });
     await rm.markPublished(['c1'], new Date());

@@ -7,6 +7,7 @@ import {
   OperatorAction,
   unmatchedReleases as unmatched,
 } from '@app/retention';
+import { retriesExhausted } from './retries-exhausted';
 import type { LedgerBasis } from './tenant-view';
 
 export interface AuditRow {
@@ -31,6 +32,8 @@ export interface AuditRow {
   cancelledAt?: string;
   /** The last failure receipt's time, if any. */
   failedAt?: string;
+  /** Failed on every attempt allowed (DISPATCH_MAX_ATTEMPTS): no retry will come. */
+  retriesExhausted?: true;
   /** With an operator extension: the deadline promised before it (`deadline` is the extended one). */
   originalDeadline?: string;
   /** With verdict done-manually / waived: who closed it, when and why. */
@@ -62,7 +65,7 @@ export interface AuditReport {
   asOf: string;
   /** The ledger state it was built from: the last entry (position, hash) of the tenant's and the policy stream. */
   ledger?: LedgerBasis;
-  summary: Record<AuditVerdict, number> & { total: number };
+  summary: Record<AuditVerdict, number> & { total: number; retriesExhausted?: number };
   obligations: AuditRow[];
   /** Every legal hold interval of the tenant. */
   holds: HoldRow[];
@@ -96,15 +99,23 @@ export function buildAuditReport(
   tenantId: string,
   obligations: Obligation[],
   asOf: Date,
-  extra: { holds?: readonly HoldInterval[]; unmatchedReleases?: ReturnType<typeof unmatched> } = {},
+  extra: {
+    holds?: readonly HoldInterval[];
+    unmatchedReleases?: ReturnType<typeof unmatched>;
+    /** DISPATCH_MAX_ATTEMPTS, to flag the obligations no retry will settle. */
+    maxAttempts?: number;
+  } = {},
 ): AuditReport {
-  const summary = {
+  const summary: AuditReport['summary'] = {
     ...(Object.fromEntries(AUDIT_VERDICTS.map((v) => [v, 0])) as Record<AuditVerdict, number>),
     total: obligations.length,
   };
+  const maxAttempts = extra.maxAttempts;
+  const exhausted = (o: Obligation) => maxAttempts !== undefined && retriesExhausted(o, maxAttempts);
   const rows = obligations.map((o): AuditRow => {
     const view = auditView(o, asOf);
     summary[view.verdict]++;
+    if (exhausted(o)) summary.retriesExhausted = (summary.retriesExhausted ?? 0) + 1;
     return {
       obligationId: o.obligationId,
       reason: o.reason,
@@ -129,6 +140,7 @@ export function buildAuditReport(
       ...(o.operations?.length ? { operations: o.operations } : {}),
       ...(o.jurisdiction ? { jurisdiction: o.jurisdiction } : {}),
       ...(o.holdIds?.length ? { holdIds: o.holdIds } : {}),
+      ...(exhausted(o) ? { retriesExhausted: true as const } : {}),
     };
   });
   return {
@@ -171,14 +183,17 @@ export function renderMarkdown(r: AuditReport): string {
           '',
         ]
       : []),
-    `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled, ${s['done-manually']} done manually, ${s.waived} waived (an operator closed those; the system never confirmed them).`,
+    `As of ${r.asOf}. ${s.total} obligations: **${s.met} met**, ${s.breached} breached, ${s.pending} pending, ${s.held} held, ${s.cancelled} cancelled, ${s['done-manually']} done manually, ${s.waived} waived (an operator closed those; the system never confirmed them).` +
+      (s.retriesExhausted
+        ? ` **${s.retriesExhausted} failed with no retry left** (an operator must act).`
+        : ''),
     '',
     '| verdict | reason | region/store | target | triggered | due | deadline | issued | confirmed | policy | flags |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...r.obligations
       .map((o) =>
         [
-          o.verdict,
+          o.retriesExhausted ? `${o.verdict} (failed, no retry left)` : o.verdict,
           o.reason,
           `${o.region}/${o.store}`,
           targetText(o.target),

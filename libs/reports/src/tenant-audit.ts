@@ -8,7 +8,12 @@ import { tenantFold, type TenantFold } from './tenant-view';
  * evidence bundle's verifier refolds the bundle's entries and comes here too, so the
  * report it expects is byte for byte the one `audit` and `export` write.
  */
-export function foldReport(fold: TenantFold, asOf: Date): AuditReport {
+export function foldReport(
+  fold: TenantFold,
+  asOf: Date,
+  /** DISPATCH_MAX_ATTEMPTS, to flag obligations with no retry left (`audit`; bundles leave it out). */
+  maxAttempts?: number,
+): AuditReport {
   const { state, basis } = fold.result();
   const report =
     state === undefined
@@ -16,6 +21,7 @@ export function foldReport(fold: TenantFold, asOf: Date): AuditReport {
       : buildAuditReport(fold.tenantId, obligations(state), asOf, {
           holds: holdIntervals(state),
           unmatchedReleases: unmatchedReleases(state),
+          maxAttempts,
         });
   return { ...report, ledger: basis };
 }
@@ -28,7 +34,7 @@ export function foldReport(fold: TenantFold, asOf: Date): AuditReport {
 export async function tenantAuditReport(
   ledger: LedgerStore,
   tenantId: string,
-  at: { asOf?: Date; now: Date },
+  at: { asOf?: Date; now: Date; maxAttempts?: number },
 ): Promise<AuditReport> {
-  return foldReport(await tenantFold(ledger, tenantId, at.asOf), at.asOf ?? at.now);
+  return foldReport(await tenantFold(ledger, tenantId, at.asOf), at.asOf ?? at.now, at.maxAttempts);
 }

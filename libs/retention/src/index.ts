@@ -57,3 +57,4 @@ export {
 export { checkPolicyChange } from './policy/policy-change';
 export { diffObligations, type ObligationChange } from './policy/obligation-diff';
 export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
+export { attemptsSinceRetry } from './attempts';

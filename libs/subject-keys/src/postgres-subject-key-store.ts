@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { guardPgPool } from '@app/config/pg-pool';
 import type { ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
 import { checkId, checkRefs, type KeyedGrant, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
 import { newPseudonym } from './pseudonym';
@@ -41,11 +42,14 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
     const schema = parsed.searchParams.get('schema') ?? 'subject_keys';
     if (!IDENT.test(schema)) throw new Error(`SUBJECT_KEYS_URL: schema must match ${IDENT}, got "${schema}"`);
     parsed.searchParams.delete('schema');
-    const pool = new Pool({
-      connectionString: parsed.toString(),
-      max: 2,
-      application_name: SUBJECT_KEYS_APPLICATION_NAME,
-    });
+    // Guarded: a lost connection (a PostgreSQL restart) must not kill the process (issue 8).
+    const pool = guardPgPool(
+      new Pool({
+        connectionString: parsed.toString(),
+        max: 2,
+        application_name: SUBJECT_KEYS_APPLICATION_NAME,
+      }),
+    );
     try {
       // Advisory lock: concurrent first opens would race on CREATE … IF NOT EXISTS.
       await pool.query(`SELECT pg_advisory_lock(hashtext('subject-keys:${schema}'));

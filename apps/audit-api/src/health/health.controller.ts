@@ -51,6 +51,7 @@ export class HealthController {
       () => this.pipeline.kafkaUp(),
       () => this.pipeline.ledgerUp(),
       () => this.pipeline.readModelUp(),
+      () => this.pipeline.storesUp(),
     ]);
   }
 }

@@ -68,6 +68,20 @@ export class PipelineHealth implements OnModuleDestroy {
     }
   }
 
+  /**
+   * The stores as this process's services meet them: `degraded` while a store fails and
+   * its operations are being retried (still up), down once it has failed for longer than
+   * the retries can hide (StoreFaults' threshold). Details carry each store's error counts.
+   */
+  storesUp(): HealthIndicatorResult {
+    const check = this.indicators.check('stores');
+    const reports = this.pipeline.storeFaults?.() ?? [];
+    const details = Object.fromEntries(reports.map(({ store, ...r }) => [store, r]));
+    const down = reports.filter((r) => r.state === 'down').map((r) => r.store);
+    if (down.length > 0) return check.down({ ...details, message: `failing: ${down.join(', ')}` });
+    return check.up(details);
+  }
+
   async ledgerUp(): Promise<HealthIndicatorResult> {
     const check = this.indicators.check('ledger');
     try {

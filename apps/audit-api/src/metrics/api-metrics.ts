@@ -66,6 +66,23 @@ export class ApiMetrics {
       const c = dispatch();
       return c && { '': c.retried };
     });
+    this.mirror(
+      METRIC.receiptTimeouts,
+      'Deletion commands issued again because no receipt came within RECEIPT_TIMEOUT',
+      () => {
+        const c = dispatch();
+        return c && { '': c.receiptTimeouts };
+      },
+    );
+    this.mirror(
+      METRIC.publishFailures,
+      'Dispatcher publishes to Kafka that failed (the commands are published again on a later pass)',
+      () => {
+        const c = dispatch();
+        return c && { '': c.publishFailures };
+      },
+    );
+    this.storeFaultMetrics();
     new Gauge({
       name: METRIC.consumerLag,
       help: 'Records on the ingest topics beyond the last batch handled (ingest in this process)',
@@ -105,6 +122,16 @@ export class ApiMetrics {
         this.set(stores.current.overdue);
       },
     });
+    if (src.dispatchMaxAttempts !== undefined) {
+      new Gauge({
+        name: METRIC.failedPermanently,
+        help: 'Obligations failed on every one of DISPATCH_MAX_ATTEMPTS attempts: no retry is left, an operator must act',
+        registers,
+        collect() {
+          this.set(stores.current.retriesExhausted);
+        },
+      });
+    }
     new Gauge({
       name: METRIC.dueSoon,
       help: 'Obligations still owed whose deadline is within the next 7 days',
@@ -183,6 +210,45 @@ export class ApiMetrics {
 
   metrics(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** A store that is down must not take /metrics with it (health reports it): keep the last values. */
+  private async guarded(what: string, read: () => Promise<unknown>): Promise<void> {
+    try {
+      await read();
+    } catch (err) {
+      this.src.log.warn({ err, what }, 'metrics: could not read a store; the gauge keeps its last value');
+    }
+  }
+
+  /** Store errors by store and kind, and whether a store is failing now (retried), from StoreFaults. */
+  private storeFaultMetrics(): void {
+    const faults = () => this.src.pipeline.storeFaults?.() ?? [];
+    const seen = new Map<string, number>();
+    new Counter({
+      name: METRIC.storeErrors,
+      help: 'Errors of ledger and read-model operations in this process, by store and kind (transient ones are retried with backoff)',
+      labelNames: ['store', 'kind'],
+      registers: [this.registry],
+      collect() {
+        for (const r of faults()) {
+          for (const [kind, total] of Object.entries(r.errors)) {
+            const key = `${r.store}/${kind}`;
+            this.inc({ store: r.store, kind }, Math.max(0, total - (seen.get(key) ?? 0)));
+            seen.set(key, total);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: METRIC.storeRetrying,
+      help: '1 while operations on the store are failing and being retried (health: degraded, then down)',
+      labelNames: ['store'],
+      registers: [this.registry],
+      collect() {
+        for (const r of faults()) this.set({ store: r.store }, r.state === 'ok' ? 0 : 1);
+      },
+    });
   }
 
   /**

@@ -14,6 +14,8 @@ export interface StoreSources {
   refreshMs: number;
   /** Where the obligation counts are read (SQLite: a worker thread); default: the read model itself. */
   tally?: ObligationTally;
+  /** DISPATCH_MAX_ATTEMPTS: a failed obligation with this many attempts is failed for good. */
+  dispatchMaxAttempts?: number;
 }
 
 export interface StoreReadings {
@@ -22,6 +24,8 @@ export interface StoreReadings {
   overdue: number;
   /** Still owed, deadline within the next 7 days. */
   dueSoon: number;
+  /** Failed with no attempt left (with `dispatchMaxAttempts`). */
+  retriesExhausted: number;
   /** When these were read (ms since the epoch); undefined before the first read. */
   readAt: number | undefined;
 }
@@ -41,6 +45,7 @@ export class StoreSnapshot {
     obligations: {},
     overdue: 0,
     dueSoon: 0,
+    retriesExhausted: 0,
     readAt: undefined,
   };
   private reading: Promise<void> | undefined;
@@ -75,6 +80,12 @@ export class StoreSnapshot {
       async () => (next.obligations = await this.src.readModel.countsByStatus()),
     );
     await this.guarded('overdue', async () => (next.overdue = await this.src.readModel.overdueCount(at)));
+    const maxAttempts = this.src.dispatchMaxAttempts;
+    if (maxAttempts !== undefined)
+      await this.guarded(
+        'failed permanently',
+        async () => (next.retriesExhausted = await this.src.readModel.countRetriesExhausted(maxAttempts)),
+      );
     next.readAt = at.getTime();
     this.current = next;
   }

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CLOCK, Clock, LEDGER_STORE } from '@app/config';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import { AuditReport, HTML_REPORT_CSP, renderHtml, tenantAuditReport } from '@app/reports';
 import { Access } from '../auth/access.decorator';
@@ -18,6 +18,7 @@ export class AuditController {
   constructor(
     @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('audit')
@@ -47,7 +48,11 @@ export class AuditController {
       });
     }
     await requireTenant(this.ledger, params.tenantId);
-    const report = await tenantAuditReport(this.ledger, params.tenantId, { asOf, now });
+    const report = await tenantAuditReport(this.ledger, params.tenantId, {
+      asOf,
+      now,
+      maxAttempts: this.config.dispatchMaxAttempts,
+    });
     if (query.format !== 'html') return report;
     res.type('html');
     res.setHeader('Content-Security-Policy', HTML_REPORT_CSP);

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
+import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { isOverdue, timeToDeadlineMs } from '@app/reports';
+import { isOverdue, retriesExhausted, timeToDeadlineMs } from '@app/reports';
 import type { Obligation } from '@app/retention';
 import { Access } from '../auth/access.decorator';
 import { ObligationsQueryDto } from '../dto/obligations-query.dto';
@@ -17,7 +17,7 @@ export interface ObligationsAnswer {
   at: string;
   count: number;
   /** `timeToDeadlineMs`: milliseconds to the deadline (negative: overdue), while still owed. */
-  obligations: Array<Obligation & { overdue: boolean; timeToDeadlineMs?: number }>;
+  obligations: Array<Obligation & { overdue: boolean; retriesExhausted: boolean; timeToDeadlineMs?: number }>;
 }
 
 @ApiTags('tenants')
@@ -29,6 +29,7 @@ export class ObligationsController {
     @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
     @Inject(READ_MODEL) private readonly readModel: ReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Get('obligations')
@@ -54,6 +55,7 @@ export class ObligationsController {
         return {
           ...o,
           overdue: isOverdue(o, now),
+          retriesExhausted: retriesExhausted(o, this.config.dispatchMaxAttempts),
           ...(left === undefined ? {} : { timeToDeadlineMs: left }),
         };
       });

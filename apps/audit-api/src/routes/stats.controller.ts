@@ -14,6 +14,8 @@ export interface StatsAnswer {
   overdue: number;
   /** Obligations still owed whose deadline is within the next 7 days. */
   dueWithin7Days: number;
+  /** Failed obligations with no attempt left (DISPATCH_MAX_ATTEMPTS). */
+  retriesExhausted: number;
   /** Records in the dead-letter topic; null when Kafka could not be asked. */
   deadLetters: number | null;
 }
@@ -39,18 +41,19 @@ export class StatsController {
   })
   @ApiOkResponse({
     description:
-      '`{ledger: {entries, streams}, obligations: {<status>: n}, overdue, dueWithin7Days, deadLetters}`',
+      '`{ledger: {entries, streams}, obligations: {<status>: n}, overdue, dueWithin7Days, retriesExhausted, deadLetters}`',
   })
   async stats(): Promise<StatsAnswer> {
     const deadLetterTopic = new TopicNames(this.config.topicPrefix, this.config.regions).deadLetter;
     const now = this.clock();
-    const [ledger, obligations, overdue, dueWithin7Days, deadLetters] = await Promise.all([
+    const [ledger, obligations, overdue, dueWithin7Days, retriesExhausted, deadLetters] = await Promise.all([
       this.ledger.counts(),
       this.readModel.countsByStatus(),
       this.readModel.overdueCount(now),
       this.readModel.dueSoonCount(now, 7 * 86_400_000),
+      this.readModel.countRetriesExhausted(this.config.dispatchMaxAttempts),
       this.kafka.recordCount(deadLetterTopic).catch(() => null),
     ]);
-    return { ledger, obligations, overdue, dueWithin7Days, deadLetters };
+    return { ledger, obligations, overdue, dueWithin7Days, retriesExhausted, deadLetters };
   }
 }

@@ -31,11 +31,16 @@ export function auditCommand(): Command {
     )
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action(async (opts: { tenant: string; asOf?: Date; format: Format; out?: string }) => {
-      const ledger = await openLedger(loadConfig().ledgerUrl, { readOnly: true });
+      const config = loadConfig();
+      const ledger = await openLedger(config.ledgerUrl, { readOnly: true });
       try {
         await requireKnownTenant(ledger, opts.tenant); // a mistyped tenant: exit 2, not an empty report
         const now = new Date();
-        const report = await tenantAuditReport(ledger, opts.tenant, { asOf: opts.asOf, now });
+        const report = await tenantAuditReport(ledger, opts.tenant, {
+          asOf: opts.asOf,
+          now,
+          maxAttempts: config.dispatchMaxAttempts,
+        });
         const text =
           opts.format === 'json'
             ? JSON.stringify(report, null, 2) + '\n'

@@ -6,6 +6,7 @@ import {
   durationText,
   isOverdue,
   requireKnownTenant,
+  retriesExhausted,
   runOperatorAction,
   tenantObligations,
   timeToDeadlineMs,
@@ -49,11 +50,13 @@ export function obligationsCommand(): Command {
         // A mistyped tenant is an error (exit 2), not an empty schedule.
         await requireKnownTenant(ledger, tenant);
         const now = new Date();
+        const maxAttempts = loadConfig().dispatchMaxAttempts;
         const list = (await tenantObligations(ledger, tenant)).map((o) => {
           const left = timeToDeadlineMs(o, now);
           return {
             ...o,
             overdue: isOverdue(o, now),
+            retriesExhausted: retriesExhausted(o, maxAttempts),
             ...(left === undefined ? {} : { timeToDeadlineMs: left }),
           };
         });
@@ -66,7 +69,7 @@ export function obligationsCommand(): Command {
           return;
         }
         const rows = list.map((o) => [
-          o.status + (o.overdue ? ' (overdue)' : ''),
+          o.status + (o.retriesExhausted ? ' (no retry left)' : '') + (o.overdue ? ' (overdue)' : ''),
           o.reason,
           `${o.region}/${o.store}`,
           describeTarget(o.target),

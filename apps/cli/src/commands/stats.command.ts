@@ -14,6 +14,8 @@ export interface Stats {
   overdue: number;
   /** Still owed, deadline within the next 7 days. */
   dueWithin7Days: number;
+  /** Failed obligations with no attempt left (DISPATCH_MAX_ATTEMPTS): an operator must act. */
+  retriesExhausted: number;
   deadLetters: number;
 }
 
@@ -49,6 +51,7 @@ export function statsCommand(): Command {
           obligations: await readModel.countsByStatus(),
           overdue: await readModel.overdueCount(now),
           dueWithin7Days: await readModel.dueSoonCount(now, 7 * 86_400_000),
+          retriesExhausted: await readModel.countRetriesExhausted(config.dispatchMaxAttempts),
           deadLetters: await countDeadLetters(
             kafka,
             new TopicNames(config.topicPrefix, config.regions).deadLetter,
@@ -70,6 +73,7 @@ export function statsCommand(): Command {
         `dead letters    ${stats.deadLetters}`,
         `overdue         ${stats.overdue}`,
         `due within 7 d  ${stats.dueWithin7Days}`,
+        `failed, no retry left  ${stats.retriesExhausted}`,
         ...Object.entries(stats.obligations).map(([status, n]) => `obligations ${status.padEnd(10)} ${n}`),
       ];
       process.stdout.write(lines.join('\n') + '\n');

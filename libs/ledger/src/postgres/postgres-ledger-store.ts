@@ -1,4 +1,5 @@
-import { Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { createPgPool } from '@app/config/pg-pool';
 import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries, type PreparedEntry } from '../append-plan';
 import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
@@ -34,6 +35,8 @@ export interface PostgresLedgerOptions {
   /** Schema holding the ledger tables (default `public`, or the URL's `schema` parameter). */
   schema?: string;
   poolSize?: number;
+  /** A pooled connection was lost outside a query (see createPgPool); the pool reconnects. */
+  onConnectionError?: (err: Error) => void;
   /** An existing ledger only: no DDL; a missing schema is a `LedgerNotFoundError`. */
   readOnly?: boolean;
 }
@@ -85,7 +88,11 @@ export class PostgresLedgerStore implements LedgerStore {
     const fromUrl = parsePostgresUrl(options.connectionString);
     const schema = options.schema ?? fromUrl.schema ?? 'public';
     const tables = pgTables(schema);
-    const pool = new Pool({ connectionString: fromUrl.connectionString, max: options.poolSize ?? 4 });
+    const pool = createPgPool(fromUrl.connectionString, {
+      max: options.poolSize ?? 4,
+      applicationName: 'ledger',
+      onConnectionError: options.onConnectionError,
+    });
     const store = new PostgresLedgerStore(pool, tables, `retention-ledger:${schema}`);
     try {
       if (options.readOnly) await store.requireTables(schema);
@@ -128,6 +135,7 @@ export class PostgresLedgerStore implements LedgerStore {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
+      // pg-pool drops a client whose connection broke instead of handing it out again.
       client.release();
     }
   }

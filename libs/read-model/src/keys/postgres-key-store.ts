@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPgPool } from '@app/config/pg-pool';
 import { ApiKeyRecord, ApiKeyRole, ApiKeyStore, CreatedApiKey, RevokeOutcome } from './api-key';
 import { checkKeySpec, keyHash, looksLikeKey, newKeyId, newKeySecret } from './key-material';
 
@@ -36,7 +37,7 @@ export class PostgresKeyStore implements ApiKeyStore {
     const schema = parsed.searchParams.get('schema') ?? 'retention';
     if (!IDENT.test(schema)) throw new Error(`READ_MODEL_URL: schema must match ${IDENT}, got "${schema}"`);
     parsed.searchParams.delete('schema');
-    const pool = new Pool({ connectionString: parsed.toString(), max: 2 });
+    const pool = createPgPool(parsed.toString(), { max: 2, applicationName: 'api-keys' });
     try {
       await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema};
         CREATE TABLE IF NOT EXISTS ${schema}.api_keys (

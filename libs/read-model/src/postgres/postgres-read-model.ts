@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPgPool } from '@app/config/pg-pool';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -28,6 +29,12 @@ CREATE TABLE IF NOT EXISTS ${schema}.projection_checkpoint (
   position TEXT NOT NULL
 );`;
 }
+
+// The fold keeps an obligation's commands in `detail.commands`, ordered by attempt.
+const LAST_COMMAND_ID = `o.detail->'commands'->-1->>'commandId'`;
+// Attempts since the operator's last retry, which restarts the budget (attemptsSinceRetry in libs/retention).
+const ATTEMPTS = `(SELECT count(*) FROM jsonb_array_elements(coalesce(o.detail->'commands', '[]'::jsonb)) c
+  WHERE c->>'issuedAt' >= coalesce(o.detail->>'retriedAt', ''))`;
 
 interface Row {
   obligation_id: string;
@@ -82,12 +89,16 @@ export class PostgresReadModel implements ReadModel {
     private readonly schema: string,
   ) {}
 
-  static async connect(url: string): Promise<PostgresReadModel> {
+  static async connect(url: string, onConnectionError?: (err: Error) => void): Promise<PostgresReadModel> {
     const parsed = new URL(url);
     const schema = parsed.searchParams.get('schema') ?? 'retention';
     if (!IDENT.test(schema)) throw new Error(`READ_MODEL_URL: schema must match ${IDENT}, got "${schema}"`);
     parsed.searchParams.delete('schema');
-    const pool = new Pool({ connectionString: parsed.toString(), max: 4 });
+    const pool = createPgPool(parsed.toString(), {
+      max: 4,
+      applicationName: 'read-model',
+      onConnectionError,
+    });
     await pool.query(schemaSql(schema));
     return new PostgresReadModel(pool, schema);
   }
@@ -184,6 +195,49 @@ export class PostgresReadModel implements ReadModel {
       [commandIds],
     );
     return new Set(r.rows.map((x) => x.command_id));
+  }
+
+  async unpublishedIssued(limit: number): Promise<ObligationRecord[]> {
+    const s = this.schema;
+    const r = await this.pool.query<Row>(
+      `SELECT o.* FROM ${s}.obligations o WHERE o.status = 'issued' AND NOT EXISTS (
+         SELECT 1 FROM ${s}.published_commands p WHERE p.command_id = ${LAST_COMMAND_ID})
+       ORDER BY o.due_at LIMIT $1`,
+      [limit],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  async awaitingReceipt(
+    publishedBefore: Date,
+    maxAttempts: number,
+    limit: number,
+  ): Promise<ObligationRecord[]> {
+    const s = this.schema;
+    const r = await this.pool.query<Row>(
+      `SELECT o.* FROM ${s}.obligations o JOIN ${s}.published_commands p ON p.command_id = ${LAST_COMMAND_ID}
+       WHERE o.status = 'issued' AND p.published_at <= $1 AND ${ATTEMPTS} < $2
+       ORDER BY p.published_at LIMIT $3`,
+      [publishedBefore, maxAttempts, limit],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  async retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]> {
+    const r = await this.pool.query<Row>(
+      `SELECT o.* FROM ${this.schema}.obligations o WHERE o.status = 'failed' AND ${ATTEMPTS} < $1
+       ORDER BY o.detail->>'failedAt', o.due_at LIMIT $2`,
+      [maxAttempts, limit],
+    );
+    return r.rows.map(toRecord);
+  }
+
+  async countRetriesExhausted(maxAttempts: number): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${this.schema}.obligations o WHERE o.status = 'failed' AND ${ATTEMPTS} >= $1`,
+      [maxAttempts],
+    );
+    return Number(r.rows[0].n);
   }
 
   async countsByStatus(): Promise<Record<string, number>> {

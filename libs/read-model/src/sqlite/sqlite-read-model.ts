@@ -38,6 +38,12 @@ CREATE TABLE IF NOT EXISTS projection_checkpoint (
 );
 `;
 
+// The fold keeps an obligation's commands in `detail.commands`, ordered by attempt.
+const LAST_COMMAND_ID = `json_extract(o.detail, '$.commands[#-1].commandId')`;
+// Attempts since the operator's last retry, which restarts the budget (attemptsSinceRetry in libs/retention).
+const ATTEMPTS = `(SELECT count(*) FROM json_each(o.detail, '$.commands') c
+  WHERE json_extract(c.value, '$.issuedAt') >= coalesce(json_extract(o.detail, '$.retriedAt'), ''))`;
+
 interface Row {
   obligation_id: string;
   tenant_id: string;
@@ -151,6 +157,49 @@ export class SqliteReadModel implements ReadModel {
   async published(commandIds: string[]): Promise<Set<string>> {
     const stmt = this.db.prepare('SELECT 1 FROM published_commands WHERE command_id = ?').pluck();
     return new Set(commandIds.filter((id) => stmt.get(id) !== undefined));
+  }
+
+  async unpublishedIssued(limit: number): Promise<ObligationRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT o.* FROM obligations o WHERE o.status = 'issued' AND NOT EXISTS (
+           SELECT 1 FROM published_commands p WHERE p.command_id = ${LAST_COMMAND_ID})
+         ORDER BY o.due_at LIMIT ?`,
+      )
+      .all(limit) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async awaitingReceipt(
+    publishedBefore: Date,
+    maxAttempts: number,
+    limit: number,
+  ): Promise<ObligationRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT o.* FROM obligations o JOIN published_commands p ON p.command_id = ${LAST_COMMAND_ID}
+         WHERE o.status = 'issued' AND p.published_at <= ? AND ${ATTEMPTS} < ?
+         ORDER BY p.published_at LIMIT ?`,
+      )
+      .all(publishedBefore.toISOString(), maxAttempts, limit) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT o.* FROM obligations o WHERE o.status = 'failed' AND ${ATTEMPTS} < ?
+         ORDER BY json_extract(o.detail, '$.failedAt'), o.due_at LIMIT ?`,
+      )
+      .all(maxAttempts, limit) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async countRetriesExhausted(maxAttempts: number): Promise<number> {
+    return this.db
+      .prepare(`SELECT count(*) FROM obligations o WHERE o.status = 'failed' AND ${ATTEMPTS} >= ?`)
+      .pluck()
+      .get(maxAttempts) as number;
   }
 
   async countsByStatus(): Promise<Record<string, number>> {
