@@ -1,4 +1,5 @@
-import { isEntry, NewEntry, parseRecord, ParseContext, RawRecord } from '@app/contracts';
+import { parseSafely } from './parse-safely';
+import { isEntry, NewEntry, ParseContext, RawRecord } from '@app/contracts';
 import { backoffMs, BackoffOptions, faultKind } from '@app/config';
 import { LedgerInputError, type AppendOutcome, type LedgerStore } from '@app/ledger';
 import type { BatchControl, Rejection } from '@app/kafka';
@@ -97,7 +98,7 @@ export class Ingestor {
     const creating = new Set<string>();
     const acceptedSoFar: NewEntry[] = [];
     for (const record of records) {
-      const parsed = parseRecord(record, ctx);
+      const parsed = parseSafely(record, ctx);
       if (!parsed.ok) {
         rejections.push({ record, reason: parsed.reason });
         continue;

@@ -149,3 +149,16 @@ describe('validateDto', () => {
     ).toBe('invalid field eventId: is required; invalid field tenantId: must match [A-Za-z0-9._-]{1,64}');
   });
 });
+
+describe('validateDto on adversarial depth', () => {
+  it('rejects a 10 000-deep object in a field with the usual message, without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    // (problemsOf would also run class-transformer on the raw value, which is what overflows.)
+    const result = validateDto(DataCreatedDto, { eventId: deep });
+    expect(result.ok ? [] : result.problems).toContainEqual({
+      field: 'eventId',
+      problem: 'must be a string',
+    });
+  });
+});

@@ -50,9 +50,26 @@ function cachedFields(cls: DtoClass<object>): FieldSpec[] {
 function pick(fields: FieldSpec[], plain: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const { property } of fields) {
-    if (Object.prototype.hasOwnProperty.call(plain, property)) picked[property] = plain[property];
+    if (Object.prototype.hasOwnProperty.call(plain, property)) picked[property] = shallow(plain[property]);
   }
   return picked;
+}
+
+/**
+ * No field rule looks deeper than a few levels (a command's `target.categories` is the
+ * deepest), so what lies deeper is replaced by an empty object or array of the same kind:
+ * the rule fails the same way. class-transformer copies nested values recursively, and a
+ * producer's 5 000-deep object would otherwise overflow the stack.
+ */
+const RULE_DEPTH = 8;
+
+function shallow(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth >= RULE_DEPTH) return Array.isArray(value) ? [] : {};
+  if (Array.isArray(value)) return value.map((v) => shallow(v, depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = shallow(v, depth + 1);
+  return copy;
 }
 
 function problemsFromRules(fields: FieldSpec[], plain: Readonly<Record<string, unknown>>): FieldProblem[] {
