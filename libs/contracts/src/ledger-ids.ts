@@ -12,12 +12,12 @@ export function receiptEventId(commandId: string, status: string, completedAt: s
 }
 
 /**
- * Prefixes of the eventIds the system gives its own entries (above, and the policy
- * loader's `policy:…`). eventIds are one namespace across the ledger, so a producer's
+ * Prefixes of the eventIds the system gives its own entries (above, the operator
+ * actions' `op:…` of libs/retention's operations, and the policy loader's `policy:…`). eventIds are one namespace across the ledger, so a producer's
  * eventId with one of these prefixes could squat a system entry (its command or receipt
  * would then be a conflict): ingest refuses them. A new kind of system id adds its prefix here.
  */
-export const SYSTEM_EVENT_ID_PREFIXES = ['issued:', 'receipt:', 'policy:'] as const;
+export const SYSTEM_EVENT_ID_PREFIXES = ['issued:', 'receipt:', 'op:', 'policy:'] as const;
 
 /** The reserved prefix `eventId` starts with, if any. */
 export function reservedEventIdPrefix(eventId: string): string | undefined {

@@ -239,12 +239,15 @@ describe('parseRecord rejections', () => {
       expect(
         reasonOf(record('deletion-receipts.eu', { ...receipt, completedAt: '0001-01-01T00:00:00Z' })),
       ).toMatch(/^completedAt 0001-01-01T00:00:00.000Z is before/));
-    it.each(['issued:c-1', 'receipt:c-1:completed:2024-01-01T00:00:00.000Z', 'policy:abc:1'])(
-      'refuses a producer eventId that could squat a system entry (%s)',
-      (eventId) =>
-        expect(reasonOf(record('subscription-ended', { ...envelope, eventId }))).toMatch(
-          /prefix ".*:" is reserved for entries the system writes/,
-        ),
+    it.each([
+      'issued:c-1',
+      'receipt:c-1:completed:2024-01-01T00:00:00.000Z',
+      'op:acme-retry-1',
+      'policy:abc:1',
+    ])('refuses a producer eventId that could squat a system entry (%s)', (eventId) =>
+      expect(reasonOf(record('subscription-ended', { ...envelope, eventId }))).toMatch(
+        /prefix ".*:" is reserved for entries the system writes/,
+      ),
     );
     it('a null-valued header is carried, and a null ce_id header is a reason, not a crash', () => {
       const ok = parseRecord(

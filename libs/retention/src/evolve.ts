@@ -380,8 +380,10 @@ function onDataCreated(
   }
 }
 
+/** The same fact again (a redelivery): the same commandId with the same content. */
 function sameCommand(a: CommandFact, b: CommandFact): boolean {
   return (
+    a.commandId === b.commandId &&
     a.obligationId === b.obligationId &&
     a.store === b.store &&
     a.issuedAt === b.issuedAt &&

@@ -16,6 +16,23 @@ describe('rule: status follows the ledger (DeletionCommandIssued / DeletionConfi
       });
   });
 
+  // Found by the order-independence property: two dispatchers racing on one attempt issue
+  // two commandIds with the same obligation, attempt and time. Both are facts of the
+  // ledger; before, the second to arrive was taken for a redelivery of the first and
+  // dropped, so which command the obligation showed depended on arrival order.
+  it('two commands of one attempt at one time are both listed, whichever arrives first', () => {
+    given([...deletedData, e.commandIssued({ obligationId: id, commandId: 'c2', at: 10.5 })])
+      .when(e.commandIssued({ obligationId: id, commandId: 'c1', at: 10.5 }))
+      .thenContains({
+        obligationId: id,
+        status: 'issued',
+        commands: [
+          { commandId: 'c1', issuedAt: e.day(10.5), attempt: 1 },
+          { commandId: 'c2', issuedAt: e.day(10.5), attempt: 1 },
+        ],
+      });
+  });
+
   it('DeletionConfirmed for its command makes it confirmed', () => {
     given([...deletedData, e.commandIssued({ obligationId: id, commandId: 'c1', at: 10.5 })])
       .when(e.confirmed({ commandId: 'c1', at: 11, deletedCount: 3 }))
