@@ -130,7 +130,7 @@ describe('HTTP surface', () => {
       details: { kafka: { status: 'up' }, ledger: { status: 'up' }, readModel: { status: 'up' } },
     });
     const combined = (await api('/health')).json as { details: Record<string, unknown> };
-    expect(Object.keys(combined.details).sort()).toEqual(['kafka', 'ledger', 'readModel']);
+    expect(Object.keys(combined.details).sort()).toEqual(['kafka', 'ledger', 'readModel', 'stores']);
   });
 
   it('with Kafka away: live stays 200, ready and /health say 503', async () => {

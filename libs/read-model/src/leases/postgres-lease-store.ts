@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPgPool } from '@app/config/pg-pool';
 import { claimOrder, type LeaseStore } from './lease-store';
 
 /**
@@ -13,7 +14,8 @@ export class PostgresLeaseStore implements LeaseStore {
   ) {}
 
   static async connect(connectionString: string, schema: string): Promise<PostgresLeaseStore> {
-    const pool = new Pool({ connectionString, max: 2, application_name: 'retention-leases' });
+    // With the error listeners every pool of the system has: a lost lease connection must not kill the process.
+    const pool = createPgPool(connectionString, { max: 2, applicationName: 'leases' });
     const table = `${schema}.leases`;
     await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema};
       CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
