@@ -1,17 +1,8 @@
 /* eslint-disable no-control-regex -- control characters are exactly what these patterns find */
 import { LIFECYCLE_TOPICS, type LifecycleTopic } from '@app/contracts';
 
-/** A small seeded PRNG (mulberry32): the campaign is reproducible from its printed seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The campaigns' one seeded generator (mulberry32): the campaign is reproducible from its printed seed. */
+export { seededRandom as prng } from './campaign';
 
 export type Header = Buffer | string | null;
 
