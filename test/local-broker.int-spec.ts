@@ -63,9 +63,16 @@ describe('the local broker on a port another process holds', () => {
 
   it('a runtime that had to start the local broker (as the demo does) stops it again when asked', async () => {
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-broker-demo-'));
-    const saved = { KAFKA_PORT: process.env.KAFKA_PORT, KAFKA_RUN_DIR: process.env.KAFKA_RUN_DIR };
+    const saved = {
+      KAFKA_PORT: process.env.KAFKA_PORT,
+      KAFKA_CONTROLLER_PORT: process.env.KAFKA_CONTROLLER_PORT,
+      KAFKA_RUN_DIR: process.env.KAFKA_RUN_DIR,
+    };
     // The CLI finds its local broker through these (as `npm run demo` with KAFKA_BROKERS unset).
+    // Both ports free: the controller's default, KAFKA_PORT + 1, may be any process's socket
+    // (a broker that exited at start-up on the Node 24 run of CI).
     process.env.KAFKA_PORT = String(await broker.freePort());
+    process.env.KAFKA_CONTROLLER_PORT = String(await broker.freePort());
     process.env.KAFKA_RUN_DIR = runDir;
     try {
       const config = loadConfig({
