@@ -5,8 +5,8 @@ import { ensureTopics, IdempotentProducer } from '@app/kafka';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
 import { canonicalPolicyJson, parsePolicy } from '@app/retention';
-import { Dispatcher } from '../apps/dispatcher/src/dispatcher';
-import { Projector } from '../apps/projector/src/projector';
+import { createDispatcher } from '@app/pipeline';
+import { createProjector } from '@app/pipeline';
 import { ZERO_DELAY_POLICY } from './latency.bench';
 
 export interface DispatchFigures {
@@ -95,7 +95,7 @@ export async function benchDispatch(
     const all = facts(n, due, t0);
     for (let i = 0; i < all.length; i += 10_000) await ledger.appendBatch(all.slice(i, i + 10_000));
     const readModel = await openReadModel(`sqlite:${path.join(dir, `${name}-read-model.db`)}`);
-    await new Projector(ledger, readModel, { batchSize: 5000 }).rebuild();
+    await createProjector(ledger, readModel, 'rebuild').rebuild();
     return { ledger, readModel };
   };
 
@@ -119,11 +119,14 @@ export async function benchDispatch(
       })),
     );
   };
-  const dispatcher = new Dispatcher(
-    { ledger, readModel, now: () => new Date(), publish, findIssued: (id) => ledger.findByEventId(id) },
-    { batchSize: 2000, maxAttempts: 3, retryBaseMs: 60_000, receiptTimeoutMs: 3_600_000 },
-  );
-  const projector = new Projector(ledger, readModel, { batchSize: 5000 });
+  const dispatcher = createDispatcher({
+    ledger,
+    readModel,
+    now: () => new Date(),
+    publish,
+    settings: { batchSize: 2000, maxAttempts: 3, retryBaseMs: 60_000, receiptTimeoutMs: 3_600_000 },
+  });
+  const projector = createProjector(ledger, readModel, 'follow', { batchSize: 5000 });
   // The projector follows the dispatcher's appends (so due() sees what was issued); its time
   // is the projection's, reported apart from the dispatcher's own (due scan, append, publish).
   const started = performance.now();

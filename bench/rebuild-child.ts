@@ -1,6 +1,6 @@
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
-import { Projector } from '../apps/projector/src/projector';
+import { createProjector } from '@app/pipeline';
 
 /**
  * Runs in its own process so its RSS is the rebuild's alone:
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
   const readModel = await openReadModel(`sqlite:${readModelPath}`);
   const started = performance.now();
-  const entries = await new Projector(ledger, readModel, { batchSize: 5000 }).rebuild();
+  const entries = await createProjector(ledger, readModel, 'rebuild').rebuild();
   const seconds = (performance.now() - started) / 1000;
   const rssEnd = process.memoryUsage().rss;
   const counts = await readModel.countsByStatus();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createLogger } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { ObligationRecord, ObligationTally, openObligationTally, openReadModel } from '@app/read-model';
-import { ApiMetrics } from '../apps/audit-api/src';
+import { ApiMetrics } from '@app/audit-api';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 
 export interface ScrapeFigures {

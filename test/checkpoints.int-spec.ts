@@ -5,7 +5,7 @@ import { createLogger, loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
 import { checkpointProblem, keyIdOf, openCheckpointStore, parsePublicKey, type Checkpoint } from '@app/proof';
 import { openKeyStore } from '@app/read-model';
-import { apiClient } from '../apps/audit-api/src/testing/api-client';
+import { apiClient } from '@app/audit-api/testing/api-client';
 import { Runtime, startRuntime } from '../apps/cli/src/runtime';
 import { runCli } from './support/cli-process';
 import { randomPrefix, testKafka, waitFor } from './support/kafka';

@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import { createLogger, systemClock } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
-import { ApiMetrics } from '../apps/audit-api/src';
+import { ApiMetrics } from '@app/audit-api';
 import { parseServices } from '../apps/cli/src/runtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,10 +5,10 @@ import { NewEntry } from '@app/contracts';
 import { createLogger } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
-import { metricValue } from '../apps/audit-api/src/testing/api-client';
-import { ApiMetrics } from '../apps/audit-api/src/metrics/api-metrics';
-import { Projector } from '../apps/projector/src';
-import { factsAt } from '../apps/dispatcher/src/testing/dispatch-facts';
+import { metricValue } from '@app/audit-api/testing/api-client';
+import { ApiMetrics } from '@app/audit-api/metrics/api-metrics';
+import { createProjector } from '@app/pipeline';
+import { factsAt } from '@app/pipeline/testing/dispatch-facts';
 import { randomPrefix } from './support/kafka';
 import { runCli, testEnv } from './support/cli-process';
 
@@ -27,7 +27,7 @@ describe('obligations failed with no retry left', () => {
   it('are flagged in obligations --json, audit, stats --json and retention_ledger_obligations_failed_permanently', async () => {
     const ledger = await openLedger(env.LEDGER_URL!);
     const readModel = await openReadModel(env.READ_MODEL_URL!);
-    const projector = new Projector(ledger, readModel, { batchSize: 100 });
+    const projector = createProjector(ledger, readModel, 'follow', { batchSize: 100 });
     const settle = async () => {
       while ((await projector.step()).entries > 0);
     };

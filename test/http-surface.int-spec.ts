@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@app/config';
 import { openKeyStore } from '@app/read-model';
-import { apiClient } from '../apps/audit-api/src/testing/api-client';
+import { apiClient } from '@app/audit-api/testing/api-client';
 import { Runtime, startRuntime } from '../apps/cli/src/runtime';
 import { randomPrefix } from './support/kafka';
 

@@ -6,7 +6,7 @@ import { DeadLetterValue, TopicNames } from '@app/contracts';
 import { openLedger, LedgerStore } from '@app/ledger';
 import { ensureTopics, topicRecordCount } from '@app/kafka';
 import { startIngest } from './support/ingest-harness';
-import { holdReleaseCheck } from '../apps/ingest/src/hold-release-check';
+import { holdReleaseCheck } from '@app/pipeline';
 import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 

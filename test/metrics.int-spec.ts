@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { apiClient, metricValue } from '../apps/audit-api/src/testing/api-client';
+import { apiClient, metricValue } from '@app/audit-api/testing/api-client';
 import { Runtime, SERVICES, startRuntime } from '../apps/cli/src/runtime';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 

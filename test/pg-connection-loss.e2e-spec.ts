@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { TopicNames } from '@app/contracts';
-import { apiClient, metricValue } from '../apps/audit-api/src/testing/api-client';
+import { apiClient, metricValue } from '@app/audit-api/testing/api-client';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { exited, startCli, testEnv } from './support/cli-process';
 import {

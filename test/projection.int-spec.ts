@@ -4,7 +4,7 @@ import path from 'node:path';
 import { NewEntry } from '@app/contracts';
 import { openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { Projector } from '../apps/projector/src';
+import { createProjector } from '@app/pipeline';
 import { lifecycleEntries } from './support/ledger-facts';
 
 async function allObligations(rm: ReadModel, tenants: string[]) {
@@ -34,11 +34,11 @@ describe('projection', () => {
     const entries: NewEntry[] = shuffled(lifecycleEntries(100_000, { tenants: 200, seed: 'live' }), 7);
     const ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
     const live = await openReadModel(`sqlite:${path.join(dir, 'live.db')}`);
-    const projector = new Projector(ledger, live, { batchSize: 1000 });
+    const projector = createProjector(ledger, live, 'follow', { batchSize: 1000 });
     // A cache far smaller than the tenants: most steps re-fold a tenant from its stream. Its
     // page is one append's worth, so it re-folds each tenant once per append, not 2.5 times.
     const thrashing = await openReadModel(`sqlite:${path.join(dir, 'thrashing.db')}`);
-    const small = new Projector(ledger, thrashing, { batchSize: 2500, cachedTenants: 7 });
+    const small = createProjector(ledger, thrashing, 'follow', { batchSize: 2500, cachedTenants: 7 });
     // Appends and projection steps interleave: the projectors see the ledger grow.
     for (let i = 0; i < entries.length; i += 2500) {
       await ledger.appendBatch(entries.slice(i, i + 2500));
@@ -49,7 +49,7 @@ describe('projection', () => {
     while ((await small.step()).entries > 0);
 
     const rebuilt = await openReadModel(`sqlite:${path.join(dir, 'rebuilt.db')}`);
-    const n = await new Projector(ledger, rebuilt, { batchSize: 5000 }).rebuild();
+    const n = await createProjector(ledger, rebuilt, 'rebuild').rebuild();
     expect(n).toBe(entries.length);
 
     const a = await allObligations(live, tenants);
@@ -59,17 +59,17 @@ describe('projection', () => {
     expect(await allObligations(thrashing, tenants)).toEqual(b);
     // Folding a few tenants at a time (many groups, streams split across pages) changes nothing.
     const grouped = await openReadModel(`sqlite:${path.join(dir, 'grouped.db')}`);
-    const inGroups = new Projector(ledger, grouped, { batchSize: 5000, rebuildGroupEntries: 3000 });
+    const inGroups = createProjector(ledger, grouped, 'follow', { batchSize: 5000, rebuildGroupEntries: 3000 });
     expect(await inGroups.rebuild()).toBe(entries.length);
     expect(await allObligations(grouped, tenants)).toEqual(b);
     expect(await live.checkpoint()).toBe(await rebuilt.checkpoint());
 
     // A projector restarted on the live read model warms up and carries on where it was.
-    const restarted = new Projector(ledger, live, { batchSize: 1000 });
+    const restarted = createProjector(ledger, live, 'follow', { batchSize: 1000 });
     await ledger.appendBatch(lifecycleEntries(2000, { tenants: 200, seed: 'more' }));
     while ((await restarted.step()).entries > 0);
     const rebuilt2 = await openReadModel(`sqlite:${path.join(dir, 'rebuilt2.db')}`);
-    await new Projector(ledger, rebuilt2, { batchSize: 5000 }).rebuild();
+    await createProjector(ledger, rebuilt2, 'rebuild').rebuild();
     const everyone = [...tenants, ...Array.from({ length: 200 }, (_, i) => `tenant-more-${i}`)];
     const after = await allObligations(live, everyone);
     expect(after.length).toBeGreaterThan(a.length);

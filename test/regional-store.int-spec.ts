@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { Kafka } from 'kafkajs';
 import { DeletionCommand, TopicNames } from '@app/contracts';
 import { deletionCommand } from '@app/regional-client/testing/deletion-command.fixture';
-import { RegionalStore } from '../apps/regional-store/src';
+import { RegionalStore } from '@app/regional-store';
 import {
   consumeAll,
   ensureTopics,

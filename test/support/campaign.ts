@@ -4,7 +4,7 @@ import { Kafka } from 'kafkajs';
 import { POLICY_STREAM, TopicNames } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { ObligationRecord, openReadModel, ReadModel } from '@app/read-model';
-import { Projector } from '../../apps/projector/src';
+import { createProjector } from '@app/pipeline';
 import { FixtureEvent, lifecycleEvents } from './fixtures';
 import { randomBytes } from 'node:crypto';
 import { produce, waitFor } from './kafka';
@@ -236,7 +236,7 @@ export async function checkCampaign(opts: {
 
     const rebuilt = await openReadModel(opts.rebuildUrl);
     try {
-      await new Projector(ledger, rebuilt, { batchSize: 5000 }).rebuild();
+      await createProjector(ledger, rebuilt, 'rebuild').rebuild();
       let compared = 0;
       for (const tenantId of scan.tenants) {
         const live: ObligationRecord[] = await readModel.obligations(tenantId);

@@ -2,8 +2,7 @@ import { Kafka } from 'kafkajs';
 import { TopicNames } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import { BatchConsumer, DeadLetterPublisher, IdempotentProducer } from '@app/kafka';
-import { Ingestor, type IngestorDeps } from '../../apps/ingest/src/ingestor';
-import { receiptCheck } from '../../apps/ingest/src/receipt-check';
+import { createIngestor, receiptCheck, type IngestorDeps } from '@app/pipeline';
 import { issuedEventId } from '@app/contracts';
 
 export interface HarnessOptions {
@@ -27,22 +26,21 @@ export async function startIngest(
   const producer = new IdempotentProducer(kafka);
   const deadLetters = new DeadLetterPublisher(producer, topics.deadLetter);
   const crashes: Error[] = [];
-  const ingestor = new Ingestor({
+  const ingestor = createIngestor({
     ledger,
     now: () => new Date(),
     deadLetter: (r, at, between) => deadLetters.publish(r, at, between),
     check: opts.receiptCheck
       ? receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId)))
-      : opts.check,
-    parseContext: () => ({
+      : (opts.check ?? null),
+    settings: {
       topics,
       categories: new Set(['personal', 'audit-log']),
       regions: new Set(opts.regions),
-      now: new Date(),
       maxFutureSkewMs: 15 * 60_000,
       minOccurredAtMs: opts.minOccurredAtMs ?? Date.parse('2000-01-01T00:00:00Z'),
       maxMessageBytes: opts.maxMessageBytes ?? 256 * 1024,
-    }),
+    },
   });
   const consumer = new BatchConsumer(kafka, {
     groupId,

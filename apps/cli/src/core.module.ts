@@ -15,7 +15,7 @@ import {
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { KNOWN_CATEGORIES } from '../../ingest/src';
+import { KNOWN_CATEGORIES } from '@app/pipeline';
 
 export interface CoreContext {
   config: AppConfig;

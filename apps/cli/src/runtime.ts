@@ -27,10 +27,10 @@ import {
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
-import { IngestModule, IngestService } from '../../ingest/src';
-import { exclusiveRebuild, ProjectorModule } from '../../projector/src';
-import { DispatcherModule, DispatcherService } from '../../dispatcher/src';
-import type { PipelineProbes } from '../../audit-api/src';
+import { IngestModule, IngestService } from '@app/pipeline';
+import { exclusiveRebuild, ProjectorModule } from '@app/pipeline';
+import { DispatcherModule, DispatcherService } from '@app/pipeline';
+import type { PipelineProbes } from '@app/audit-api';
 import { CoreContext, CoreModule } from './core.module';
 import { resolveBrokerSet } from './brokers';
 import { activatePolicy, loadPolicy } from './policy';
@@ -132,7 +132,7 @@ export async function startRuntime(
     storeFaults: () => faults.report(),
   };
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
-  const auditApi = services.includes('api') ? await import('../../audit-api/src') : undefined;
+  const auditApi = services.includes('api') ? await import('@app/audit-api') : undefined;
   const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
   const metrics = auditApi
     ? new auditApi.ApiMetrics({

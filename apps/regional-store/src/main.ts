@@ -12,7 +12,7 @@ import {
   securityFailure,
   topicSpec,
 } from '@app/kafka';
-import { RegionalStore } from './regional-store';
+import { RegionalStore } from '@app/regional-store';
 import { readStoreConfig, StoreConfigError } from './store-config';
 
 /**

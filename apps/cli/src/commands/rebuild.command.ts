@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
-import { exclusiveRebuild } from '../../../projector/src';
+import { exclusiveRebuild } from '@app/pipeline';
 import { progressBar } from '../progress';
 
 /** Drops the obligations read model and replays the whole ledger into it. */

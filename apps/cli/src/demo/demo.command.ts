@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { createLogger, loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { RegionalStore } from '../../../regional-store/src';
+import { RegionalStore } from '@app/regional-store';
 import { renderHtml, tenantAuditReport } from '@app/reports';
 import { startRuntime } from '../runtime';
 import { DEMO_POLICY_YAML } from './demo-policy';

@@ -1,4 +1,4 @@
-import type { RegionalStore } from '../../../regional-store/src';
+import type { RegionalStore } from '@app/regional-store';
 import type { StoryExpectations } from './story';
 
 /** What the regional stores must hold after the story; returns the problems found. */

@@ -20,7 +20,8 @@ import {
   type LeaseStore,
   type ReadModel,
 } from '@app/read-model';
-import { Projector } from './projector';
+import type { Projector } from './projector';
+import { createProjector } from './create-projector';
 
 const IDLE_POLL_MS = 50;
 const MAX_BACKOFF_MS = 30_000;
@@ -46,7 +47,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.projector = new Projector(ledger, readModel, { batchSize: 5000, cachedTenants: 5000 });
+    this.projector = createProjector(ledger, readModel, 'follow');
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -7,9 +7,10 @@ import { DeletionCommand, NewEntry, POLICY_STREAM } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { LeaseStore, openLeaseStore, openReadModel, ReadModel } from '@app/read-model';
 import { canonicalPolicyJson } from '@app/retention';
-import { Projector } from '../../projector/src/projector';
+import { createProjector } from '../projector/create-projector';
+import type { Projector } from '../projector/projector';
 import { Dispatcher } from './dispatcher';
-import { ZERO_DELAY_POLICY } from './testing/zero-delay-policy';
+import { ZERO_DELAY_POLICY } from '../testing/zero-delay-policy';
 
 const PG_URL = process.env.LEDGER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const POLICY = ZERO_DELAY_POLICY;
@@ -141,7 +142,7 @@ describe.each([sqliteBackend, postgresBackend])('two dispatchers on one read mod
     backend = make();
     ledger = await openLedger(backend.ledgerUrl);
     readModel = await openReadModel(backend.readModelUrl);
-    projector = new Projector(ledger, readModel, { batchSize: 500 });
+    projector = createProjector(ledger, readModel, 'follow', { batchSize: 500 });
   });
   afterAll(async () => {
     for (const i of opened) await i.close();

@@ -1,6 +1,6 @@
 import type { LedgerStore } from '@app/ledger';
 import { leaseHolder, openLeaseStore, ProjectorLock, type ReadModel } from '@app/read-model';
-import { Projector } from './projector';
+import { createProjector } from './create-projector';
 
 /** A rebuild under the projector lock of the read model at `readModelUrl`, from any process. */
 export async function exclusiveRebuild(
@@ -13,7 +13,7 @@ export async function exclusiveRebuild(
   try {
     const lock = new ProjectorLock(leases, leaseHolder('rebuild'));
     return await lock.exclusive(() =>
-      new Projector(ledger, readModel, { batchSize: 5000 }).rebuild(onProgress),
+      createProjector(ledger, readModel, 'rebuild').rebuild(onProgress),
     );
   } finally {
     await leases.close();

@@ -30,7 +30,8 @@ import {
   type ReadModel,
 } from '@app/read-model';
 import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
-import { Dispatcher } from './dispatcher';
+import type { Dispatcher } from './dispatcher';
+import { createDispatcher, dispatchSettings } from './create-dispatcher';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -56,25 +57,17 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   ) {
     this.topics = new TopicNames(config.topicPrefix, config.regions);
     this.producer = new IdempotentProducer(kafka);
-    this.dispatcher = new Dispatcher(
-      {
-        ledger,
-        readModel,
-        now,
-        publish: (commands) => this.publish(commands),
-        findIssued: (eventId) => ledger.findByEventId(eventId),
-        // Several dispatchers on one read model share the due work through leases (DISPATCH_LEASE).
-        claim: (names) => this.leases!.claim(names, this.holder, now().getTime(), config.dispatchLeaseMs),
-        recoverEveryMs: config.dispatchLeaseMs,
-        afterAppend: failpoint(),
-      },
-      {
-        batchSize: 500,
-        maxAttempts: config.dispatchMaxAttempts,
-        retryBaseMs: config.dispatchRetryBaseMs,
-        receiptTimeoutMs: config.receiptTimeoutMs,
-      },
-    );
+    this.dispatcher = createDispatcher({
+      ledger,
+      readModel,
+      now,
+      settings: dispatchSettings(config),
+      publish: (commands) => this.publish(commands),
+      // Several dispatchers on one read model share the due work through leases (DISPATCH_LEASE).
+      claim: (names) => this.leases!.claim(names, this.holder, now().getTime(), config.dispatchLeaseMs),
+      recoverEveryMs: config.dispatchLeaseMs,
+      afterAppend: failpoint(),
+    });
   }
 
   private async publish(commands: DeletionCommand[]): Promise<void> {

@@ -3,4 +3,3 @@ export * from './data-created-reader';
 export * from './store-database';
 export * from './sqlite-dedupe-store';
 export * from './regional-store';
-export * from './store-config';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { issuedEventId, TopicNames } from '@app/contracts';
+import { TopicNames } from '@app/contracts';
 import {
   APP_CONFIG,
   AppConfig,
@@ -21,10 +21,8 @@ import {
   IdempotentProducer,
   systemTopicSpecs,
 } from '@app/kafka';
-import { Ingestor } from './ingestor';
-import { allChecks } from './all-checks';
-import { holdReleaseCheck } from './hold-release-check';
-import { receiptCheck } from './receipt-check';
+import type { Ingestor } from './ingestor';
+import { createIngestor, ingestSettings } from './create-ingestor';
 import { KNOWN_CATEGORIES } from './known-categories';
 
 /** Wires the batch consumer over every lifecycle and receipt topic to the ledger. */
@@ -44,12 +42,12 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
   ) {
     const topics = new TopicNames(config.topicPrefix, config.regions);
-    const regions = new Set(config.regions);
     this.producer = new IdempotentProducer(kafka);
     const deadLetters = new DeadLetterPublisher(this.producer, topics.deadLetter);
-    this.ingestor = new Ingestor({
+    this.ingestor = createIngestor({
       ledger,
       now,
+      settings: ingestSettings(config, categories),
       deadLetter: (rejections, at, between) => {
         for (const r of rejections) {
           this.log.warn(
@@ -69,19 +67,6 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
           { err, attempt },
           'ingest: transient fault (store or broker unavailable), retrying with backoff',
         ),
-      check: allChecks(
-        receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId))),
-        holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
-      ),
-      parseContext: () => ({
-        topics,
-        categories,
-        regions,
-        now: now(),
-        maxFutureSkewMs: config.maxFutureSkewMs,
-        minOccurredAtMs: config.minOccurredAtMs,
-        maxMessageBytes: config.maxMessageBytes,
-      }),
     });
   }
 

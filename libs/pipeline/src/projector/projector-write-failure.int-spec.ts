@@ -8,7 +8,7 @@ import { NewEntry } from '@app/contracts';
 import { faultKind } from '@app/config';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { Projector } from './projector';
+import { createProjector } from './create-projector';
 
 const PG = process.env.LEDGER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -123,7 +123,7 @@ describe.each(cases)('projector write failure: %s', (_name, setup) => {
     fault = await setup(dir);
     ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
     readModel = await openReadModel(fault.readModelUrl);
-    const projector = new Projector(ledger, readModel, { batchSize: 100 });
+    const projector = createProjector(ledger, readModel, 'follow', { batchSize: 100 });
     const tenants = ['acme', 'globex'];
     await ledger.appendBatch(tenants.flatMap((t) => deletion(t, 1)));
     while ((await projector.step()).entries > 0);
@@ -149,7 +149,7 @@ describe.each(cases)('projector write failure: %s', (_name, setup) => {
 
     const rebuilt = await openReadModel(`sqlite:${path.join(dir, 'rebuilt.db')}`);
     try {
-      await new Projector(ledger, rebuilt, { batchSize: 100 }).rebuild();
+      await createProjector(ledger, rebuilt, 'follow', { batchSize: 100 }).rebuild();
       expect(live).toEqual(await snapshot(rebuilt, all));
       expect(await readModel.checkpoint()).toBe(await rebuilt.checkpoint());
     } finally {

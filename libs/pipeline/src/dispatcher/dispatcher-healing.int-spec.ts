@@ -4,9 +4,10 @@ import path from 'node:path';
 import { DeletionCommand, NewEntry } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openReadModel, ReadModel } from '@app/read-model';
-import { Projector } from '../../projector/src/projector';
+import { createProjector } from '../projector/create-projector';
+import type { Projector } from '../projector/projector';
 import { Dispatcher, DispatcherOptions } from './dispatcher';
-import { factsAt } from './testing/dispatch-facts';
+import { factsAt } from '../testing/dispatch-facts';
 
 const { at, fact, policyActivated } = factsAt(Date.parse('2026-03-01T00:00:00Z'));
 const HOUR = 3_600_000;
@@ -72,7 +73,7 @@ describe('Dispatcher healing', () => {
     dirs.push(dir);
     ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
     readModel = await openReadModel(`sqlite:${path.join(dir, 'read-model.db')}`);
-    projector = new Projector(ledger, readModel, { batchSize: 100 });
+    projector = createProjector(ledger, readModel, 'follow', { batchSize: 100 });
     published = [];
     now = at(0);
     await ledger.appendBatch([policyActivated()]);

@@ -164,7 +164,7 @@ export class Ingestor {
       const group = groups.shift()!;
       try {
         const outcomes = await this.retrying(
-          () => this.deps.ledger.appendBatch(group.map((c) => c.entry)),
+          () => this.deps.ledger.appendBatch(group.map((c) => c.entry), this.deps.now()),
           control,
         );
         outcomes.forEach((outcome, i) => results.push({ outcome, candidate: group[i] }));
