@@ -61,10 +61,32 @@ describe('the local broker on a port another process holds', () => {
     }
   }, 90_000);
 
+  it('a broker that dies at start-up is reported with its own last words, not only a path', async () => {
+    // The run directory may be gone when the message is read (a test's temporary one, CI's),
+    // so the error carries the end of the JVM's output: here the JVM refuses a 1 KiB heap.
+    const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-broker-dies-'));
+    const env = {
+      ...process.env,
+      KAFKA_PORT: String(await broker.freePort()),
+      KAFKA_CONTROLLER_PORT: String(await broker.freePort()),
+      KAFKA_RUN_DIR: runDir,
+      KAFKA_HEAP: '1k',
+    };
+    try {
+      await expect(broker.ensureBroker({ quiet: true, env, timeoutMs: 30_000 })).rejects.toThrow(
+        /exited during start-up[^]*last lines of the broker's output[^]*heap/i,
+      );
+    } finally {
+      await broker.stopBroker({ quiet: true, env });
+      fs.rmSync(runDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   // Skipped on Node 24 only, with the reason: there the broker this case starts from inside the
   // jest worker exits during start-up, in two CI runs out of two, while the same case passes on
-  // Node 20 and 22 and every other broker test passes on 24. Not yet understood (the case deletes
-  // the broker's log); open in the issue notes.
+  // Node 20 and 22 and every other broker test passes on 24. Not reproduced on this machine (it passed
+  // on Node 24 alone, in the whole int project and with CI=true); a broker that dies at start-up
+  // now reports the end of its output in the error, so the next failure says why. Open in the notes.
   const onNode24 = Number(process.versions.node.split('.')[0]) >= 24;
   (onNode24 ? it.skip : it)(
     'a runtime that had to start the local broker (as the demo does) stops it again when asked',

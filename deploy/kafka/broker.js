@@ -258,6 +258,28 @@ function formatStorage(node, clusterId, users, quiet) {
   if (res.status !== 0) throw new Error(`formatting Kafka storage failed:\n${res.stdout}${res.stderr}`);
 }
 
+/**
+ * The end of a node's output and log, for an error about it: the run directory may be a
+ * temporary one that is gone by the time anybody reads the message (a test's, CI's).
+ */
+function lastWords(node, lines = 15) {
+  const tail = (file) => {
+    try {
+      return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '';
+    }
+  };
+  const parts = [
+    ['output', path.join(node.dir, 'broker.out')],
+    ['log', node.logFile],
+  ]
+    .map(([what, file]) => [what, tail(file)])
+    .filter(([, text]) => text.length > 0)
+    .map(([what, text]) => `\n--- last lines of the broker's ${what} ---\n${text}`);
+  return parts.join('');
+}
+
 function readPid(node) {
   try {
     const pid = Number(fs.readFileSync(node.pidFile, 'utf8').trim());
@@ -313,9 +335,11 @@ async function waitReady(s, deadlineMs, users) {
   for (const node of s.nodes) {
     for (;;) {
       if (Date.now() > until) {
-        throw new Error(`the Kafka broker did not become ready within ${deadlineMs / 1000}s; see ${node.logFile}`);
+        throw new Error(`the Kafka broker did not become ready within ${deadlineMs / 1000}s; see ${node.logFile}${lastWords(node)}`);
       }
-      if (readPid(node) === undefined) throw new Error(`the Kafka broker exited during start-up; see ${node.logFile}`);
+      if (readPid(node) === undefined) {
+        throw new Error(`the Kafka broker exited during start-up; see ${node.logFile}${lastWords(node)}`);
+      }
       if (await canConnect(node.port)) {
         const admin = new Kafka({
           brokers: [`127.0.0.1:${node.port}`],
