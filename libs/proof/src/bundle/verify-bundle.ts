@@ -63,15 +63,47 @@ export function verifyBundle(dir: string): BundleVerdict {
   }
 }
 
+type Chain = { lines: EnvelopeLine[]; hashes: string[] };
+type Read = (file: string) => Buffer;
+
 function check(dir: string): BundleVerdict {
-  const read = (file: string): Buffer => {
+  const read: Read = (file) => {
     try {
       return fs.readFileSync(path.join(dir, file));
     } catch {
       return fail(`${file} is missing`);
     }
   };
-  // 1. The key, and the manifest signed with it.
+  const { manifest, publicKey, keyId, publicKeyPem } = signedManifest(read);
+  checkListedFiles(manifest, publicKeyPem, read);
+  // 3. The checkpoint: signed by the key.
+  const checkpoint = json<BundleCheckpoint>(read(FILES.checkpoint), FILES.checkpoint);
+  const signed = treeHeadProblem(checkpoint, publicKey, keyId);
+  if (signed !== undefined) fail(`${FILES.checkpoint}: ${signed}`);
+  const proofs = json<ProofFile>(read(FILES.proof), FILES.proof);
+  const chains = new Map<string, Chain>();
+  for (const stream of manifest.streams) {
+    const chain = streamChain(stream, new Set(manifest.files.map((f) => f.path)), read);
+    if (stream.entries > 0) checkHeadProof(stream, chain, proofs, checkpoint);
+    chains.set(stream.tenantId, chain);
+  }
+  const tenant =
+    chains.get(manifest.tenantId) ?? fail(`${FILES.manifest} has no stream for tenant ${manifest.tenantId}`);
+  const policy = chains.get('$policy') ?? { lines: [], hashes: [] };
+  const subjects = subjectParts(tenant, read);
+  const basis = checkReport(manifest, tenant, policy, subjects, read);
+  return {
+    ok: true,
+    tenantId: manifest.tenantId,
+    entries: tenant.lines.length,
+    position: basis.position,
+    headHash: basis.headHash,
+    checkpoint,
+  };
+}
+
+/** 1. The key, and the manifest signed with it. */
+function signedManifest(read: Read) {
   const publicKeyPem = read(FILES.publicKey);
   let publicKey;
   try {
@@ -79,7 +111,6 @@ function check(dir: string): BundleVerdict {
   } catch (err) {
     return fail((err as Error).message);
   }
-  const keyId = keyIdOf(publicKey);
   const manifestBytes = read(FILES.manifest);
   const signature = read(FILES.manifestSignature).toString('utf8').replace(/\n$/, '');
   if (!/^[0-9a-f]{128}$/.test(signature)) fail(`${FILES.manifestSignature} is not 64 bytes of lowercase hex`);
@@ -89,7 +120,11 @@ function check(dir: string): BundleVerdict {
   const manifest = json<Manifest>(manifestBytes, FILES.manifest);
   if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION)
     fail(`unknown bundle formatVersion ${manifest.formatVersion}`);
-  // 2. Every file as listed.
+  return { manifest, publicKey, keyId: keyIdOf(publicKey), publicKeyPem };
+}
+
+/** 2. Every file as listed. */
+function checkListedFiles(manifest: Manifest, publicKeyPem: Buffer, read: Read): void {
   const listed = new Map(manifest.files.map((f) => [f.path, f]));
   for (const required of [
     FILES.publicKey,
@@ -110,65 +145,64 @@ function check(dir: string): BundleVerdict {
   }
   if (sha256Hex(publicKeyPem) !== listed.get(FILES.publicKey)?.sha256)
     fail(`${FILES.publicKey} is not the listed key`);
-  // 3. The checkpoint: signed by the key.
-  const checkpoint = json<BundleCheckpoint>(read(FILES.checkpoint), FILES.checkpoint);
-  const signed = treeHeadProblem(checkpoint, publicKey, keyId);
-  if (signed !== undefined) fail(`${FILES.checkpoint}: ${signed}`);
-  // 4. Each stream: the chain recomputed from the lines as stored.
-  const proofs = json<ProofFile>(read(FILES.proof), FILES.proof);
-  const chains = new Map<string, { lines: EnvelopeLine[]; hashes: string[] }>();
-  for (const stream of manifest.streams) {
-    if (!listed.has(stream.file)) fail(`${FILES.manifest} does not list ${stream.file}`);
-    const text = read(stream.file).toString('utf8');
-    const rawLines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-    if (rawLines.length !== stream.entries)
-      fail(`${stream.file} has ${rawLines.length} entries, the manifest says ${stream.entries}`);
-    let prev = GENESIS;
-    const lines: EnvelopeLine[] = [];
-    const hashes: string[] = [];
-    rawLines.forEach((raw, i) => {
-      const where = `${stream.file} line ${i + 1} (tenant ${stream.tenantId} position ${i + 1})`;
-      let e: EnvelopeLine;
-      try {
-        e = JSON.parse(raw) as EnvelopeLine;
-      } catch {
-        return fail(`${where} is not JSON`);
-      }
-      if (canonicalJson(e) !== raw) fail(`${where} is not in canonical form (RFC 8785)`);
-      if (e.tenantId !== stream.tenantId || e.streamPosition !== i + 1)
-        fail(`${where} is the entry of ${e.tenantId} position ${e.streamPosition}`);
-      if (e.prevHash !== prev) fail(`${where}: prevHash does not link to the previous entry`);
-      prev = sha256Hex(prev + raw);
-      lines.push(e);
-      hashes.push(prev);
-    });
-    // 5. Its last entry is a head the checkpoint commits to.
-    if (stream.entries > 0) {
-      const p = proofs.proofs.find((x) => x.tenantId === stream.tenantId);
-      if (p === undefined) fail(`${FILES.proof} has no proof for ${stream.tenantId}`);
-      if (p.position !== stream.entries || p.hash !== prev) {
-        fail(
-          `${FILES.proof}: the head of ${stream.tenantId} (position ${p.position}) is not the last entry of ${stream.file}`,
-        );
-      }
-      const root = rootFromInclusionProof(
-        p.leafIndex,
-        checkpoint.treeSize,
-        leafHash(headLeaf({ tenantId: p.tenantId, position: p.position, hash: p.hash })),
-        p.path.map((h) => Buffer.from(h, 'hex')),
-      );
-      if (root === undefined || root.toString('hex') !== checkpoint.rootHash) {
-        fail(
-          `${FILES.proof}: the inclusion proof of ${stream.tenantId} does not lead to the checkpoint's root`,
-        );
-      }
+}
+
+/** 4. Each stream: the chain recomputed from the lines as stored. */
+function streamChain(stream: Manifest['streams'][number], listed: Set<string>, read: Read): Chain {
+  if (!listed.has(stream.file)) fail(`${FILES.manifest} does not list ${stream.file}`);
+  const text = read(stream.file).toString('utf8');
+  const rawLines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
+  if (rawLines.length !== stream.entries)
+    fail(`${stream.file} has ${rawLines.length} entries, the manifest says ${stream.entries}`);
+  let prev = GENESIS;
+  const lines: EnvelopeLine[] = [];
+  const hashes: string[] = [];
+  rawLines.forEach((raw, i) => {
+    const where = `${stream.file} line ${i + 1} (tenant ${stream.tenantId} position ${i + 1})`;
+    let e: EnvelopeLine;
+    try {
+      e = JSON.parse(raw) as EnvelopeLine;
+    } catch {
+      return fail(`${where} is not JSON`);
     }
-    chains.set(stream.tenantId, { lines, hashes });
+    if (canonicalJson(e) !== raw) fail(`${where} is not in canonical form (RFC 8785)`);
+    if (e.tenantId !== stream.tenantId || e.streamPosition !== i + 1)
+      fail(`${where} is the entry of ${e.tenantId} position ${e.streamPosition}`);
+    if (e.prevHash !== prev) fail(`${where}: prevHash does not link to the previous entry`);
+    prev = sha256Hex(prev + raw);
+    lines.push(e);
+    hashes.push(prev);
+  });
+  return { lines, hashes };
+}
+
+/** 5. A stream's last entry is a head the checkpoint commits to. */
+function checkHeadProof(
+  stream: Manifest['streams'][number],
+  chain: Chain,
+  proofs: ProofFile,
+  checkpoint: BundleCheckpoint,
+): void {
+  const p = proofs.proofs.find((x) => x.tenantId === stream.tenantId);
+  if (p === undefined) fail(`${FILES.proof} has no proof for ${stream.tenantId}`);
+  if (p.position !== stream.entries || p.hash !== chain.hashes.at(-1)) {
+    fail(
+      `${FILES.proof}: the head of ${stream.tenantId} (position ${p.position}) is not the last entry of ${stream.file}`,
+    );
   }
-  const tenant =
-    chains.get(manifest.tenantId) ?? fail(`${FILES.manifest} has no stream for tenant ${manifest.tenantId}`);
-  const policy = chains.get('$policy') ?? { lines: [], hashes: [] };
-  // 6. Subject parts: each hashes to its entry's digest.
+  const root = rootFromInclusionProof(
+    p.leafIndex,
+    checkpoint.treeSize,
+    leafHash(headLeaf({ tenantId: p.tenantId, position: p.position, hash: p.hash })),
+    p.path.map((h) => Buffer.from(h, 'hex')),
+  );
+  if (root === undefined || root.toString('hex') !== checkpoint.rootHash) {
+    fail(`${FILES.proof}: the inclusion proof of ${stream.tenantId} does not lead to the checkpoint's root`);
+  }
+}
+
+/** 6. Subject parts: each hashes to its entry's digest. Returns subjectId by stream position. */
+function subjectParts(tenant: Chain, read: Read): Map<number, string> {
   const subjects = new Map<number, string>();
   const subjectText = read(FILES.subjects).toString('utf8');
   for (const raw of subjectText === '' ? [] : subjectText.replace(/\n$/, '').split('\n')) {
@@ -181,7 +215,17 @@ function check(dir: string): BundleVerdict {
     }
     subjects.set(s.streamPosition, parseStoredSubject(s.subjectJson).subjectId);
   }
-  // 7. The report: built from these entries, at the position and head hash it states.
+  return subjects;
+}
+
+/** 7. The report: built from these entries, at the position and head hash it states. */
+function checkReport(
+  manifest: Manifest,
+  tenant: Chain,
+  policy: Chain,
+  subjects: Map<number, string>,
+  read: Read,
+): NonNullable<Manifest['report']> {
   const report = json<{ tenantId: string; asOf: string; ledger?: Manifest['report'] }>(
     read(FILES.reportJson),
     FILES.reportJson,
@@ -191,8 +235,7 @@ function check(dir: string): BundleVerdict {
   if (report.tenantId !== manifest.tenantId || !isDeepStrictEqual(basis, manifest.report)) {
     fail(`${FILES.reportJson} is not the report the manifest names`);
   }
-  const at = (chain: { hashes: string[] }, position: number) =>
-    position === 0 ? GENESIS : chain.hashes[position - 1];
+  const at = (chain: Chain, position: number) => (position === 0 ? GENESIS : chain.hashes[position - 1]);
   if (at(tenant, basis.position) !== basis.headHash)
     fail(
       `${FILES.reportJson}: no entry of the bundle has position ${basis.position} and head hash ${basis.headHash}`,
@@ -208,12 +251,5 @@ function check(dir: string): BundleVerdict {
   if (!isDeepStrictEqual(JSON.parse(JSON.stringify(refolded)), report)) {
     fail(`${FILES.reportJson} is not what the entries give (refolded with the ledger's own fold)`);
   }
-  return {
-    ok: true,
-    tenantId: manifest.tenantId,
-    entries: tenant.lines.length,
-    position: basis.position,
-    headHash: basis.headHash,
-    checkpoint,
-  };
+  return basis;
 }
