@@ -1,4 +1,19 @@
+import { Kafka, logLevel } from 'kafkajs';
 import { backoffMs, faultKind, PermanentError, TransientError } from './faults';
+
+/** What kafkajs itself throws when its retries against an unreachable broker run out. */
+async function retriesExhausted(): Promise<unknown> {
+  const kafka = new Kafka({
+    brokers: ['127.0.0.1:1'],
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 1, initialRetryTime: 10 },
+  });
+  const producer = kafka.producer();
+  return producer.connect().then(
+    () => producer.disconnect(),
+    (err: unknown) => err,
+  );
+}
 
 describe('faultKind', () => {
   it.each<[string, unknown]>([
@@ -19,6 +34,21 @@ describe('faultKind', () => {
     ],
   ])('calls %s transient', (_name, err) => {
     expect(faultKind(err)).toBe('transient');
+  });
+
+  it('calls kafkajs giving up on an unreachable broker transient (it was met as a crash of ingest)', async () => {
+    const err = await retriesExhausted();
+    expect(err).toMatchObject({ name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
+    expect(faultKind(err)).toBe('transient');
+  });
+
+  it('judges kafkajs giving up by what it retried: a non-retriable cause stays permanent', () => {
+    const gaveUp = Object.assign(new Error('retries exceeded'), {
+      name: 'KafkaJSNumberOfRetriesExceeded',
+      retriable: false,
+      cause: Object.assign(new Error('message too large'), { retriable: false }),
+    });
+    expect(faultKind(gaveUp)).toBe('permanent');
   });
 
   it.each<[string, unknown]>([

@@ -45,10 +45,18 @@ function fieldOf(err: unknown, key: string): unknown {
   return typeof err === 'object' && err !== null ? (err as Record<string, unknown>)[key] : undefined;
 }
 
-/** Whether a retry with backoff can outlive this fault. Unknown errors are permanent. */
+/**
+ * Whether a retry with backoff can outlive this fault. Unknown errors are permanent. A client
+ * that gave up retrying (kafkajs' KafkaJSNumberOfRetriesExceeded, marked non-retriable) is as
+ * transient as what it retried: a broker down for longer than the client's own retries is
+ * still a broker that comes back, so the caller's longer backoff goes on rather than crash.
+ */
 export function faultKind(err: unknown): FaultKind {
   if (err instanceof TransientError) return 'transient';
   if (err instanceof PermanentError) return 'permanent';
+  const gaveUpOn =
+    fieldOf(err, 'name') === 'KafkaJSNumberOfRetriesExceeded' ? fieldOf(err, 'cause') : undefined;
+  if (gaveUpOn !== undefined && gaveUpOn !== err) return faultKind(gaveUpOn);
   const retriable = fieldOf(err, 'retriable');
   if (typeof retriable === 'boolean') return retriable ? 'transient' : 'permanent';
   const code = fieldOf(err, 'code');
