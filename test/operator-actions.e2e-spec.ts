@@ -6,17 +6,10 @@ import { ChildProcess } from 'node:child_process';
 import { TopicNames } from '@app/contracts';
 import { ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { exited, runCli, startCli, testEnv } from './support/cli-process';
+import { zeroDelayPolicyYaml } from './support/policies';
 
 const TENANT = 'ops-acme';
-const POLICY = `
-version: ops-1
-categories: [personal]
-rules:
-  personal:
-    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
-    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
-    onSubscriptionEnd: { action: keep }
-`;
+const POLICY = zeroDelayPolicyYaml('ops-1');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -2,21 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from './support/cli-process';
+import { zeroDelayPolicyYaml } from './support/policies';
 
 /** A bad RETENTION_POLICY stops `run` before anything starts, naming the field (exit 2). */
 describe('start-up with a bad policy file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-policy-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const good = `
-version: v1
-categories: [personal]
-rules:
-  personal:
-    onDataDeletion:    { action: purge, after: PT0S, deadline: P30D }
-    onSubjectDeletion: { action: purge, after: PT0S, deadline: P30D }
-    onSubscriptionEnd: { action: keep }
-`;
+  const good = zeroDelayPolicyYaml('v1');
 
   it.each([
     [
