@@ -14,7 +14,7 @@ import {
 } from '@kurrent/kurrentdb-client';
 import type { EntrySource, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
-import { canonicalJson, canonicalSource, canonicalSubject } from '../canonical';
+import { canonicalJson, canonicalSource, canonicalSubject, type HashedEnvelope } from '../canonical';
 import { appendedEntry, toLedgerEntry, type ChainRecord, type NewChainRecord } from '../chain-record';
 import { GENESIS_HASH, toChainLink, type ChainLink } from '../hash-chain';
 import type {
@@ -39,19 +39,10 @@ export interface EsdbLedgerOptions {
 }
 
 /** The JSON body of a ledger event: the stored record plus the eventId payload identity. */
-type StoredEvent = {
-  v: 1;
-  tenantId: string;
-  streamPosition: number;
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  data: unknown;
-  subjectDigest: string | null;
-  subject: StoredSubject | null;
+/** The hashed envelope as stored, with the subject part, the entry's hash and its payload hash beside it. */
+type StoredEvent = Omit<HashedEnvelope, 'source'> & {
   source: EntrySource | null;
-  prevHash: string;
+  subject: StoredSubject | null;
   hash: string;
   payloadHash: string;
 };
