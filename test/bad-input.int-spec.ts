@@ -1,13 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DeadLetterValue, issuedEventId, NewEntry, TopicNames } from '@app/contracts';
-import { LedgerStore, openLedger } from '@app/ledger';
-import { ensureTopics } from '@app/kafka';
-import { consumeAll, randomPrefix, testKafka, waitFor } from './support/kafka';
-import { startIngest } from './support/ingest-harness';
+import type { LedgerStore } from '@app/ledger';
+import { consumeAll, waitFor } from './support/kafka';
+import { startIngestFixture, type IngestFixture } from './support/ingest-harness';
 import { kcatProduceEach } from './support/kcat';
 
 const REGIONS = ['eu', 'us'];
@@ -45,45 +41,39 @@ async function streamIds(ledger: LedgerStore, tenantId: string): Promise<string[
  * be appended, and the consumer must stay up.
  */
 describe('bad input published with kcat', () => {
-  let dir: string;
+  let fixture: IngestFixture;
   let kafka: Kafka;
   let topics: TopicNames;
   let ledger: LedgerStore;
-  let ingest: Awaited<ReturnType<typeof startIngest>>;
+  let ingest: IngestFixture['ingest'];
   const valid = (eventId: string, tenantId: string) =>
     Buffer.from(JSON.stringify({ eventId, tenantId, occurredAt: '2026-01-01T00:00:00Z' }));
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bad-input-'));
-    kafka = testKafka();
-    const prefix = randomPrefix();
-    topics = new TopicNames(prefix, REGIONS);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [
-        {
-          topic: topics.deadLetter,
-          numPartitions: 3,
-          configEntries: [{ name: 'max.message.bytes', value: String(KAFKA_DEFAULT_MAX) }],
-        },
-      ],
-    });
-    await admin.disconnect();
-    await ensureTopics(kafka, topics.allTopics());
-    ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
-    await ledger.appendBatch([issued('c-1', 'tenant-b'), issued('c-2', 'tenant-b')]);
-    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, {
+    fixture = await startIngestFixture('bad-input', {
       regions: REGIONS,
       receiptCheck: true,
+      beforeTopics: async (f) => {
+        const admin = f.kafka.admin();
+        await admin.connect();
+        await admin.createTopics({
+          topics: [
+            {
+              topic: f.topics.deadLetter,
+              numPartitions: 3,
+              configEntries: [{ name: 'max.message.bytes', value: String(KAFKA_DEFAULT_MAX) }],
+            },
+          ],
+        });
+        await admin.disconnect();
+      },
+      beforeIngest: (f) =>
+        f.ledger.appendBatch([issued('c-1', 'tenant-b'), issued('c-2', 'tenant-b')]).then(() => undefined),
     });
+    ({ kafka, topics, ledger, ingest } = fixture);
   }, 60_000);
 
-  afterAll(async () => {
-    await ingest?.stop();
-    await ledger?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   it('(a) a record with a null-valued header is dead-lettered and ingest goes on', async () => {
     kcatProduceEach(topics.lifecycle('subscription-ended'), [

@@ -1,12 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Kafka, Message } from 'kafkajs';
 import { DeadLetterValue, issuedEventId, NewEntry, TopicNames } from '@app/contracts';
-import { LedgerStore, openLedger } from '@app/ledger';
-import { ensureTopics, topicRecordCount } from '@app/kafka';
-import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
-import { startIngest } from './support/ingest-harness';
+import type { LedgerStore } from '@app/ledger';
+import { topicRecordCount } from '@app/kafka';
+import { consumeAll, produce, waitFor } from './support/kafka';
+import { startIngestFixture, type IngestFixture } from './support/ingest-harness';
 import { kcatProduce } from './support/kcat';
 import { lifecycleEvents } from './support/fixtures';
 import { badRecord, FuzzRecord, prng, validValue } from './support/fuzz-records';
@@ -25,31 +22,19 @@ const KCAT_SHARE = 0.03;
  */
 describe('fuzz campaign: bad input on every ingest topic', () => {
   const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  let dir: string;
+  let fixture: IngestFixture;
   let kafka: Kafka;
   let topics: TopicNames;
   let ledger: LedgerStore;
-  let ingest: Awaited<ReturnType<typeof startIngest>>;
+  let ingest: IngestFixture['ingest'];
 
   beforeAll(async () => {
     console.log(`fuzz campaign seed: FUZZ_SEED=${seed}`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-fuzz-'));
-    kafka = testKafka();
-    const prefix = randomPrefix();
-    topics = new TopicNames(prefix, REGIONS);
-    await ensureTopics(kafka, topics.allTopics());
-    ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
-    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, {
-      regions: REGIONS,
-      receiptCheck: true,
-    });
+    fixture = await startIngestFixture('fuzz', { regions: REGIONS, receiptCheck: true });
+    ({ kafka, topics, ledger, ingest } = fixture);
   }, 60_000);
 
-  afterAll(async () => {
-    await ingest?.stop();
-    await ledger?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   it(`${BAD} bad records: each dead-lettered once, the valid ones appended once, chain valid, no crash`, async () => {
     const started = Date.now();

@@ -1,45 +1,33 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { DeadLetterValue, TopicNames } from '@app/contracts';
-import { openLedger, LedgerStore } from '@app/ledger';
-import { ensureTopics, topicRecordCount } from '@app/kafka';
-import { startIngest } from './support/ingest-harness';
+import type { LedgerStore } from '@app/ledger';
+import { topicRecordCount } from '@app/kafka';
+import { startIngestFixture, type IngestFixture } from './support/ingest-harness';
 import { holdReleaseCheck } from '@app/pipeline';
-import { consumeAll, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
+import { consumeAll, produce, waitFor } from './support/kafka';
 import { lifecycleEvents } from './support/fixtures';
 
 const REGIONS = ['eu', 'us'];
 const MAX_BYTES = 8 * 1024;
 
 describe('ingest on the real broker', () => {
-  let dir: string;
+  let fixture: IngestFixture;
   let kafka: Kafka;
   let topics: TopicNames;
   let ledger: LedgerStore;
-  let ingest: Awaited<ReturnType<typeof startIngest>>;
+  let ingest: IngestFixture['ingest'];
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-ingest-'));
-    kafka = testKafka();
-    const prefix = randomPrefix();
-    topics = new TopicNames(prefix, REGIONS);
-    await ensureTopics(kafka, topics.allTopics());
-    ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
-    ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, {
+    fixture = await startIngestFixture('ingest', {
       regions: REGIONS,
       maxMessageBytes: MAX_BYTES,
       // The hold-release check (receipts here have no commands: receiptCheck has its own test).
-      check: holdReleaseCheck((tenantId) => ledger.readStream(tenantId)),
+      checkOn: (own) => holdReleaseCheck((tenantId) => own.readStream(tenantId)),
     });
+    ({ kafka, topics, ledger, ingest } = fixture);
   }, 60_000);
 
-  afterAll(async () => {
-    await ingest?.stop();
-    await ledger?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => fixture?.close());
 
   it('appends N valid events across all topics exactly once, even when each is sent twice', async () => {
     const events = lifecycleEvents(3000, { tenants: 25, seed: 'valid' });

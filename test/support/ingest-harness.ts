@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Kafka } from 'kafkajs';
 import { TopicNames } from '@app/contracts';
-import type { LedgerStore } from '@app/ledger';
-import { BatchConsumer, DeadLetterPublisher, IdempotentProducer } from '@app/kafka';
+import { openLedger, type LedgerStore } from '@app/ledger';
+import { BatchConsumer, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
+import { randomPrefix, testKafka } from './kafka';
 import { createIngestor, receiptCheck, type IngestorDeps } from '@app/pipeline';
 import { issuedEventId } from '@app/contracts';
 
@@ -56,6 +60,57 @@ export async function startIngest(
     stop: async () => {
       await consumer.stop();
       await producer.disconnect();
+    },
+  };
+}
+
+export interface IngestFixture {
+  dir: string;
+  kafka: Kafka;
+  prefix: string;
+  topics: TopicNames;
+  ledger: LedgerStore;
+  ingest: Awaited<ReturnType<typeof startIngest>>;
+  /** Stops ingest, closes the ledger, removes the directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh SQLite ledger in a temporary directory, this test's own topics (random prefix)
+ * and ingest consuming them: the setup the ingest tests share. `beforeIngest` runs once
+ * the topics and the ledger exist (entries to start from).
+ */
+export async function startIngestFixture(
+  label: string,
+  opts: HarnessOptions & {
+    /** Runs before the fixture creates the topics it lacks: a topic of special settings. */
+    beforeTopics?: (f: Pick<IngestFixture, 'kafka' | 'topics'>) => Promise<void>;
+    beforeIngest?: (f: Pick<IngestFixture, 'kafka' | 'topics' | 'ledger'>) => Promise<void>;
+    /** A check that reads this fixture's ledger (e.g. the hold-release check). */
+    checkOn?: (ledger: LedgerStore) => NonNullable<IngestorDeps['check']>;
+  },
+): Promise<IngestFixture> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rl-${label}-`));
+  const kafka = testKafka();
+  const prefix = randomPrefix();
+  const topics = new TopicNames(prefix, opts.regions);
+  await opts.beforeTopics?.({ kafka, topics });
+  await ensureTopics(kafka, topics.allTopics());
+  const ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
+  await opts.beforeIngest?.({ kafka, topics, ledger });
+  const check = opts.checkOn?.(ledger) ?? opts.check;
+  const ingest = await startIngest(kafka, topics, ledger, `${prefix}ingest`, { ...opts, check });
+  return {
+    dir,
+    kafka,
+    prefix,
+    topics,
+    ledger,
+    ingest,
+    close: async () => {
+      await ingest.stop();
+      await ledger.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
