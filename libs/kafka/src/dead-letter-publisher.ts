@@ -20,6 +20,20 @@ export interface Rejection {
 export const DEAD_LETTER_SEND_BYTES = DEAD_LETTER_MAX_BYTES;
 
 /**
+ * A publish that failed after its first `sent` rejections were durable on the topic: a
+ * retry sends only the rest, so a fault between two sends never dead-letters a record twice.
+ */
+export class DeadLetterSendError extends Error {
+  override name = 'DeadLetterSendError';
+  constructor(
+    readonly sent: number,
+    cause: unknown,
+  ) {
+    super(`dead-letter publish failed after ${sent} letters`, { cause });
+  }
+}
+
+/**
  * Sends rejected records to the dead-letter topic with their original bytes (truncated
  * beyond DEAD_LETTER_MAX_BYTES, with size and SHA-256), key, headers and provenance
  * (DESIGN.md semantics 8). The record key is kept (up to a bound), so a tenant's
@@ -35,13 +49,22 @@ export class DeadLetterPublisher {
   async publish(rejections: Rejection[], rejectedAt: Date, between?: () => Promise<void>): Promise<void> {
     let chunk: Message[] = [];
     let bytes = 0;
+    let sent = 0;
+    const send = async (then?: () => Promise<void>) => {
+      try {
+        await this.producer.send(this.topic, chunk);
+        sent += chunk.length;
+        await then?.();
+      } catch (err) {
+        throw new DeadLetterSendError(sent, err);
+      }
+    };
     for (const { record, reason } of rejections) {
       const letter = deadLetterValue(record, reason, rejectedAt, sha256);
       const value = JSON.stringify(letter);
       const size = Buffer.byteLength(value) + 512;
       if (chunk.length > 0 && bytes + size > DEAD_LETTER_SEND_BYTES) {
-        await this.producer.send(this.topic, chunk);
-        await between?.();
+        await send(between);
         chunk = [];
         bytes = 0;
       }
@@ -56,6 +79,6 @@ export class DeadLetterPublisher {
       });
       bytes += size;
     }
-    await this.producer.send(this.topic, chunk);
+    await send();
   }
 }

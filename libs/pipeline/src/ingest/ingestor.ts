@@ -2,7 +2,7 @@ import { parseSafely } from './parse-safely';
 import { isEntry, NewEntry, ParseContext, RawRecord } from '@app/contracts';
 import { backoffMs, BackoffOptions, faultKind } from '@app/config';
 import { LedgerInputError, type AppendOutcome, type LedgerStore } from '@app/ledger';
-import type { BatchControl, Rejection } from '@app/kafka';
+import { DeadLetterSendError, type BatchControl, type Rejection } from '@app/kafka';
 import { isInputFault } from './input-fault';
 import { KnownData, type Placement } from './known-data';
 import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
@@ -19,7 +19,10 @@ export interface IngestCounters {
 
 export interface IngestorDeps {
   ledger: LedgerStore;
-  /** Must resolve only once the rejections are durable in the dead-letter topic. */
+  /**
+   * Must resolve only once the rejections are durable in the dead-letter topic. A failure
+   * after some were sent throws DeadLetterSendError with how many (the retry sends the rest).
+   */
   deadLetter: (rejections: Rejection[], rejectedAt: Date, between?: () => Promise<void>) => Promise<void>;
   parseContext: () => ParseContext;
   now: () => Date;
@@ -140,12 +143,23 @@ export class Ingestor {
     }
     if (rejections.length > 0) {
       await control.heartbeat();
-      await this.retrying(
-        () => this.deps.deadLetter(rejections, this.deps.now(), () => control.heartbeat()),
-        control,
-      );
+      await this.deadLetterAll(rejections, control);
       this.counters.rejected += rejections.length;
     }
+  }
+
+  /** Dead-letters every rejection once: a retry after a partial publish sends only the rest. */
+  private async deadLetterAll(rejections: Rejection[], control: BatchControl): Promise<void> {
+    const rejectedAt = this.deps.now();
+    let durable = 0;
+    await this.retrying(async () => {
+      try {
+        await this.deps.deadLetter(rejections.slice(durable), rejectedAt, () => control.heartbeat());
+      } catch (err) {
+        if (err instanceof DeadLetterSendError) durable += err.sent;
+        throw err;
+      }
+    }, control);
   }
 
   /**
