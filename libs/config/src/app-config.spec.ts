@@ -127,6 +127,7 @@ describe('loadConfig', () => {
     ['DISPATCH_LEASE', 'P'],
     ['CHECKPOINT_INTERVAL', 'PT'],
     ['MIN_OCCURRED_AT', 'yesterday'],
+    ['MIN_OCCURRED_AT', '2024-02-30T00:00:00Z'],
     ['KAFKA_SSL', 'yes'],
     ['KAFKA_SASL_MECHANISM', 'gssapi'],
     ['KAFKA_SSL_CERT_FILE', '/cert.pem'],

@@ -1,3 +1,4 @@
+import { checkRfc3339 } from '@app/contracts/validation/rfc3339';
 import { parseIsoDurationMs } from './iso-duration';
 
 /**
@@ -116,9 +117,12 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 function instant(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
   const raw = env[name] || fallback;
-  const ms = /^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:\d{2}))?$/.test(raw) ? Date.parse(raw) : NaN;
+  // A date alone means its midnight UTC; a time must be the contract's RFC 3339.
+  const ms = DATE_ONLY.test(raw) || checkRfc3339(raw).ok ? Date.parse(raw.toUpperCase()) : NaN;
   if (!Number.isFinite(ms)) {
     throw new ConfigError(`${name} must be a date (2000-01-01) or RFC 3339 time with offset, got "${raw}"`);
   }
