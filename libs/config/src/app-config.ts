@@ -1,3 +1,4 @@
+import { CONFIGURED_REGION_PATTERN } from '@app/contracts/validation/field-rules';
 import { checkRfc3339 } from '@app/contracts/validation/rfc3339';
 import { parseIsoDurationMs } from './iso-duration';
 
@@ -83,7 +84,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const REGION = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{0,100}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -142,7 +142,7 @@ function brokers(raw: string | undefined): string[] | undefined {
 
 function regions(raw: string | undefined): string[] {
   const list = (raw ?? 'eu,us').split(',').map((r) => r.trim());
-  const bad = list.find((r) => !REGION.test(r));
+  const bad = list.find((r) => !CONFIGURED_REGION_PATTERN.test(r));
   if (bad !== undefined) {
     throw new ConfigError(
       `REGIONS must be a comma-separated list of region names ([a-z0-9-], up to 32), got "${raw}"`,
