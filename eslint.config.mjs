@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './tools/eslint/layers.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'deploy/kafka/target/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
@@ -11,11 +12,41 @@ export default tseslint.config(
     },
   },
   {
+    // apps → libs → contracts, no app imports another app, libs by alias only (tools/eslint/layers.mjs;
+    // proven by test/layers.int-spec.ts). Tests included.
+    plugins: { layers },
+    rules: {
+      'layers/imports': [
+        'error',
+        {
+          // In-process entry points of apps/cli that the integration tests start. Everything else of
+          // an app is reached by spawning its built CLI.
+          appEntries: [
+            'apps/cli/src/runtime',
+            'apps/cli/src/policy',
+            'apps/cli/src/demo/story',
+            'apps/cli/src/demo/demo-policy',
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The domain stays free of `any` and of IO (DESIGN.md: libs/retention is a pure fold).
     files: ['libs/retention/**/*.ts', 'libs/contracts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-imports': ['error', { patterns: ['fs', 'node:*', '@nestjs/*', 'kafkajs', 'better-sqlite3', 'pg'] }],
+    },
+  },
+  {
+    // Specs may read fixtures (the RFC 8785 vectors); the code under test may not.
+    files: ['libs/retention/**/*.ts', 'libs/contracts/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['fs', 'node:*', '@nestjs/*', 'kafkajs', 'better-sqlite3', 'pg'] },
+      ],
     },
   },
 );

@@ -5,7 +5,7 @@ import { createLogger, loadConfig } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { openKeyStore } from '@app/read-model';
 import { AuditReport } from '@app/reports';
-import { auditStory, STORY_SUBJECT } from '../libs/reports/src/testing/audit-story';
+import { auditStory, STORY_SUBJECT } from '@app/reports/testing/audit-story';
 import { apiClient, ApiAnswer } from '@app/audit-api/testing/api-client';
 import { Runtime, startRuntime } from '../apps/cli/src/runtime';
 import { randomPrefix, waitFor } from './support/kafka';

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { openLedger } from '@app/ledger';
-import { auditStory, HOSTILE_DATA_ID, STORY_SUBJECT } from '../libs/reports/src/testing/audit-story';
-import { operationsStory } from '../libs/reports/src/testing/operations-story';
+import { auditStory, HOSTILE_DATA_ID, STORY_SUBJECT } from '@app/reports/testing/audit-story';
+import { operationsStory } from '@app/reports/testing/operations-story';
 import { ROOT, runCli } from './support/cli-process';
 
 // Debian's `chromium`, installed on first use where apt-get can; CHROMIUM_PATH overrides.

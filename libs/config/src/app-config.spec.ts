@@ -127,6 +127,7 @@ describe('loadConfig', () => {
     ['DISPATCH_LEASE', 'P'],
     ['CHECKPOINT_INTERVAL', 'PT'],
     ['MIN_OCCURRED_AT', 'yesterday'],
+    ['MIN_OCCURRED_AT', '2024-02-30T00:00:00Z'],
     ['KAFKA_SSL', 'yes'],
     ['KAFKA_SASL_MECHANISM', 'gssapi'],
     ['KAFKA_SSL_CERT_FILE', '/cert.pem'],
@@ -139,5 +140,33 @@ describe('loadConfig', () => {
   ])('stops with a message naming %s when it is "%s"', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^${name} `));
+  });
+  // Every duration variable goes through the strict ISO-8601 parser (iso-duration.ts): luxon alone
+  // takes "PT" for 0 ms, which once made DISPATCH_INTERVAL=PT a busy loop.
+  const DURATION_VARIABLES = [
+    'API_RATE_WINDOW',
+    'METRICS_REFRESH',
+    'VERIFY_INTERVAL',
+    'MAX_FUTURE_SKEW',
+    'DISPATCH_INTERVAL',
+    'DISPATCH_RETRY_BACKOFF',
+    'RECEIPT_TIMEOUT',
+    'DISPATCH_LEASE',
+    'CHECKPOINT_INTERVAL',
+    'COMMANDS_RETENTION',
+    'RECEIPTS_RETENTION',
+    'DEAD_LETTER_RETENTION',
+    'CHECKPOINTS_RETENTION',
+  ];
+  it.each(DURATION_VARIABLES.flatMap((name) => ['PT', 'P', 'P1DT', 'PT-1S', '15m'].map((v) => [name, v])))(
+    'refuses the duration %s=%s',
+    (name, value) => {
+      expect(() => loadConfig({ [name]: value })).toThrow(
+        new RegExp(`^${name} must be an ISO-8601 duration.* such as PT15M, got "${value}"`),
+      );
+    },
+  );
+  it.each(DURATION_VARIABLES)('accepts the duration %s=PT2H', (name) => {
+    expect(() => loadConfig({ [name]: 'PT2H' })).not.toThrow();
   });
 });

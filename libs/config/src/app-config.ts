@@ -1,3 +1,5 @@
+import { CONFIGURED_REGION_PATTERN } from '@app/contracts/validation/field-rules';
+import { checkRfc3339 } from '@app/contracts/validation/rfc3339';
 import { parseIsoDurationMs } from './iso-duration';
 
 /**
@@ -82,7 +84,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const REGION = /^[a-z0-9][a-z0-9-]{0,31}$/;
 const TOPIC_PREFIX = /^[A-Za-z0-9._-]{0,100}$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
@@ -116,9 +117,12 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 function instant(env: NodeJS.ProcessEnv, name: string, fallback: string): number {
   const raw = env[name] || fallback;
-  const ms = /^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:\d{2}))?$/.test(raw) ? Date.parse(raw) : NaN;
+  // A date alone means its midnight UTC; a time must be the contract's RFC 3339.
+  const ms = DATE_ONLY.test(raw) || checkRfc3339(raw).ok ? Date.parse(raw.toUpperCase()) : NaN;
   if (!Number.isFinite(ms)) {
     throw new ConfigError(`${name} must be a date (2000-01-01) or RFC 3339 time with offset, got "${raw}"`);
   }
@@ -138,7 +142,7 @@ function brokers(raw: string | undefined): string[] | undefined {
 
 function regions(raw: string | undefined): string[] {
   const list = (raw ?? 'eu,us').split(',').map((r) => r.trim());
-  const bad = list.find((r) => !REGION.test(r));
+  const bad = list.find((r) => !CONFIGURED_REGION_PATTERN.test(r));
   if (bad !== undefined) {
     throw new ConfigError(
       `REGIONS must be a comma-separated list of region names ([a-z0-9-], up to 32), got "${raw}"`,

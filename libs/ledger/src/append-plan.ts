@@ -1,5 +1,6 @@
 import { ENTRY_TYPES, type EntrySource, type NewEntry } from '@app/contracts/entry-types';
-import { assertWellFormed, canonicalJson, canonicalSource, canonicalSubject } from './canonical';
+import { assertWellFormed, canonicalJson } from '@app/contracts/canonical-json';
+import { canonicalSource, canonicalSubject } from './canonical';
 import type { NewChainRecord } from './chain-record';
 import { entryHash, GENESIS_HASH } from './hash-chain';
 import type { AppendOutcome, StreamHead } from './ledger-store';

@@ -1,14 +1,6 @@
 import fc from 'fast-check';
-import {
-  canonicalEntry,
-  CanonicalJsonError,
-  canonicalSource,
-  canonicalSubject,
-  canonicalJson,
-  hashedEnvelope,
-  type HashedFields,
-  quoteJson,
-} from './canonical';
+import { CanonicalJsonError, canonicalJson, quoteJson } from '@app/contracts/canonical-json';
+import { canonicalEntry, canonicalSource, canonicalSubject, hashedEnvelope, type HashedFields } from './canonical';
 import { referenceCanonicalize } from './testing/reference-canonicalize';
 
 const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);

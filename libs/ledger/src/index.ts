@@ -6,10 +6,9 @@ export { LedgerInputError } from './append-plan';
 export { APPEND_ONLY_MESSAGE } from './append-only';
 
 // The hash chain, for verifiers and tests.
+// (The general RFC 8785 encoder, `canonicalJson`, is `@app/contracts/canonical-json`.)
 export {
   canonicalEntry,
-  canonicalJson,
-  CanonicalJsonError,
   ENTRY_FORMAT_VERSION,
   hashedEnvelope,
   type HashedEnvelope,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from '@app/contracts/canonical-json';
 import { payloadHash } from './payload-hash';
 import { subjectDigest } from './subject';
 import { referenceCanonicalize } from './testing/reference-canonicalize';

@@ -1,4 +1,4 @@
-import { quoteJson } from './canonical';
+import { quoteJson } from '@app/contracts/canonical-json';
 import { sha256Hex } from './sha256';
 
 /** The parts of an entry that make up its identity for eventId idempotency. */

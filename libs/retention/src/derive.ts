@@ -1,5 +1,5 @@
 import { compare } from './evolve';
-import { formatInstant } from './internal/time';
+import { formatInstant } from '@app/contracts/validation/rfc3339';
 import type {
   DeletionTarget,
   OperatorAction,

@@ -1,5 +1,5 @@
 import type { EntryFacts, EntryType, HoldContext, OperatorPart } from '@app/contracts/entry-types';
-import { parseInstant } from './internal/time';
+import { parseInstant } from '@app/contracts/validation/rfc3339';
 import { idBucket } from './obligation-id';
 import { compilePolicy } from './policy/compiled-policy';
 import { checkPolicyMemo } from './policy/parse-policy';

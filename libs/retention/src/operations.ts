@@ -1,5 +1,5 @@
 import type { NewEntry, OperatorPart, Resolution } from '@app/contracts/entry-types';
-import { formatInstant, parseInstant } from './internal/time';
+import { formatInstant, parseInstant } from '@app/contracts/validation/rfc3339';
 import type { Obligation } from './obligation';
 
 /**

@@ -5,7 +5,10 @@ import { openReadModel } from '@app/read-model';
 import { exclusiveRebuild } from '@app/pipeline';
 import { progressBar } from '../progress';
 
-/** Drops the obligations read model and replays the whole ledger into it. */
+/**
+ * Replays the whole ledger into a new obligations read model and swaps it in at once,
+ * under the projector lock; readers keep the previous one until then.
+ */
 export function rebuildCommand(): Command {
   return new Command('rebuild')
     .description(

@@ -1,16 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import type { ObligationStatus } from '@app/retention';
-
-export const OBLIGATION_STATUSES: readonly ObligationStatus[] = [
-  'scheduled',
-  'held',
-  'cancelled',
-  'issued',
-  'confirmed',
-  'failed',
-  'resolved',
-];
+import { OBLIGATION_STATUSES, type ObligationStatus } from '@app/retention';
 
 export class ObligationsQueryDto {
   @ApiPropertyOptional({ enum: OBLIGATION_STATUSES, description: 'only obligations in this status' })

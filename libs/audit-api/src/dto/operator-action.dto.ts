@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { RESOLUTIONS, type Resolution } from '@app/contracts';
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+import { IsRfc3339Instant } from './rfc3339.decorator';
 
 /** Every operator action says why; the actor is the API key's id. */
 export class OperatorReasonDto {
@@ -40,7 +39,7 @@ export class ResolveBodyDto extends OperatorReasonDto {
 
 export class ExtendBodyDto extends OperatorReasonDto {
   @ApiProperty({ description: 'the new deadline (RFC 3339 with offset), after the current one' })
-  @Matches(RFC3339, { message: 'until must be an RFC 3339 time with an offset' })
+  @IsRfc3339Instant({ message: 'until must be an RFC 3339 time with an offset' })
   until!: string;
 }
 

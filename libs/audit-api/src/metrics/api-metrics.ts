@@ -2,7 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { PipelineProbes } from '../pipeline-probes';
 import { StoreSnapshot, StoreSources } from './store-snapshot';
 import { METRIC } from './metric-names';
-import { OBLIGATION_STATUSES } from '../dto/obligations-query.dto';
+import { OBLIGATION_STATUSES } from '@app/retention';
 
 export interface MetricSources extends StoreSources {
   pipeline: PipelineProbes;

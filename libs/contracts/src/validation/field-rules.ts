@@ -24,13 +24,26 @@ function printable(name: string, max: number): FieldRule {
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const SAFE_NAME_MESSAGE = 'must match [A-Za-z0-9._-]{1,64}';
 
+/**
+ * The region patterns, both here so they are defined once:
+ * - `REGION_PATTERN`: a region as records and policies name it (the `region` field, a policy's
+ *   `regions` keys, a regional store's REGION);
+ * - `CONFIGURED_REGION_PATTERN`: a region the ledger runs for (REGIONS), narrower (lower case, up to
+ *   32, so every topic name `deletion-commands.<region>` has one spelling). A record naming any other
+ *   region is well-formed and rejected by `parseRecord` as an unknown region, which says more than
+ *   "malformed" would.
+ */
+export const REGION_PATTERN = SAFE_NAME;
+export const REGION_PATTERN_TEXT = '[A-Za-z0-9._-]{1,64}';
+export const CONFIGURED_REGION_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
 export const eventIdRule = printable('eventId', EVENT_ID_MAX);
 export const idRule = printable('id', ID_MAX);
 export const nameRule = printable('name', NAME_MAX);
 export const tenantIdRule = stringRule('tenantId', (v) =>
   SAFE_NAME.test(v) ? undefined : SAFE_NAME_MESSAGE,
 );
-export const regionRule = stringRule('region', (v) => (SAFE_NAME.test(v) ? undefined : SAFE_NAME_MESSAGE));
+export const regionRule = stringRule('region', (v) => (REGION_PATTERN.test(v) ? undefined : SAFE_NAME_MESSAGE));
 export const timestampRule = stringRule('rfc3339', (v) => {
   const parsed = checkRfc3339(v);
   return parsed.ok ? undefined : parsed.problem;

@@ -14,7 +14,8 @@ import {
 } from '@kurrent/kurrentdb-client';
 import type { EntrySource, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
-import { canonicalJson, canonicalSource, canonicalSubject, type HashedEnvelope } from '../canonical';
+import { canonicalJson } from '@app/contracts/canonical-json';
+import { canonicalSource, canonicalSubject, type HashedEnvelope } from '../canonical';
 import { appendedEntry, toLedgerEntry, type ChainRecord, type NewChainRecord } from '../chain-record';
 import { GENESIS_HASH, toChainLink, type ChainLink } from '../hash-chain';
 import type {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { canonicalEntry, canonicalJson, canonicalSource, canonicalSubject } from '../canonical';
+import { canonicalJson } from '@app/contracts/canonical-json';
+import { canonicalEntry, canonicalSource, canonicalSubject } from '../canonical';
 import type { NewChainRecord } from '../chain-record';
 import { INSERT_COLUMNS, insertValues } from '../sql-record-row';
 import { LINK_COLUMNS, type LinkRow } from './sqlite-canonical';

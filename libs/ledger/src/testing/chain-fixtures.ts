@@ -1,4 +1,5 @@
-import { canonicalJson, canonicalSource, canonicalSubject } from '../canonical';
+import { canonicalJson } from '@app/contracts/canonical-json';
+import { canonicalSource, canonicalSubject } from '../canonical';
 import type { ChainRecord } from '../chain-record';
 import { entryHash, GENESIS_HASH } from '../hash-chain';
 import { storedSubjectDigest } from '../subject';

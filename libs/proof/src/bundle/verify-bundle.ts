@@ -2,7 +2,7 @@ import { createHash, verify } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { canonicalJson } from '@app/ledger';
+import { canonicalJson } from '@app/contracts/canonical-json';
 import { parseStoredSubject } from '@app/ledger/subject';
 import { headLeaf, treeHeadProblem } from '../checkpoint';
 import { leafHash, rootFromInclusionProof } from '../merkle';

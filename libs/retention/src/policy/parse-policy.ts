@@ -1,4 +1,5 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { REGION_PATTERN, REGION_PATTERN_TEXT } from '@app/contracts/validation/field-rules';
 import { parseDuration, type CompiledDuration } from './duration';
 import type {
   CategoryRules,
@@ -184,8 +185,6 @@ function readPolicy(value: unknown, issues: PolicyIssue[]): Policy | undefined {
   };
 }
 
-const REGION = /^[A-Za-z0-9._-]{1,64}$/;
-
 function readRegions(
   value: unknown,
   categories: readonly string[] | undefined,
@@ -202,8 +201,8 @@ function readRegions(
   const out: Record<string, RegionRules> = {};
   for (const region of Object.keys(value).sort()) {
     const path = child('regions', region);
-    if (!REGION.test(region)) {
-      issues.push({ path, message: 'a region name must match [A-Za-z0-9._-]{1,64}' });
+    if (!REGION_PATTERN.test(region)) {
+      issues.push({ path, message: `a region name must match ${REGION_PATTERN_TEXT}` });
       continue;
     }
     const byCategory = value[region];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { canonicalJson } from './canonical';
+import { canonicalJson } from './canonical-json';
 
 /**
  * The RFC 8785 reference vectors (cyberphone/json-canonicalization testdata), kept outside
