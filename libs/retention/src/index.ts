@@ -58,3 +58,4 @@ export { checkPolicyChange } from './policy/policy-change';
 export { diffObligations, type ObligationChange } from './policy/obligation-diff';
 export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
 export { attemptsSinceRetry } from './attempts';
+export { isOverdue, isOwed, isDueSoon, timeToDeadlineMs, SETTLED_STATUSES } from './status/overdue';

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createPgPool } from '@app/config/pg-pool';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
+import { OWED_SQL } from '../owed-sql';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -249,7 +250,8 @@ export class PostgresReadModel implements ReadModel {
 
   async dueSoonCount(now: Date, withinMs: number): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline >= $1 AND deadline <= $2 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
+      // `isDueSoon` (libs/retention) in SQL.
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline >= $1 AND deadline <= $2 AND ${OWED_SQL}`,
       [now, new Date(now.getTime() + withinMs)],
     );
     return Number(r.rows[0].n);
@@ -257,7 +259,8 @@ export class PostgresReadModel implements ReadModel {
 
   async overdueCount(now: Date): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
+      // `isOverdue` (libs/retention) in SQL.
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND ${OWED_SQL}`,
       [now],
     );
     return Number(r.rows[0].n);
