@@ -17,6 +17,7 @@ import {
   type CompiledPolicy,
 } from './policy/compiled-policy';
 import { addDuration } from './policy/duration';
+import { fromCommandStore } from './receipts/accept-receipt';
 import { DEFAULT_POLICY } from './policy/policy';
 import {
   listOf,
@@ -554,7 +555,7 @@ function finalize(state: TenantState, draft: Draft): Obligation | null {
   for (const command of commands) {
     firstIssuedAt = Math.min(firstIssuedAt, command.issuedAt);
     for (const receipt of listOf(command.receipts)) {
-      if (receipt.store !== command.store) addFlag(flags, 'receipt-region-mismatch');
+      if (!fromCommandStore(receipt.store, command.store)) addFlag(flags, 'receipt-region-mismatch');
       else if (receipt.outcome === 'confirmed') confirmedAt = Math.min(confirmedAt, receipt.at);
       else if (
         command === latest &&

@@ -59,3 +59,11 @@ export { diffObligations, type ObligationChange } from './policy/obligation-diff
 export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
 export { attemptsSinceRetry } from './attempts';
 export { isOverdue, isOwed, isDueSoon, timeToDeadlineMs, SETTLED_STATUSES } from './status/overdue';
+export {
+  acceptReceipt,
+  fromCommandStore,
+  type ReceiptClaim,
+  type IssuedCommandRef,
+  type ReceiptVerdict,
+  type StorePlace,
+} from './receipts/accept-receipt';
