@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { isDueSoon, isOverdue, type ObligationStatus } from '@app/retention';
+import { isDueSoon, isOverdue, type Obligation, type ObligationStatus } from '@app/retention';
 import { ObligationRecord, openReadModel } from '.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-overdue-agrees-'));
@@ -36,7 +36,8 @@ function rows(): ObligationRecord[] {
         status,
         dueAt: '2026-01-01T00:00:00.000Z',
         deadline,
-        detail: { obligationId },
+        // The counts read only the columns (the fold writes whole obligations).
+        detail: { obligationId } as Obligation,
       };
     }),
   );

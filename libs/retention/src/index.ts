@@ -57,7 +57,16 @@ export {
 export { checkPolicyChange } from './policy/policy-change';
 export { diffObligations, type ObligationChange } from './policy/obligation-diff';
 export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
-export { attemptsSinceRetry } from './attempts';
+export { attemptsSinceRetry, nextAttempt, retriesExhausted } from './dispatch/attempts';
+export {
+  decide,
+  backoffMs,
+  type DispatchCommand,
+  type DispatchEvent,
+  type DispatchRules,
+  type DispatchState,
+  type AttemptCause,
+} from './dispatch/decide';
 export { isOverdue, isOwed, isDueSoon, timeToDeadlineMs, SETTLED_STATUSES } from './status/overdue';
 export {
   acceptReceipt,

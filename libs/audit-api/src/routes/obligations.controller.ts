@@ -50,7 +50,7 @@ export class ObligationsController {
     const obligations = records
       .filter((r) => query.status === undefined || r.status === query.status)
       // `detail` is the whole derived obligation, as the projector stored it.
-      .map((r) => r.detail as unknown as Obligation)
+      .map((r) => r.detail)
       .map((o) => {
         const left = timeToDeadlineMs(o, now);
         return {

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { createPgPool } from '@app/config/pg-pool';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
 import { OWED_SQL } from '../owed-sql';
+import type { Obligation } from '@app/retention';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -45,7 +46,7 @@ interface Row {
   status: string;
   due_at: Date;
   deadline: Date;
-  detail: Record<string, unknown>;
+  detail: Obligation;
 }
 
 function toRecord(r: Row): ObligationRecord {
@@ -213,15 +214,16 @@ export class PostgresReadModel implements ReadModel {
     publishedBefore: Date,
     maxAttempts: number,
     limit: number,
-  ): Promise<ObligationRecord[]> {
+  ): Promise<Array<ObligationRecord & { lastPublishedAt: string }>> {
     const s = this.schema;
-    const r = await this.pool.query<Row>(
-      `SELECT o.* FROM ${s}.obligations o JOIN ${s}.published_commands p ON p.command_id = ${LAST_COMMAND_ID}
+    // The SQL side of the receipt-timeout branch of `decide` (libs/retention/src/dispatch).
+    const r = await this.pool.query<Row & { published_at: Date }>(
+      `SELECT o.*, p.published_at FROM ${s}.obligations o JOIN ${s}.published_commands p ON p.command_id = ${LAST_COMMAND_ID}
        WHERE o.status = 'issued' AND p.published_at <= $1 AND ${ATTEMPTS} < $2
        ORDER BY p.published_at LIMIT $3`,
       [publishedBefore, maxAttempts, limit],
     );
-    return r.rows.map(toRecord);
+    return r.rows.map((row) => ({ ...toRecord(row), lastPublishedAt: row.published_at.toISOString() }));
   }
 
   async retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]> {

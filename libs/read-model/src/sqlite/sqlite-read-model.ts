@@ -174,15 +174,16 @@ export class SqliteReadModel implements ReadModel {
     publishedBefore: Date,
     maxAttempts: number,
     limit: number,
-  ): Promise<ObligationRecord[]> {
+  ): Promise<Array<ObligationRecord & { lastPublishedAt: string }>> {
+    // The SQL side of the receipt-timeout branch of `decide` (libs/retention/src/dispatch).
     const rows = this.db
       .prepare(
-        `SELECT o.* FROM obligations o JOIN published_commands p ON p.command_id = ${LAST_COMMAND_ID}
+        `SELECT o.*, p.published_at FROM obligations o JOIN published_commands p ON p.command_id = ${LAST_COMMAND_ID}
          WHERE o.status = 'issued' AND p.published_at <= ? AND ${ATTEMPTS} < ?
          ORDER BY p.published_at LIMIT ?`,
       )
-      .all(publishedBefore.toISOString(), maxAttempts, limit) as Row[];
-    return rows.map(toRecord);
+      .all(publishedBefore.toISOString(), maxAttempts, limit) as Array<Row & { published_at: string }>;
+    return rows.map((r) => ({ ...toRecord(r), lastPublishedAt: new Date(r.published_at).toISOString() }));
   }
 
   async retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]> {
