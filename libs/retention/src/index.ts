@@ -76,3 +76,9 @@ export {
   type ReceiptVerdict,
   type StorePlace,
 } from './receipts/accept-receipt';
+export {
+  decidePolicyActivation,
+  type ActivePolicyEntry,
+  type PolicyCandidate,
+  type PolicyActivationDecision,
+} from './policy/activation';
