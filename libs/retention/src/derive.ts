@@ -16,6 +16,10 @@ import {
   subscriptionDueAt,
   type CompiledPolicy,
 } from './policy/compiled-policy';
+import { holdIntervals, type HoldInterval } from './holds/hold-intervals';
+// Where the hold intervals lived before they moved beside the hold rules.
+export { holdIntervals, unmatchedReleases, type HoldInterval } from './holds/hold-intervals';
+import { holdScopeCovers, holdSuspends } from './holds/holds-win';
 import { addDuration } from './policy/duration';
 import { fromCommandStore } from './receipts/accept-receipt';
 import { DEFAULT_POLICY } from './policy/policy';
@@ -24,8 +28,6 @@ import {
   type CommandFact,
   type DataFacts,
   type DataHistory,
-  type HoldPlacement,
-  type HoldRelease,
   type OperatorFact,
   type ReceiptFact,
   type StoreRef,
@@ -46,25 +48,6 @@ export const DATA_DELETED = 1;
 export const MAX_AGE = 2;
 export const CREATED_AFTER_DELETION = 4;
 
-/**
- * A legal hold as an interval of event time: [from, to), `to` = Infinity while
- * unreleased. Each placement of a holdId opens one; the first release of that id at
- * or after the placement closes it, so a placement after a release (a new matter
- * reusing a case number) is held again, and overlapping placements of one id merge.
- */
-export interface HoldInterval {
-  readonly holdId: string;
-  readonly from: number;
-  readonly to: number;
-  /** Scope filters (all that are given must match; none: the whole tenant). */
-  readonly subjectId: string | null;
-  readonly dataId: string | null;
-  readonly category: string | null;
-  /** The placement's eventId and context (reason, caseRef, placedBy), and the release's. */
-  readonly placedBy: HoldPlacement;
-  readonly releasedBy: HoldRelease | null;
-}
-
 const NO_HOLDS: readonly HoldInterval[] = [];
 
 export interface DerivationContext {
@@ -77,41 +60,6 @@ export interface DerivationContext {
   readonly otherHolds: readonly HoldInterval[];
   /** Per store key: the holds covering a tenant-wide purge there (computed when first needed). */
   storeHolds?: ReadonlyMap<string, readonly HoldInterval[]>;
-}
-
-/** Every hold interval of the tenant, sorted by (from, holdId); releases that closed no placement are not in it. */
-export function holdIntervals(state: TenantState): HoldInterval[] {
-  const out: HoldInterval[] = [];
-  for (const hold of state.holds?.values() ?? []) {
-    for (const placed of hold.placements) {
-      const released = hold.releases.find((r) => r.at >= placed.at) ?? null;
-      out.push({
-        holdId: hold.holdId,
-        from: placed.at,
-        to: released ? released.at : Infinity,
-        subjectId: placed.subjectId,
-        dataId: placed.dataId,
-        category: placed.category,
-        placedBy: placed,
-        releasedBy: released,
-      });
-    }
-  }
-  return out.sort((a, b) => a.from - b.from || compare(a.holdId, b.holdId));
-}
-
-/**
- * Releases that ended no placement (none of their id at or before them, or one already
- * released): no effect on any obligation, shown to auditors. Ingest dead-letters those
- * it can tell at arrival; these are what reached the ledger anyway (a late placement).
- */
-export function unmatchedReleases(state: TenantState): Array<{ holdId: string; release: HoldRelease }> {
-  const out: Array<{ holdId: string; release: HoldRelease }> = [];
-  for (const hold of state.holds?.values() ?? []) {
-    const used = new Set(hold.placements.map((p) => hold.releases.find((r) => r.at >= p.at)));
-    for (const release of hold.releases) if (!used.has(release)) out.push({ holdId: hold.holdId, release });
-  }
-  return out;
 }
 
 export function derivationContext(state: TenantState): DerivationContext {
@@ -128,15 +76,6 @@ export function derivationContext(state: TenantState): DerivationContext {
     else tenantHolds.push(interval);
   }
   return { state, tenantHolds, subjectHolds, otherHolds };
-}
-
-/** Does a hold's scope take in this data item? */
-function covers(hold: HoldInterval, item: DataFacts): boolean {
-  return (
-    (hold.subjectId === null || hold.subjectId === item.subjectId) &&
-    (hold.dataId === null || hold.dataId === item.dataId) &&
-    (hold.category === null || hold.category === item.category)
-  );
 }
 
 /** Holds with a filter that could take in this item (the subject's, and the data/category ones). */
@@ -184,7 +123,7 @@ interface Draft {
 function holdsFor(ctx: DerivationContext, item: DataFacts): readonly HoldInterval[] {
   const candidates = scopedCandidates(ctx, item.subjectId);
   if (candidates.length === 0) return ctx.tenantHolds;
-  const scoped = candidates.filter((hold) => covers(hold, item));
+  const scoped = candidates.filter((hold) => holdScopeCovers(hold, item));
   if (scoped.length === 0) return ctx.tenantHolds;
   return ctx.tenantHolds.length === 0 ? scoped : [...ctx.tenantHolds, ...scoped];
 }
@@ -348,7 +287,7 @@ export function deriveSubject(
       const due = addDuration(deletion.at, rule.after);
       const deadline = addDuration(deletion.at, rule.deadline);
       // A store purge takes every item there: a hold on any of them suspends it (holds win).
-      const scoped = candidatesHolds.filter((hold) => covers(hold, item));
+      const scoped = candidatesHolds.filter((hold) => holdScopeCovers(hold, item));
       const known = perStore.get(item.store);
       if (!known) perStore.set(item.store, { due, deadline, holds: scoped, jurisdiction });
       else {
@@ -501,7 +440,7 @@ function storeHolds(ctx: DerivationContext): ReadonlyMap<string, readonly HoldIn
         hold.subjectId !== null
           ? (ctx.state.subjects.get(hold.subjectId)?.data ?? [])
           : [ctx.state.data.get(hold.dataId ?? '')].filter((i): i is DataFacts => i !== undefined);
-      for (const item of items) if (item.store && covers(hold, item)) add(item.store.key, hold);
+      for (const item of items) if (item.store && holdScopeCovers(hold, item)) add(item.store.key, hold);
     } else {
       for (const byStore of ctx.state.stores?.values() ?? [])
         for (const ref of byStore.values())
@@ -576,13 +515,12 @@ function finalize(state: TenantState, draft: Draft): Obligation | null {
   if (draft.expedited) {
     addFlag(flags, 'expedited');
     // The one case that overrides holds: an expedited tenant deletion goes ahead, flagged.
-    if (draft.holds.some((hold) => hold.to > hold.from && hold.to > draft.trig && hold.from < confirmedAt))
+    if (draft.holds.some((hold) => holdSuspends(hold, draft.trig, confirmedAt)))
       addFlag(flags, 'hold-overridden');
   } else if (draft.holds.length > 0) {
     const closed: Array<[number, number]> = [];
     for (const hold of draft.holds) {
-      // Skip holds without length, over before the trigger, or placed after the purge was confirmed.
-      if (hold.to <= hold.from || hold.to <= draft.trig || hold.from >= confirmedAt) continue;
+      if (!holdSuspends(hold, draft.trig, confirmedAt)) continue;
       (holdIds ??= []).push(hold.holdId);
       for (const command of commands)
         if (hold.from <= command.issuedAt && command.issuedAt < hold.to) addFlag(flags, 'issued-during-hold');

@@ -28,7 +28,8 @@ export {
   type ObligationKey,
 } from './obligation-id';
 export { auditView, AUDIT_VERDICTS, type AuditVerdict, type AuditView } from './audit';
-export { holdIntervals, unmatchedReleases, type HoldInterval } from './derive';
+export { holdIntervals, unmatchedReleases, type HoldInterval } from './holds/hold-intervals';
+export { holdScopeCovers, holdSuspends } from './holds/holds-win';
 export {
   DEFAULT_POLICY,
   DEFAULT_POLICY_VERSION,

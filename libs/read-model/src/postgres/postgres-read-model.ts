@@ -167,6 +167,8 @@ export class PostgresReadModel implements ReadModel {
   }
 
   async due(now: Date, limit: number): Promise<ObligationRecord[]> {
+    // The scheduled branch of `decide` (libs/retention/src/dispatch). Holds win without a
+    // filter here: a held obligation has status `held` (the fold's `holdSuspends`), never `scheduled`.
     const r = await this.pool.query<Row>(
       `SELECT * FROM ${this.schema}.obligations WHERE status = 'scheduled' AND due_at <= $1 ORDER BY due_at LIMIT $2`,
       [now, limit],

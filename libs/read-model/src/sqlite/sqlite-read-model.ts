@@ -131,6 +131,8 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async due(now: Date, limit: number): Promise<ObligationRecord[]> {
+    // The scheduled branch of `decide` (libs/retention/src/dispatch). Holds win without a
+    // filter here: a held obligation has status `held` (the fold's `holdSuspends`), never `scheduled`.
     const rows = this.db
       .prepare(
         `SELECT * FROM obligations INDEXED BY obligations_due

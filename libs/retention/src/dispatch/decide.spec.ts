@@ -30,12 +30,16 @@ const fail = (n: number, day: number) => e.failed({ commandId: `c${n}`, at: day,
 describe('dispatch decide: a scheduled obligation', () => {
   it('before it is due: nothing', () => {
     const due = given(deleted).obligations()[0].dueAt;
-    dispatching(deleted).when(Date.parse(due) - 1).then([]);
+    dispatching(deleted)
+      .when(Date.parse(due) - 1)
+      .then([]);
   });
 
   it('once it is due: attempt 1', () => {
     const due = given(deleted).obligations()[0].dueAt;
-    dispatching(deleted).when(Date.parse(due)).then([{ type: 'AttemptDue', attempt: 1, cause: 'due' }]);
+    dispatching(deleted)
+      .when(Date.parse(due))
+      .then([{ type: 'AttemptDue', attempt: 1, cause: 'due' }]);
   });
 
   it('held by a legal hold: nothing, however late', () => {
@@ -66,10 +70,7 @@ describe('dispatch decide: a failed obligation backs off retryBaseMs × 2^(n-1)'
   });
 
   it('after maxAttempts failures: stops, failed permanently', () => {
-    const spent = [
-      ...deleted,
-      ...[1, 2, 3].flatMap((n) => [issue(n, 10 + n / 10), fail(n, 10.05 + n / 10)]),
-    ];
+    const spent = [...deleted, ...[1, 2, 3].flatMap((n) => [issue(n, 10 + n / 10), fail(n, 10.05 + n / 10)])];
     dispatching(spent)
       .when(at(300))
       .then([{ type: 'AttemptsExhausted', attempts: 3 }]);
