@@ -405,16 +405,11 @@ function onCommand(state: TenantState, command: CommandFact): void {
   const commands = (state.commands ??= new Map());
   const known = commands.get(command.commandId);
   if (known && sameCommand(known, command)) return; // a redelivery
-  const byObligation = (state.commandsByObligation ??= new Map());
+  const byObligation = (state.commandsByObligation ??= new Map<string, CommandFact[]>());
   const listed = byObligation.get(command.obligationId);
-  if (listed === undefined) byObligation.set(command.obligationId, command);
-  else if (Array.isArray(listed)) {
-    if (listed.some((c) => sameCommand(c, command))) return;
-    listed.push(command);
-  } else {
-    if (sameCommand(listed, command)) return;
-    byObligation.set(command.obligationId, [listed, command]);
-  }
+  if (listed === undefined) byObligation.set(command.obligationId, [command]);
+  else if (listed.some((c) => sameCommand(c, command))) return;
+  else listed.push(command);
   if (!known || compareCommands(command, known) < 0) {
     commands.set(command.commandId, command);
     // Receipts live on the ruling command of their commandId: those that came first, or the previous ruler's.
@@ -437,18 +432,15 @@ function sameReceipt(a: ReceiptFact, b: ReceiptFact): boolean {
   return a.outcome === b.outcome && a.store === b.store && a.at === b.at && a.error === b.error;
 }
 
-/** Adds a receipt to a one-or-list slot unless an equal one is there; the new slot value, or undefined for no change. */
+/** Adds a receipt to a list unless an equal one is there; the list (a new one for none), or undefined for no change. */
 function withReceipt(
-  slot: ReceiptFact | ReceiptFact[] | null | undefined,
+  list: ReceiptFact[] | null | undefined,
   receipt: ReceiptFact,
-): ReceiptFact | ReceiptFact[] | undefined {
-  if (slot === null || slot === undefined) return receipt;
-  if (Array.isArray(slot)) {
-    if (slot.some((r) => sameReceipt(r, receipt))) return undefined;
-    slot.push(receipt);
-    return slot;
-  }
-  return sameReceipt(slot, receipt) ? undefined : [slot, receipt];
+): ReceiptFact[] | undefined {
+  if (list === null || list === undefined) return [receipt];
+  if (list.some((r) => sameReceipt(r, receipt))) return undefined;
+  list.push(receipt);
+  return list;
 }
 
 function onReceipt(state: TenantState, commandId: string, receipt: ReceiptFact): void {
@@ -480,9 +472,7 @@ function markDirty(state: TenantState, group: Group): void {
 
 function markObligation(state: TenantState, obligationId: string): void {
   const groups = state.derivation.groupOf?.get(idBucket(obligationId));
-  if (groups === undefined) return;
-  if (Array.isArray(groups)) for (const group of groups) markDirty(state, group);
-  else markDirty(state, groups);
+  if (groups !== undefined) for (const group of groups) markDirty(state, group);
 }
 
 /**
