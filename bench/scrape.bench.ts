@@ -3,6 +3,7 @@ import { createLogger } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { ObligationRecord, ObligationTally, openObligationTally, openReadModel } from '@app/read-model';
 import { ApiMetrics } from '@app/audit-api';
+import type { Obligation } from '@app/retention';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 
 export interface ScrapeFigures {
@@ -43,7 +44,8 @@ function obligationBatch(from: number, n: number, t0: number): ObligationRecord[
       status: STATUSES[i % STATUSES.length],
       dueAt: due,
       deadline: due,
-      detail: {},
+      // The counts read only the columns: an empty detail is enough here.
+      detail: {} as Obligation,
     });
   }
   return out;

@@ -5,13 +5,12 @@ import { NewEntry, POLICY_STREAM } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import { contentHashOf } from '@app/reports';
 import {
-  canonicalPolicyJson,
-  checkPolicy,
-  checkPolicyChange,
+  decidePolicyActivation,
   DEFAULT_POLICY,
   parsePolicy,
   Policy,
   PolicyError,
+  type ActivePolicyEntry,
 } from '@app/retention';
 
 /** RETENTION_POLICY (YAML or JSON by extension), or the built-in default. Throws naming the bad field. */
@@ -51,35 +50,23 @@ function readPolicyFile(file: string): Policy {
 /**
  * Records the policy in the ledger when its content differs from the last one activated
  * (DESIGN.md semantics 9), so every obligation can name the version it was computed under.
- * Returns the entry appended, or undefined when the policy was already the active one.
+ * The decision is the domain's (`decidePolicyActivation`); this reads the policy stream
+ * and appends. Returns the entry appended, or undefined when the policy was already the
+ * active one; throws a PolicyError when the preservation lock refuses it.
  */
 export async function activatePolicy(
   ledger: LedgerStore,
   policy: Policy,
   now: Date,
 ): Promise<NewEntry | undefined> {
-  const contentHash = contentHashOf(policy);
-  let last: { contentHash?: string; policy?: unknown } | undefined;
-  let position = 0;
+  let last: ActivePolicyEntry | undefined;
   for await (const e of ledger.readStream(POLICY_STREAM)) {
-    last = e.data as { contentHash?: string; policy?: unknown };
-    position = e.streamPosition;
+    last = { data: e.data as ActivePolicyEntry['data'], streamPosition: e.streamPosition };
   }
-  if (last?.contentHash === contentHash) return undefined;
-  // The preservation lock: a locked category of the policy in force may not be weakened.
-  const current = last?.policy === undefined ? undefined : checkPolicy(last.policy).policy;
-  const refusals = current ? checkPolicyChange(current, policy) : [];
-  if (refusals.length > 0) throw new PolicyError(refusals, 'RETENTION_POLICY: activation refused');
-  const entry: NewEntry<'PolicyActivated'> = {
-    // Deterministic for the ledger's state: two processes starting together append it once.
-    eventId: `policy:${contentHash.slice(0, 16)}:${position + 1}`,
-    tenantId: POLICY_STREAM,
-    type: 'PolicyActivated',
-    occurredAt: now.toISOString(),
-    data: { version: policy.version, contentHash, policy: JSON.parse(canonicalPolicyJson(policy)) },
-    subject: null,
-    source: null,
-  };
-  await ledger.appendBatch([entry], now);
-  return entry;
+  const decision = decidePolicyActivation(last, { policy, contentHash: contentHashOf(policy), now });
+  if (decision.kind === 'unchanged') return undefined;
+  if (decision.kind === 'refused')
+    throw new PolicyError(decision.issues, 'RETENTION_POLICY: activation refused');
+  await ledger.appendBatch([decision.entry], now);
+  return decision.entry;
 }

@@ -1,3 +1,5 @@
+import type { Obligation } from '@app/retention';
+
 /**
  * An obligation as the read model stores and serves it: DESIGN.md's obligations JSON
  * (`obligationId` … `policyVersion`) plus whatever else the fold derived (flags, holds,
@@ -12,8 +14,8 @@ export interface ObligationRecord {
   /** RFC 3339 UTC. */
   dueAt: string;
   deadline: string;
-  /** The full derived obligation, JSON-serialisable. */
-  detail: Record<string, unknown>;
+  /** The full derived obligation (the fold's `Obligation`), JSON-serialisable. */
+  detail: Obligation;
 }
 
 export interface ProjectionWrite {
@@ -51,9 +53,14 @@ export interface ReadModel {
   unpublishedIssued(limit: number): Promise<ObligationRecord[]>;
   /**
    * `issued` obligations with fewer than `maxAttempts` commands whose last command was
-   * published at or before `publishedBefore` and has no receipt yet, oldest first.
+   * published at or before `publishedBefore` and has no receipt yet, oldest first, each with
+   * that publication's time (RFC 3339), which the dispatcher's `decide` reads.
    */
-  awaitingReceipt(publishedBefore: Date, maxAttempts: number, limit: number): Promise<ObligationRecord[]>;
+  awaitingReceipt(
+    publishedBefore: Date,
+    maxAttempts: number,
+    limit: number,
+  ): Promise<Array<ObligationRecord & { lastPublishedAt: string }>>;
   /**
    * `failed` obligations with attempts left (fewer than `maxAttempts` commands), the
    * earliest failure first: exhausted ones never crowd out a retry.

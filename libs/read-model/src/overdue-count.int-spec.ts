@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Obligation } from '@app/retention';
 import { ObligationRecord, openReadModel } from '.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-overdue-'));
@@ -17,7 +18,8 @@ function ob(id: string, status: string, deadline: string): ObligationRecord {
     status,
     dueAt,
     deadline,
-    detail: { obligationId: id },
+    // Only the columns count here (the fold writes whole obligations).
+    detail: { obligationId: id } as Obligation,
   };
 }
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Obligation } from '@app/retention';
 import { ObligationRecord, openReadModel, ReadModel } from '.';
 
 function ob(id: string, over: Partial<ObligationRecord> = {}): ObligationRecord {
@@ -13,7 +14,8 @@ function ob(id: string, over: Partial<ObligationRecord> = {}): ObligationRecord 
     status: 'scheduled',
     dueAt: '2026-01-01T00:00:00.000Z',
     deadline: '2026-01-31T00:00:00.000Z',
-    detail: { obligationId: id, reason: 'data-deleted' },
+    // Only the fields these queries read (the fold writes whole obligations).
+    detail: { obligationId: id, reason: 'data-deleted' } as Obligation,
     ...over,
   };
 }
@@ -85,7 +87,7 @@ describe.each(adapters)('%s read model', (_name, url) => {
     const withCommands = (id: string, status: string, n: number, failedAt?: string) =>
       ob(id, {
         status,
-        detail: { obligationId: id, commands: cmds(n, id), ...(failedAt ? { failedAt } : {}) },
+        detail: { obligationId: id, commands: cmds(n, id), ...(failedAt ? { failedAt } : {}) } as Obligation,
       });
     await rm.write({
       upserts: [

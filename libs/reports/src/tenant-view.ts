@@ -102,26 +102,5 @@ export async function requireKnownTenant(ledger: LedgerStore, tenantId: string):
   throw new UnknownTenantError(tenantId);
 }
 
-const DAY_MS = 86_400_000;
-
-/** Milliseconds left to the deadline (negative: overdue); undefined once nothing is owed any more. */
-export function timeToDeadlineMs(o: Obligation, now: Date): number | undefined {
-  if (o.status === 'confirmed' || o.status === 'cancelled' || o.status === 'resolved') return undefined;
-  return Date.parse(o.deadline) - now.getTime();
-}
-
-/** Still owed and due to be done within `days` (default 7) of `now`, deadline not yet passed. */
-export function isDueSoon(o: Obligation, now: Date, days = 7): boolean {
-  const left = timeToDeadlineMs(o, now);
-  return left !== undefined && left >= 0 && left <= days * DAY_MS;
-}
-
-/** Past its deadline without confirmation (and not cancelled or resolved by an operator): DESIGN.md's "overdue". */
-export function isOverdue(o: Obligation, now: Date): boolean {
-  return (
-    o.status !== 'confirmed' &&
-    o.status !== 'cancelled' &&
-    o.status !== 'resolved' &&
-    Date.parse(o.deadline) < now.getTime()
-  );
-}
+// One definition of "overdue" and "still owed", in the domain; re-exported for the reports' callers.
+export { isDueSoon, isOverdue, timeToDeadlineMs } from '@app/retention';

@@ -1,13 +1,8 @@
 import { compare } from './evolve';
-import { formatInstant } from '@app/contracts/validation/rfc3339';
-import type {
-  DeletionTarget,
-  OperatorAction,
-  Obligation,
-  ObligationFlag,
-  ObligationReason,
-  ObligationStatus,
-} from './obligation';
+import { finalize, type Draft } from './finalize';
+import { holdIntervals, type HoldInterval } from './holds/hold-intervals';
+import { holdScopeCovers } from './holds/holds-win';
+import type { DeletionTarget, Obligation } from './obligation';
 import { dataIdHash, storeIdHash } from './obligation-id';
 import {
   compilePolicy,
@@ -18,19 +13,10 @@ import {
 } from './policy/compiled-policy';
 import { addDuration } from './policy/duration';
 import { DEFAULT_POLICY } from './policy/policy';
-import {
-  listOf,
-  type CommandFact,
-  type DataFacts,
-  type DataHistory,
-  type HoldPlacement,
-  type HoldRelease,
-  type OperatorFact,
-  type ReceiptFact,
-  type StoreRef,
-  type SubjectFacts,
-  type TenantState,
-} from './state';
+import type { DataFacts, DataHistory, StoreRef, SubjectFacts, TenantState } from './state';
+
+// Where the hold intervals lived before they moved beside the hold rules.
+export { holdIntervals, unmatchedReleases, type HoldInterval } from './holds/hold-intervals';
 
 /**
  * Derivation: obligations as a pure function of the state's fact set. Each group
@@ -45,25 +31,6 @@ export const DATA_DELETED = 1;
 export const MAX_AGE = 2;
 export const CREATED_AFTER_DELETION = 4;
 
-/**
- * A legal hold as an interval of event time: [from, to), `to` = Infinity while
- * unreleased. Each placement of a holdId opens one; the first release of that id at
- * or after the placement closes it, so a placement after a release (a new matter
- * reusing a case number) is held again, and overlapping placements of one id merge.
- */
-export interface HoldInterval {
-  readonly holdId: string;
-  readonly from: number;
-  readonly to: number;
-  /** Scope filters (all that are given must match; none: the whole tenant). */
-  readonly subjectId: string | null;
-  readonly dataId: string | null;
-  readonly category: string | null;
-  /** The placement's eventId and context (reason, caseRef, placedBy), and the release's. */
-  readonly placedBy: HoldPlacement;
-  readonly releasedBy: HoldRelease | null;
-}
-
 const NO_HOLDS: readonly HoldInterval[] = [];
 
 export interface DerivationContext {
@@ -76,41 +43,6 @@ export interface DerivationContext {
   readonly otherHolds: readonly HoldInterval[];
   /** Per store key: the holds covering a tenant-wide purge there (computed when first needed). */
   storeHolds?: ReadonlyMap<string, readonly HoldInterval[]>;
-}
-
-/** Every hold interval of the tenant, sorted by (from, holdId); releases that closed no placement are not in it. */
-export function holdIntervals(state: TenantState): HoldInterval[] {
-  const out: HoldInterval[] = [];
-  for (const hold of state.holds?.values() ?? []) {
-    for (const placed of hold.placements) {
-      const released = hold.releases.find((r) => r.at >= placed.at) ?? null;
-      out.push({
-        holdId: hold.holdId,
-        from: placed.at,
-        to: released ? released.at : Infinity,
-        subjectId: placed.subjectId,
-        dataId: placed.dataId,
-        category: placed.category,
-        placedBy: placed,
-        releasedBy: released,
-      });
-    }
-  }
-  return out.sort((a, b) => a.from - b.from || compare(a.holdId, b.holdId));
-}
-
-/**
- * Releases that ended no placement (none of their id at or before them, or one already
- * released): no effect on any obligation, shown to auditors. Ingest dead-letters those
- * it can tell at arrival; these are what reached the ledger anyway (a late placement).
- */
-export function unmatchedReleases(state: TenantState): Array<{ holdId: string; release: HoldRelease }> {
-  const out: Array<{ holdId: string; release: HoldRelease }> = [];
-  for (const hold of state.holds?.values() ?? []) {
-    const used = new Set(hold.placements.map((p) => hold.releases.find((r) => r.at >= p.at)));
-    for (const release of hold.releases) if (!used.has(release)) out.push({ holdId: hold.holdId, release });
-  }
-  return out;
 }
 
 export function derivationContext(state: TenantState): DerivationContext {
@@ -127,15 +59,6 @@ export function derivationContext(state: TenantState): DerivationContext {
     else tenantHolds.push(interval);
   }
   return { state, tenantHolds, subjectHolds, otherHolds };
-}
-
-/** Does a hold's scope take in this data item? */
-function covers(hold: HoldInterval, item: DataFacts): boolean {
-  return (
-    (hold.subjectId === null || hold.subjectId === item.subjectId) &&
-    (hold.dataId === null || hold.dataId === item.dataId) &&
-    (hold.category === null || hold.category === item.category)
-  );
 }
 
 /** Holds with a filter that could take in this item (the subject's, and the data/category ones). */
@@ -157,33 +80,10 @@ export function policyAt(state: TenantState, at: number): CompiledPolicy {
   return DEFAULT_COMPILED;
 }
 
-interface Draft {
-  readonly id: string;
-  readonly store: StoreRef;
-  readonly target: DeletionTarget;
-  readonly reason: ObligationReason;
-  readonly trig: number;
-  readonly due: number;
-  readonly deadline: number;
-  readonly version: string;
-  /** The region whose own rules applied (policy `regions`), or null for the base rules. */
-  readonly jurisdiction: string | null;
-  readonly flag: ObligationFlag | null;
-  readonly holds: readonly HoldInterval[];
-  /** A later duplicate trigger: shown only if a command was issued for it. */
-  readonly superseded: boolean;
-  /** When a reactivation (or a restore) cancels it, if one does. */
-  readonly reactivatedAt: number | null;
-  /** What `reactivatedAt` is: a subscription reactivation, or a data or user restore. */
-  readonly cancelledBy?: 'reactivation' | 'restore';
-  /** An expedited tenant deletion: holds do not suspend it (flagged when one would have). */
-  readonly expedited?: boolean;
-}
-
 function holdsFor(ctx: DerivationContext, item: DataFacts): readonly HoldInterval[] {
   const candidates = scopedCandidates(ctx, item.subjectId);
   if (candidates.length === 0) return ctx.tenantHolds;
-  const scoped = candidates.filter((hold) => covers(hold, item));
+  const scoped = candidates.filter((hold) => holdScopeCovers(hold, item));
   if (scoped.length === 0) return ctx.tenantHolds;
   return ctx.tenantHolds.length === 0 ? scoped : [...ctx.tenantHolds, ...scoped];
 }
@@ -347,7 +247,7 @@ export function deriveSubject(
       const due = addDuration(deletion.at, rule.after);
       const deadline = addDuration(deletion.at, rule.deadline);
       // A store purge takes every item there: a hold on any of them suspends it (holds win).
-      const scoped = candidatesHolds.filter((hold) => covers(hold, item));
+      const scoped = candidatesHolds.filter((hold) => holdScopeCovers(hold, item));
       const known = perStore.get(item.store);
       if (!known) perStore.set(item.store, { due, deadline, holds: scoped, jurisdiction });
       else {
@@ -500,7 +400,7 @@ function storeHolds(ctx: DerivationContext): ReadonlyMap<string, readonly HoldIn
         hold.subjectId !== null
           ? (ctx.state.subjects.get(hold.subjectId)?.data ?? [])
           : [ctx.state.data.get(hold.dataId ?? '')].filter((i): i is DataFacts => i !== undefined);
-      for (const item of items) if (item.store && covers(hold, item)) add(item.store.key, hold);
+      for (const item of items) if (item.store && holdScopeCovers(hold, item)) add(item.store.key, hold);
     } else {
       for (const byStore of ctx.state.stores?.values() ?? [])
         for (const ref of byStore.values())
@@ -514,215 +414,4 @@ function storeHolds(ctx: DerivationContext): ReadonlyMap<string, readonly HoldIn
 function push(out: Obligation[], state: TenantState, draft: Draft): void {
   const obligation = finalize(state, draft);
   if (obligation) out.push(obligation);
-}
-
-function byAttempt(a: CommandFact, b: CommandFact): number {
-  return a.attempt - b.attempt || a.issuedAt - b.issuedAt || compare(a.commandId, b.commandId);
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const NO_COMMANDS: readonly CommandFact[] = [];
-
-function addFlag(flags: ObligationFlag[], flag: ObligationFlag): void {
-  if (!flags.includes(flag)) flags.push(flag);
-}
-
-/**
- * Status follows the ledger: commands and receipts; a reactivation cancels what
- * was never issued; holds suspend. The clock stops while a covering hold is active
- * and resumes at its release (released holds extend due and deadline by the time
- * they overlapped the not yet dispatched obligation); an unreleased hold shows as
- * status `held` with due and deadline not yet extended, and `heldSince`.
- */
-function finalize(state: TenantState, draft: Draft): Obligation | null {
-  const listed = state.commandsByObligation?.get(draft.id);
-  let commands: readonly CommandFact[] = NO_COMMANDS;
-  if (listed !== undefined) {
-    // Only the ruling fact of each commandId counts.
-    if (!Array.isArray(listed))
-      commands = state.commands?.get(listed.commandId) === listed ? [listed] : NO_COMMANDS;
-    else commands = listed.filter((c) => state.commands?.get(c.commandId) === c).sort(byAttempt);
-  }
-  if (draft.superseded && commands.length === 0) return null;
-
-  const flags: ObligationFlag[] = draft.flag ? [draft.flag] : [];
-  const latest = commands[commands.length - 1];
-  let confirmedAt = Infinity;
-  let failure: ReceiptFact | undefined;
-  let firstIssuedAt = Infinity;
-  for (const command of commands) {
-    firstIssuedAt = Math.min(firstIssuedAt, command.issuedAt);
-    for (const receipt of listOf(command.receipts)) {
-      if (receipt.store !== command.store) addFlag(flags, 'receipt-region-mismatch');
-      else if (receipt.outcome === 'confirmed') confirmedAt = Math.min(confirmedAt, receipt.at);
-      else if (
-        command === latest &&
-        (!failure ||
-          receipt.at > failure.at ||
-          (receipt.at === failure.at && compare(receipt.error ?? '', failure.error ?? '') > 0))
-      ) {
-        failure = receipt;
-      }
-    }
-  }
-
-  // Holds: the clock, the status and the flags.
-  let due = draft.due;
-  let deadline = draft.deadline;
-  let holdIds: string[] | null = null;
-  let openSince = Infinity;
-  if (draft.expedited) {
-    addFlag(flags, 'expedited');
-    // The one case that overrides holds: an expedited tenant deletion goes ahead, flagged.
-    if (draft.holds.some((hold) => hold.to > hold.from && hold.to > draft.trig && hold.from < confirmedAt))
-      addFlag(flags, 'hold-overridden');
-  } else if (draft.holds.length > 0) {
-    const closed: Array<[number, number]> = [];
-    for (const hold of draft.holds) {
-      // Skip holds without length, over before the trigger, or placed after the purge was confirmed.
-      if (hold.to <= hold.from || hold.to <= draft.trig || hold.from >= confirmedAt) continue;
-      (holdIds ??= []).push(hold.holdId);
-      for (const command of commands)
-        if (hold.from <= command.issuedAt && command.issuedAt < hold.to) addFlag(flags, 'issued-during-hold');
-      if (hold.from > firstIssuedAt) addFlag(flags, 'hold-placed-after-issue');
-      const from = Math.max(hold.from, draft.trig);
-      if (hold.to === Infinity) openSince = Math.min(openSince, from);
-      else {
-        const to = Math.min(hold.to, firstIssuedAt); // once dispatched, the clock no longer stops
-        if (to > from) closed.push([from, to]);
-      }
-    }
-    if (closed.length > 0) {
-      closed.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      const merged: Array<[number, number]> = [];
-      for (const interval of closed) {
-        const last = merged[merged.length - 1];
-        if (last && interval[0] <= last[1]) last[1] = Math.max(last[1], interval[1]);
-        else merged.push(interval);
-      }
-      due = resume(draft.trig, due, merged);
-      deadline = resume(draft.trig, deadline, merged);
-    }
-  }
-  const held = openSince !== Infinity;
-
-  // Operator facts: retries, resolutions, extensions.
-  const operations = state.operations?.get(draft.id);
-  let retriedAt = -Infinity;
-  let resolution: (OperatorFact & { kind: 'resolve' }) | undefined;
-  let extendedUntil = -Infinity;
-  for (const op of operations ?? []) {
-    if (op.kind === 'retry') retriedAt = Math.max(retriedAt, op.at);
-    else if (op.kind === 'resolve')
-      resolution ??= op; // the list is sorted: the earliest rules
-    else extendedUntil = Math.max(extendedUntil, op.until);
-  }
-  const originalDeadline = deadline;
-  if (extendedUntil > deadline) {
-    deadline = extendedUntil;
-    addFlag(flags, 'deadline-extended');
-  }
-
-  let status: ObligationStatus;
-  if (commands.length === 0)
-    status = draft.reactivatedAt !== null ? 'cancelled' : held ? 'held' : 'scheduled';
-  else if (confirmedAt !== Infinity) status = 'confirmed';
-  else if (failure) status = held ? 'held' : failure.at <= retriedAt ? 'scheduled' : 'failed';
-  else status = 'issued';
-  // A resolution closes what the system has not (a confirmation or a cancellation stays what it is).
-  if (resolution && status !== 'confirmed' && status !== 'cancelled') status = 'resolved';
-
-  if (draft.reactivatedAt !== null && commands.length > 0) {
-    const restore = draft.cancelledBy === 'restore';
-    addFlag(
-      flags,
-      firstIssuedAt <= draft.reactivatedAt
-        ? restore
-          ? 'restore-too-late'
-          : 'reactivation-too-late'
-        : restore
-          ? 'issued-after-restore'
-          : 'issued-after-reactivation',
-    );
-  }
-
-  const target = draft.target;
-  const obligation: Mutable<Obligation> = {
-    obligationId: draft.id,
-    tenantId: state.tenantId,
-    region: draft.store.region,
-    store: draft.store.store,
-    // Each obligation gets its own target: callers may hand it on or change it.
-    target:
-      target.kind === 'data'
-        ? { kind: 'data', dataId: target.dataId }
-        : { ...target, categories: [...target.categories] },
-    reason: draft.reason,
-    triggeredAt: formatInstant(draft.trig),
-    dueAt: formatInstant(due),
-    deadline: formatInstant(deadline),
-    status,
-    policyVersion: draft.version,
-    flags: flags.length > 1 ? flags.sort() : flags,
-  };
-  if (holdIds && status !== 'cancelled') obligation.holdIds = [...new Set(holdIds)].sort();
-  if (status === 'held') obligation.heldSince = formatInstant(openSince);
-  if (commands.length > 0) {
-    obligation.commands = commands.map((c) => ({
-      commandId: c.commandId,
-      issuedAt: formatInstant(c.issuedAt),
-      attempt: c.attempt,
-    }));
-  }
-  if (confirmedAt !== Infinity) obligation.confirmedAt = formatInstant(confirmedAt);
-  if (failure && status !== 'confirmed') {
-    obligation.failedAt = formatInstant(failure.at);
-    if (failure.error !== undefined) obligation.error = failure.error;
-  }
-  if (status === 'cancelled' && draft.reactivatedAt !== null) {
-    obligation.cancelledAt = formatInstant(draft.reactivatedAt);
-    obligation.cancelledBy = draft.cancelledBy ?? 'reactivation';
-  }
-  if (draft.jurisdiction !== null) obligation.jurisdiction = draft.jurisdiction;
-  if (deadline !== originalDeadline) obligation.originalDeadline = formatInstant(originalDeadline);
-  if (resolution && status === 'resolved') {
-    obligation.resolution = {
-      status: resolution.resolution,
-      at: formatInstant(resolution.at),
-      actor: resolution.actor,
-      reason: resolution.reason,
-    };
-  }
-  if (retriedAt !== -Infinity) obligation.retriedAt = formatInstant(retriedAt);
-  if (operations && operations.length > 0) obligation.operations = operations.map(operatorAction);
-  return obligation;
-}
-
-function operatorAction(op: OperatorFact): OperatorAction {
-  const base = {
-    kind: op.kind,
-    eventId: op.eventId,
-    at: formatInstant(op.at),
-    actor: op.actor,
-    reason: op.reason,
-  };
-  if (op.kind === 'resolve') return { ...base, resolution: op.resolution };
-  if (op.kind === 'extend') return { ...base, until: formatInstant(op.until) };
-  return base;
-}
-
-/**
- * The instant `target` would have been at on a clock that started at `trig` and
- * stopped during each (merged, sorted, clipped to start at or after `trig`) hold
- * interval that began before the clock got there. A hold placed exactly at the
- * instant still counts: holds win.
- */
-function resume(trig: number, target: number, merged: ReadonlyArray<readonly [number, number]>): number {
-  let at = target;
-  for (const [from, to] of merged) {
-    if (from > at) break;
-    at += to - Math.max(from, trig);
-  }
-  return at;
 }

@@ -1,16 +1,20 @@
 import type { EntryFacts, EntryType, HoldContext, OperatorPart } from '@app/contracts/entry-types';
 import { parseInstant } from '@app/contracts/validation/rfc3339';
-import { idBucket } from './obligation-id';
+import {
+  markAllDirty,
+  markDirty,
+  markHoldScope,
+  markObligation,
+  markSubjectAndData,
+  markTenant,
+} from './derivation-book';
+import { dataFacts, dataHistory, holdFacts, intern, storeRef, subjectFacts } from './fact-containers';
 import { compilePolicy } from './policy/compiled-policy';
 import { checkPolicyMemo } from './policy/parse-policy';
 import {
-  DataFacts,
   initialState,
-  SubjectFacts,
   type CommandFact,
-  type DataHistory,
-  type Group,
-  type HoldFacts,
+  type DataFacts,
   type HoldPlacement,
   type OperatorFact,
   type ReceiptFact,
@@ -51,75 +55,29 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
   const at = parseInstant(e.occurredAt);
   if (Number.isNaN(at)) return ignore(state, e.eventId);
   const subjectId = e.subject?.subjectId ?? null;
-
   switch (e.type) {
     case 'DataCreated': {
       const store = storeRef(state, e.data.region, e.data.store);
       onDataCreated(state, dataFacts(state, e.data.dataId), at, intern(e.data.category), store, subjectId);
       return state;
     }
-    case 'DataDeleted': {
-      const item = dataFacts(state, e.data.dataId);
-      const by = e.data.deletedBy;
-      const previous = item.deletedAt;
-      // The earliest deletion rules; at equal times, 'admin' before 'user'.
-      if (previous === null || at < previous || (at === previous && by < (item.deletedBy ?? ''))) {
-        item.deletedAt = at;
-        item.deletedBy = by;
-        markDirty(state, item);
-      }
-      // The later deletion times are kept too (a set; null for the usual single deletion): after a
-      // restore, the next deletion re-triggers the purge.
-      const later =
-        previous !== null && previous > at ? previous : previous !== null && at > previous ? at : null;
-      if (later !== null) {
-        const history = dataHistory(state, item.dataId);
-        if (insertTime((history.laterDeletions ??= []), later) && history.restores) markDirty(state, item);
-      }
-      return state;
-    }
-    case 'UserDeleted': {
-      if (subjectId === null) return ignore(state, e.eventId);
-      const subject = subjectFacts(state, subjectId);
-      subject.deletions ??= [];
-      if (insertTimed(subject.deletions, { eventId: e.eventId, at })) {
-        markDirty(state, subject);
-        // Which of the subject's items were created after its deletion may have changed.
-        for (const item of subject.data) markDirty(state, item);
-      }
-      return state;
-    }
+    case 'DataDeleted':
+      return onDataDeleted(state, e, at);
+    case 'UserDeleted':
+      return subjectId === null ? ignore(state, e.eventId) : onUserDeleted(state, subjectId, e.eventId, at);
     case 'SubscriptionEnded': {
-      state.ends ??= [];
       const end =
         e.data.expedite === true
           ? { eventId: e.eventId, at, expedite: true as const }
           : { eventId: e.eventId, at };
-      if (insertTimed(state.ends, end)) markDirty(state, state.derivation.tenantGroup);
+      if (insertTimed((state.ends ??= []), end)) markTenant(state);
       return state;
     }
-    case 'SubscriptionReactivated': {
-      state.reactivations ??= [];
-      if (insertTimed(state.reactivations, { eventId: e.eventId, at }))
-        markDirty(state, state.derivation.tenantGroup);
+    case 'SubscriptionReactivated':
+      if (insertTimed((state.reactivations ??= []), { eventId: e.eventId, at })) markTenant(state);
       return state;
-    }
-    case 'LegalHoldPlaced': {
-      const hold = holdFacts(state, e.data.holdId);
-      const placement: HoldPlacement = {
-        eventId: e.eventId,
-        at,
-        subjectId,
-        dataId: e.data.dataId ?? null,
-        category: e.data.category === undefined ? null : intern(e.data.category),
-        context: holdContext(e.data),
-      };
-      if (!insertTimed(hold.placements, placement)) return state;
-      if (subjectId !== null) (state.heldSubjects ??= new Set()).add(subjectId);
-      if (placement.dataId !== null) (state.heldData ??= new Set()).add(placement.dataId);
-      markHoldScope(state, placement);
-      return state;
-    }
+    case 'LegalHoldPlaced':
+      return onHoldPlaced(state, e, at, subjectId);
     case 'LegalHoldReleased': {
       const hold = holdFacts(state, e.data.holdId);
       // A release can end any placement of its id: every scope the id was placed with changes.
@@ -136,90 +94,149 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
     case 'UserRestored': {
       if (subjectId === null) return ignore(state, e.eventId);
       const subject = subjectFacts(state, subjectId);
-      if (insertTimed((subject.restores ??= []), { eventId: e.eventId, at })) {
-        markDirty(state, subject);
-        for (const item of subject.data) markDirty(state, item);
-      }
+      if (insertTimed((subject.restores ??= []), { eventId: e.eventId, at }))
+        markSubjectAndData(state, subject);
       return state;
     }
     case 'ObligationRetried':
-      return onOperation(state, e.data.obligationId, {
-        kind: 'retry',
-        eventId: e.eventId,
-        at,
-        ...actorOf(e.data),
-      });
     case 'ObligationResolved':
-      return onOperation(state, e.data.obligationId, {
-        kind: 'resolve',
-        eventId: e.eventId,
-        at,
-        resolution: e.data.resolution,
-        ...actorOf(e.data),
-      });
-    case 'ObligationExtended': {
-      const until = parseInstant(e.data.until);
-      if (Number.isNaN(until)) return ignore(state, e.eventId);
-      return onOperation(state, e.data.obligationId, {
-        kind: 'extend',
-        eventId: e.eventId,
-        at,
-        until,
-        ...actorOf(e.data),
-      });
-    }
-    case 'DeletionCommandIssued': {
-      const issuedAt = parseInstant(e.data.issuedAt);
-      if (Number.isNaN(issuedAt)) return ignore(state, e.eventId);
-      onCommand(state, {
-        commandId: e.data.commandId,
-        obligationId: e.data.obligationId,
-        store: storeRef(state, e.data.region, e.data.store),
-        issuedAt,
-        attempt: e.data.attempt,
-        receipts: null,
-      });
-      return state;
-    }
+    case 'ObligationExtended':
+      return onOperatorEntry(state, e, at);
+    case 'DeletionCommandIssued':
+      return onCommandEntry(state, e);
     case 'DeletionConfirmed':
-    case 'DeletionFailed': {
-      const completedAt = parseInstant(e.data.completedAt);
-      if (Number.isNaN(completedAt)) return ignore(state, e.eventId);
-      const store = storeRef(state, e.data.region, e.data.store);
-      const receipt: ReceiptFact =
-        e.type === 'DeletionFailed' && e.data.error !== undefined
-          ? { outcome: 'failed', store, at: completedAt, error: e.data.error }
-          : { outcome: e.type === 'DeletionConfirmed' ? 'confirmed' : 'failed', store, at: completedAt };
-      onReceipt(state, e.data.commandId, receipt);
-      return state;
-    }
-    case 'PolicyActivated': {
-      if (
-        state.policies?.some((p) => p.eventId === e.eventId) ||
-        state.invalidPolicies?.some((p) => p.eventId === e.eventId)
-      ) {
-        return state;
-      }
-      const checked = checkPolicyMemo(e.data.policy);
-      if (!checked.policy) {
-        // The loader validates before appending, so the ledger was written by something else.
-        // Ignoring it (the previous policy stays in force) keeps the projection running; it is reported.
-        (state.invalidPolicies ??= []).push({ eventId: e.eventId, issues: checked.issues });
-        return state;
-      }
-      const version = e.data.version || checked.policy.version;
-      const policies = (state.policies ??= []);
-      policies.push({ eventId: e.eventId, at, version, policy: compilePolicy(checked.policy, version) });
-      policies.sort((a, b) => a.at - b.at || compare(a.version, b.version) || compare(a.eventId, b.eventId));
-      state.derivation.allDirty = true;
-      state.derivation.dirty = null;
-      return state;
-    }
+    case 'DeletionFailed':
+      return onReceiptEntry(state, e);
+    case 'PolicyActivated':
+      return onPolicyActivated(state, e, at);
     default: {
       const _exhaustive: never = e;
       return _exhaustive;
     }
   }
+}
+
+type EntryOf<T extends EntryType> = Extract<AnyEntry, { type: T }>;
+
+function onDataDeleted(state: TenantState, e: EntryOf<'DataDeleted'>, at: number): TenantState {
+  const item = dataFacts(state, e.data.dataId);
+  const by = e.data.deletedBy;
+  const previous = item.deletedAt;
+  // The earliest deletion rules; at equal times, 'admin' before 'user'.
+  if (previous === null || at < previous || (at === previous && by < (item.deletedBy ?? ''))) {
+    item.deletedAt = at;
+    item.deletedBy = by;
+    markDirty(state, item);
+  }
+  // The later deletion times are kept too (a set; null for the usual single deletion): after a
+  // restore, the next deletion re-triggers the purge.
+  const later =
+    previous !== null && previous > at ? previous : previous !== null && at > previous ? at : null;
+  if (later !== null) {
+    const history = dataHistory(state, item.dataId);
+    if (insertTime((history.laterDeletions ??= []), later) && history.restores) markDirty(state, item);
+  }
+  return state;
+}
+
+function onUserDeleted(state: TenantState, subjectId: string, eventId: string, at: number): TenantState {
+  const subject = subjectFacts(state, subjectId);
+  // Which of the subject's items were created after its deletion may have changed.
+  if (insertTimed((subject.deletions ??= []), { eventId, at })) markSubjectAndData(state, subject);
+  return state;
+}
+
+function onHoldPlaced(
+  state: TenantState,
+  e: EntryOf<'LegalHoldPlaced'>,
+  at: number,
+  subjectId: string | null,
+): TenantState {
+  const hold = holdFacts(state, e.data.holdId);
+  const placement: HoldPlacement = {
+    eventId: e.eventId,
+    at,
+    subjectId,
+    dataId: e.data.dataId ?? null,
+    category: e.data.category === undefined ? null : intern(e.data.category),
+    context: holdContext(e.data),
+  };
+  if (!insertTimed(hold.placements, placement)) return state;
+  if (subjectId !== null) (state.heldSubjects ??= new Set()).add(subjectId);
+  if (placement.dataId !== null) (state.heldData ??= new Set()).add(placement.dataId);
+  markHoldScope(state, placement);
+  return state;
+}
+
+function onOperatorEntry(
+  state: TenantState,
+  e: EntryOf<'ObligationRetried' | 'ObligationResolved' | 'ObligationExtended'>,
+  at: number,
+): TenantState {
+  const common = { eventId: e.eventId, at, ...actorOf(e.data) };
+  switch (e.type) {
+    case 'ObligationRetried':
+      return onOperation(state, e.data.obligationId, { kind: 'retry', ...common });
+    case 'ObligationResolved':
+      return onOperation(state, e.data.obligationId, {
+        kind: 'resolve',
+        ...common,
+        resolution: e.data.resolution,
+      });
+    case 'ObligationExtended': {
+      const until = parseInstant(e.data.until);
+      if (Number.isNaN(until)) return ignore(state, e.eventId);
+      return onOperation(state, e.data.obligationId, { kind: 'extend', ...common, until });
+    }
+  }
+}
+
+function onCommandEntry(state: TenantState, e: EntryOf<'DeletionCommandIssued'>): TenantState {
+  const issuedAt = parseInstant(e.data.issuedAt);
+  if (Number.isNaN(issuedAt)) return ignore(state, e.eventId);
+  onCommand(state, {
+    commandId: e.data.commandId,
+    obligationId: e.data.obligationId,
+    store: storeRef(state, e.data.region, e.data.store),
+    issuedAt,
+    attempt: e.data.attempt,
+    receipts: null,
+  });
+  return state;
+}
+
+function onReceiptEntry(state: TenantState, e: EntryOf<'DeletionConfirmed' | 'DeletionFailed'>): TenantState {
+  const completedAt = parseInstant(e.data.completedAt);
+  if (Number.isNaN(completedAt)) return ignore(state, e.eventId);
+  const store = storeRef(state, e.data.region, e.data.store);
+  const receipt: ReceiptFact =
+    e.type === 'DeletionFailed' && e.data.error !== undefined
+      ? { outcome: 'failed', store, at: completedAt, error: e.data.error }
+      : { outcome: e.type === 'DeletionConfirmed' ? 'confirmed' : 'failed', store, at: completedAt };
+  onReceipt(state, e.data.commandId, receipt);
+  return state;
+}
+
+function onPolicyActivated(state: TenantState, e: EntryOf<'PolicyActivated'>, at: number): TenantState {
+  if (
+    state.policies?.some((p) => p.eventId === e.eventId) ||
+    state.invalidPolicies?.some((p) => p.eventId === e.eventId)
+  ) {
+    return state;
+  }
+  const checked = checkPolicyMemo(e.data.policy);
+  if (!checked.policy) {
+    // The loader validates before appending, so the ledger was written by something else.
+    // Ignoring it (the previous policy stays in force) keeps the projection running; it is reported.
+    (state.invalidPolicies ??= []).push({ eventId: e.eventId, issues: checked.issues });
+    return state;
+  }
+  const version = e.data.version || checked.policy.version;
+  const policies = (state.policies ??= []);
+  policies.push({ eventId: e.eventId, at, version, policy: compilePolicy(checked.policy, version) });
+  policies.sort((a, b) => a.at - b.at || compare(a.version, b.version) || compare(a.eventId, b.eventId));
+  markAllDirty(state);
+  return state;
 }
 
 /** Folds entries into a state (a fresh one for `tenantId` unless given). */
@@ -264,70 +281,6 @@ function insertTime(list: number[], at: number): boolean {
   return true;
 }
 
-/** Category names, regions and store names repeat across millions of entries: keep one copy (bounded). */
-const pool = new Map<string, string>();
-function intern(text: string): string {
-  const known = pool.get(text);
-  if (known !== undefined) return known;
-  if (pool.size < 10_000) pool.set(text, text);
-  return text;
-}
-
-function storeRef(state: TenantState, region: string, store: string): StoreRef {
-  const regions = (state.stores ??= new Map());
-  let stores = regions.get(region);
-  if (!stores) {
-    stores = new Map();
-    regions.set(intern(region), stores);
-  }
-  let ref = stores.get(store);
-  if (!ref) {
-    const r = intern(region);
-    const s = intern(store);
-    ref = { region: r, store: s, key: `${r}\u0000${s}`, minCreatedAt: null };
-    stores.set(s, ref);
-  }
-  return ref;
-}
-
-function dataFacts(state: TenantState, dataId: string): DataFacts {
-  let item = state.data.get(dataId);
-  if (!item) {
-    item = new DataFacts(dataId);
-    state.data.set(dataId, item);
-  }
-  return item;
-}
-
-function dataHistory(state: TenantState, dataId: string): DataHistory {
-  const histories = (state.dataHistory ??= new Map());
-  let history = histories.get(dataId);
-  if (!history) {
-    history = { laterDeletions: null, restores: null };
-    histories.set(dataId, history);
-  }
-  return history;
-}
-
-function subjectFacts(state: TenantState, subjectId: string): SubjectFacts {
-  let subject = state.subjects.get(subjectId);
-  if (!subject) {
-    subject = new SubjectFacts(subjectId);
-    state.subjects.set(subjectId, subject);
-  }
-  return subject;
-}
-
-function holdFacts(state: TenantState, holdId: string): HoldFacts {
-  const holds = (state.holds ??= new Map());
-  let hold = holds.get(holdId);
-  if (!hold) {
-    hold = { holdId, placements: [], releases: [] };
-    holds.set(holdId, hold);
-  }
-  return hold;
-}
-
 function onDataCreated(
   state: TenantState,
   item: DataFacts,
@@ -341,7 +294,7 @@ function onDataCreated(
   const min = minCreatedAt.get(category);
   if (min === undefined || at < min) {
     minCreatedAt.set(category, at);
-    if (state.ends) markDirty(state, state.derivation.tenantGroup);
+    if (state.ends) markTenant(state);
   }
   const subject = entrySubjectId === null ? null : subjectFacts(state, entrySubjectId);
   // One copy of each subject id per tenant: the subject's own.
@@ -362,8 +315,7 @@ function onDataCreated(
     const deletions = subject.deletions;
     if (wins && deletions && at <= deletions[deletions.length - 1].at) markDirty(state, subject);
     // Where a held subject's data lives decides which tenant-wide purges its hold covers.
-    if (wins && state.ends && state.heldSubjects?.has(subjectId))
-      markDirty(state, state.derivation.tenantGroup);
+    if (wins && state.ends && state.heldSubjects?.has(subjectId)) markTenant(state);
   }
   if (!wins) return;
   const previousSubject = item.subjectId;
@@ -375,8 +327,7 @@ function onDataCreated(
   if (previousSubject !== null && previousSubject !== subjectId) {
     const previous = state.subjects.get(previousSubject);
     if (previous) markDirty(state, previous);
-    if (state.ends && state.heldSubjects?.has(previousSubject))
-      markDirty(state, state.derivation.tenantGroup);
+    if (state.ends && state.heldSubjects?.has(previousSubject)) markTenant(state);
   }
 }
 
@@ -405,16 +356,11 @@ function onCommand(state: TenantState, command: CommandFact): void {
   const commands = (state.commands ??= new Map());
   const known = commands.get(command.commandId);
   if (known && sameCommand(known, command)) return; // a redelivery
-  const byObligation = (state.commandsByObligation ??= new Map());
+  const byObligation = (state.commandsByObligation ??= new Map<string, CommandFact[]>());
   const listed = byObligation.get(command.obligationId);
-  if (listed === undefined) byObligation.set(command.obligationId, command);
-  else if (Array.isArray(listed)) {
-    if (listed.some((c) => sameCommand(c, command))) return;
-    listed.push(command);
-  } else {
-    if (sameCommand(listed, command)) return;
-    byObligation.set(command.obligationId, [listed, command]);
-  }
+  if (listed === undefined) byObligation.set(command.obligationId, [command]);
+  else if (listed.some((c) => sameCommand(c, command))) return;
+  else listed.push(command);
   if (!known || compareCommands(command, known) < 0) {
     commands.set(command.commandId, command);
     // Receipts live on the ruling command of their commandId: those that came first, or the previous ruler's.
@@ -437,18 +383,15 @@ function sameReceipt(a: ReceiptFact, b: ReceiptFact): boolean {
   return a.outcome === b.outcome && a.store === b.store && a.at === b.at && a.error === b.error;
 }
 
-/** Adds a receipt to a one-or-list slot unless an equal one is there; the new slot value, or undefined for no change. */
+/** Adds a receipt to a list unless an equal one is there; the list (a new one for none), or undefined for no change. */
 function withReceipt(
-  slot: ReceiptFact | ReceiptFact[] | null | undefined,
+  list: ReceiptFact[] | null | undefined,
   receipt: ReceiptFact,
-): ReceiptFact | ReceiptFact[] | undefined {
-  if (slot === null || slot === undefined) return receipt;
-  if (Array.isArray(slot)) {
-    if (slot.some((r) => sameReceipt(r, receipt))) return undefined;
-    slot.push(receipt);
-    return slot;
-  }
-  return sameReceipt(slot, receipt) ? undefined : [slot, receipt];
+): ReceiptFact[] | undefined {
+  if (list === null || list === undefined) return [receipt];
+  if (list.some((r) => sameReceipt(r, receipt))) return undefined;
+  list.push(receipt);
+  return list;
 }
 
 function onReceipt(state: TenantState, commandId: string, receipt: ReceiptFact): void {
@@ -464,50 +407,6 @@ function onReceipt(state: TenantState, commandId: string, receipt: ReceiptFact):
   const early = (state.receipts ??= new Map());
   const next = withReceipt(early.get(commandId), receipt);
   if (next !== undefined) early.set(commandId, next);
-}
-
-function markDirty(state: TenantState, group: Group): void {
-  const book = state.derivation;
-  if (book.allDirty) return;
-  const dirty = (book.dirty ??= new Set());
-  dirty.add(group);
-  // When most groups are dirty (a rebuild), one flag is cheaper than the set.
-  if (dirty.size > 64 && dirty.size * 2 > state.data.size + state.subjects.size) {
-    book.allDirty = true;
-    book.dirty = null;
-  }
-}
-
-function markObligation(state: TenantState, obligationId: string): void {
-  const groups = state.derivation.groupOf?.get(idBucket(obligationId));
-  if (groups === undefined) return;
-  if (Array.isArray(groups)) for (const group of groups) markDirty(state, group);
-  else markDirty(state, groups);
-}
-
-/**
- * A hold's scope changed. The whole tenant, or a category (rare), touches everything;
- * a subject its subject, its items and the tenant group; a data item the item, its
- * subject (the subject's store purge would take it) and the tenant group.
- */
-function markHoldScope(state: TenantState, scope: HoldPlacement): void {
-  if ((scope.subjectId === null && scope.dataId === null) || scope.category !== null) {
-    state.derivation.allDirty = true;
-    state.derivation.dirty = null;
-    return;
-  }
-  if (scope.subjectId !== null) {
-    const subject = subjectFacts(state, scope.subjectId);
-    markDirty(state, subject);
-    for (const item of subject.data) markDirty(state, item);
-  }
-  if (scope.dataId !== null) {
-    const item = dataFacts(state, scope.dataId);
-    markDirty(state, item);
-    const owner = item.subjectId === null ? undefined : state.subjects.get(item.subjectId);
-    if (owner) markDirty(state, owner);
-  }
-  markDirty(state, state.derivation.tenantGroup);
 }
 
 /** Only the context fields a producer gave (the entry's data may carry others). */

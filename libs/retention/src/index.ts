@@ -29,7 +29,8 @@ export {
   type ObligationKey,
 } from './obligation-id';
 export { auditView, AUDIT_VERDICTS, type AuditVerdict, type AuditView } from './audit';
-export { holdIntervals, unmatchedReleases, type HoldInterval } from './derive';
+export { holdIntervals, unmatchedReleases, type HoldInterval } from './holds/hold-intervals';
+export { holdScopeCovers, holdSuspends } from './holds/holds-win';
 export {
   DEFAULT_POLICY,
   DEFAULT_POLICY_VERSION,
@@ -58,4 +59,28 @@ export {
 export { checkPolicyChange } from './policy/policy-change';
 export { diffObligations, type ObligationChange } from './policy/obligation-diff';
 export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './policy/policy';
-export { attemptsSinceRetry } from './attempts';
+export { attemptsSinceRetry, nextAttempt, retriesExhausted } from './dispatch/attempts';
+export {
+  decide,
+  backoffMs,
+  type DispatchCommand,
+  type DispatchEvent,
+  type DispatchRules,
+  type DispatchState,
+  type AttemptCause,
+} from './dispatch/decide';
+export { isOverdue, isOwed, isDueSoon, timeToDeadlineMs, SETTLED_STATUSES } from './status/overdue';
+export {
+  acceptReceipt,
+  fromCommandStore,
+  type ReceiptClaim,
+  type IssuedCommandRef,
+  type ReceiptVerdict,
+  type StorePlace,
+} from './receipts/accept-receipt';
+export {
+  decidePolicyActivation,
+  type ActivePolicyEntry,
+  type PolicyCandidate,
+  type PolicyActivationDecision,
+} from './policy/activation';

@@ -4,22 +4,21 @@
  * the source of truth.
  */
 
-export type ObligationReason = 'data-deleted' | 'user-deleted' | 'subscription-ended' | 'max-age';
+import type { DeletionReason, DeletionTarget } from '@app/contracts/deletion-command';
+
+/** Why an obligation exists: the contract's `DeletionReason` (an obligation's reason is its command's). */
+export type ObligationReason = DeletionReason;
 
 /** `resolved`: closed by an operator (done by hand, or waived), never by the system's confirmation. */
 export type ObligationStatus =
   'scheduled' | 'held' | 'cancelled' | 'issued' | 'confirmed' | 'failed' | 'resolved';
 
 /**
- * What a regional store must purge (structurally the same as the contract's
- * `DeletionTarget` in `@app/contracts`, so an obligation's target is a command's target) (the `target` of a deletion command). A store
- * purges only the categories named, so a user's deletion never takes the audit
- * log with it.
+ * What a regional store must purge: the contract's `DeletionTarget` (libs/contracts,
+ * defined there once), so an obligation's target is its command's. A store purges only
+ * the categories named, so a user's deletion never takes the audit log with it.
  */
-export type DeletionTarget =
-  | { kind: 'data'; dataId: string }
-  | { kind: 'subject'; subjectId: string; categories: string[] }
-  | { kind: 'tenant'; categories: string[] };
+export type { DeletionTarget };
 
 /**
  * Remarks an auditor should see. Sorted in each obligation.

@@ -92,10 +92,8 @@ function index(state: TenantState, id: string, group: Group): void {
   const groupOf = (state.derivation.groupOf ??= new Map());
   const bucket = idBucket(id);
   const known = groupOf.get(bucket);
-  if (known === undefined) groupOf.set(bucket, group);
-  else if (Array.isArray(known)) {
-    if (!known.includes(group)) known.push(group);
-  } else if (known !== group) groupOf.set(bucket, [known, group]);
+  if (known === undefined) groupOf.set(bucket, [group]);
+  else if (!known.includes(group)) known.push(group);
 }
 
 const DATA_BITS: ReadonlyArray<readonly [number, string]> = [

@@ -1,6 +1,7 @@
 import type { NewEntry, OperatorPart, Resolution } from '@app/contracts/entry-types';
 import { formatInstant, parseInstant } from '@app/contracts/validation/rfc3339';
 import type { Obligation } from './obligation';
+import { isOwed } from './status/overdue';
 
 /**
  * Operator decisions (the decider half of emmett's pattern): given the obligations
@@ -27,9 +28,6 @@ export interface OperatorContext extends OperatorPart {
 export type OperatorDecision =
   { ok: true; entries: NewEntry[]; obligationIds: string[] } | { ok: false; problem: string };
 
-/** What an operator may no longer change: the system or a reactivation closed it, or an operator already did. */
-const CLOSED = new Set(['confirmed', 'cancelled', 'resolved']);
-
 export function decideOperation(
   obligations: readonly Obligation[],
   request: OperatorRequest,
@@ -44,8 +42,8 @@ export function decideOperation(
       const found = find(obligations, request.obligationId, ctx.tenantId);
       if (!found.ok) return found;
       const o = found.obligation;
-      if (CLOSED.has(o.status))
-        return refuse(`obligation ${o.obligationId} is ${o.status}: nothing to resolve`);
+      // Settled (the system or a reactivation closed it, or an operator did): nothing to change.
+      if (!isOwed(o)) return refuse(`obligation ${o.obligationId} is ${o.status}: nothing to resolve`);
       // Holds win: resolving by hand under a hold would be the purge the hold forbids.
       if (o.status === 'held')
         return refuse(`obligation ${o.obligationId} is held by ${holds(o)}: release the hold first`);
@@ -55,7 +53,7 @@ export function decideOperation(
       const found = find(obligations, request.obligationId, ctx.tenantId);
       if (!found.ok) return found;
       const o = found.obligation;
-      if (CLOSED.has(o.status))
+      if (!isOwed(o))
         return refuse(`obligation ${o.obligationId} is ${o.status}: its deadline no longer matters`);
       const until = parseInstant(request.until);
       if (Number.isNaN(until)) return refuse(`--until must be an RFC 3339 time, got "${request.until}"`);

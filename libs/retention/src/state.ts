@@ -35,10 +35,10 @@ export interface TenantState {
   policies: PolicyFact[] | null;
   /** The ruling DeletionCommandIssued fact per commandId. */
   commands: Map<string, CommandFact> | null;
-  /** Every DeletionCommandIssued fact by obligationId (one, or a list when there are several). */
-  commandsByObligation: Map<string, CommandFact | CommandFact[]> | null;
+  /** Every DeletionCommandIssued fact by obligationId (a non-empty list). */
+  commandsByObligation: Map<string, CommandFact[]> | null;
   /** DeletionConfirmed / DeletionFailed facts that arrived before their command, by commandId (then they move onto it). */
-  receipts: Map<string, ReceiptFact | ReceiptFact[]> | null;
+  receipts: Map<string, ReceiptFact[]> | null;
   /** Interned stores: region → store → ref, with the earliest creation per category of the data there. */
   stores: Map<string, Map<string, StoreRef>> | null;
   /** Subjects named by a legal hold placement: their data also decides which tenant-wide purges a hold covers. */
@@ -171,8 +171,8 @@ export interface CommandFact {
   readonly store: StoreRef;
   readonly issuedAt: number;
   readonly attempt: number;
-  /** The receipts of this commandId (kept on the ruling fact of the commandId). */
-  receipts: ReceiptFact | ReceiptFact[] | null;
+  /** The receipts of this commandId (kept on the ruling fact of the commandId); null: none yet. */
+  receipts: ReceiptFact[] | null;
 }
 
 export interface ReceiptFact {
@@ -193,7 +193,7 @@ export interface DerivationBook {
    * (or candidate) obligation id's hash to its group(s). A collision only marks an
    * extra group dirty, which is harmless.
    */
-  groupOf: Map<number, Group | Group[]> | null;
+  groupOf: Map<number, Group[]> | null;
   /** Ids each subject or the tenant group emitted at the last drain, to report removals (data items use `emittedMask`). */
   emitted: Map<SubjectFacts | TenantGroup, readonly string[]> | null;
   /** Cache of store-scoped obligation ids by trigger eventId NUL store key (hashing is the costly part). */
@@ -228,10 +228,4 @@ export function initialState(tenantId: string): TenantState {
       storeIds: null,
     },
   };
-}
-
-/** The facts of one list-or-single container slot. */
-export function listOf<T>(value: T | T[] | null | undefined): readonly T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
 }

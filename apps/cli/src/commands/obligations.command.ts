@@ -4,14 +4,12 @@ import { loadConfig } from '@app/config';
 import { openLedger, type LedgerStore } from '@app/ledger';
 import {
   durationText,
-  isOverdue,
   requireKnownTenant,
   retriesExhausted,
   runOperatorAction,
   tenantObligations,
-  timeToDeadlineMs,
 } from '@app/reports';
-import type { OperatorRequest } from '@app/retention';
+import { isOverdue, timeToDeadlineMs, type OperatorRequest } from '@app/retention';
 import { renderTable } from '../output';
 
 function describeTarget(t: { kind: string; dataId?: string; categories?: readonly string[] }): string {

@@ -30,9 +30,9 @@ export function meterSettlements(readModel: ReadModel, observe: SettlementObserv
     for (const c of candidates) before.set(c.obligationId, await readModel.obligation(c.obligationId));
     await readModel.write(change);
     for (const c of candidates) {
-      const detail = c.detail as Partial<Obligation>;
+      const detail = c.detail;
       const now = settlement(detail);
-      const then = settlement(before.get(c.obligationId)?.detail as Partial<Obligation> | undefined);
+      const then = settlement(before.get(c.obligationId)?.detail);
       if (!now || (then && then.outcome === now.outcome && then.at === now.at)) continue;
       const at = Date.parse(now.at);
       const issued = issuedBefore(detail, at);

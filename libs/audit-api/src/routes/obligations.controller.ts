@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { isOverdue, retriesExhausted, timeToDeadlineMs } from '@app/reports';
+import { retriesExhausted } from '@app/reports';
+import { isOverdue, timeToDeadlineMs } from '@app/retention';
 import type { Obligation } from '@app/retention';
 import { Access } from '../auth/access.decorator';
 import { ObligationsQueryDto } from '../dto/obligations-query.dto';
@@ -49,7 +50,7 @@ export class ObligationsController {
     const obligations = records
       .filter((r) => query.status === undefined || r.status === query.status)
       // `detail` is the whole derived obligation, as the projector stored it.
-      .map((r) => r.detail as unknown as Obligation)
+      .map((r) => r.detail)
       .map((o) => {
         const left = timeToDeadlineMs(o, now);
         return {

@@ -1,15 +1,9 @@
-import type { DeletionCommand, DeletionReason, DeletionTarget } from '@app/contracts';
+import type { DeletionCommand } from '@app/contracts';
 import type { ObligationRecord } from '@app/read-model';
-
-/** The fields of an obligation's `detail` a command needs (the fold's Obligation). */
-interface CommandSource {
-  target: DeletionTarget;
-  reason: DeletionReason;
-  policyVersion: string;
-}
+import type { ObligationCommand } from '@app/retention';
 
 export function buildCommand(o: ObligationRecord, commandId: string, issuedAt: string): DeletionCommand {
-  const d = o.detail as unknown as CommandSource;
+  const d = o.detail;
   return {
     commandId,
     obligationId: o.obligationId,
@@ -26,10 +20,6 @@ export function buildCommand(o: ObligationRecord, commandId: string, issuedAt: s
 }
 
 /** Commands issued so far for an obligation, from the fold's detail. */
-export function issuedCommands(
-  o: ObligationRecord,
-): Array<{ commandId: string; issuedAt: string; attempt: number }> {
-  const cmds = (o.detail as { commands?: Array<{ commandId: string; issuedAt: string; attempt: number }> })
-    .commands;
-  return Array.isArray(cmds) ? cmds : [];
+export function issuedCommands(o: ObligationRecord): readonly ObligationCommand[] {
+  return o.detail.commands ?? [];
 }

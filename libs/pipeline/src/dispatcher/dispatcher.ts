@@ -1,7 +1,7 @@
 import type { DeletionCommand, LedgerEntry, NewEntry } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import type { ObligationRecord, ReadModel } from '@app/read-model';
-import { attemptsSinceRetry, type Obligation } from '@app/retention';
+import { decide, type DispatchRules } from '@app/retention';
 import { OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 import { commandIdFor, issuedEventId } from './command-id';
 import { buildCommand, issuedCommands } from './deletion-command.builder';
@@ -52,6 +52,7 @@ export interface DispatchCounters {
 }
 
 type Work = { o: ObligationRecord; attempt: number; receiptTimeout?: boolean };
+type Candidate = { o: ObligationRecord; lastPublishedAt?: string };
 
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -62,6 +63,10 @@ const SWEEP_INTERVAL_MS = 10_000;
  * the sweep, every `sweepIntervalMs` and right after a failed publish; regional stores
  * dedupe by commandId. The sweep also issues a new attempt for a command whose receipt
  * is overdue (RECEIPT_TIMEOUT). Retries read only obligations with attempts left.
+ *
+ * What to issue is decided by the domain (`decide` in libs/retention/src/dispatch): the
+ * read model's queries pick the candidates, `decide` says which attempt is due (due,
+ * retry after backoff, receipt timeout) and which wait or have no attempt left.
  */
 export class Dispatcher {
   readonly counters: DispatchCounters = {
@@ -84,12 +89,13 @@ export class Dispatcher {
     const now = this.deps.now();
     const sweep = this.sweepDue(now);
     const republished = sweep ? await this.recover() : 0;
-    const due = await this.deps.readModel.due(now, this.opts.batchSize);
-    const work = await this.leased<Work>([
-      ...due.map((o) => ({ o, attempt: issuedCommands(o).length + 1 })),
-      ...(await this.retriesDue(now)),
-      ...(sweep ? await this.receiptsOverdue(now) : []),
-    ]);
+    const rm = this.deps.readModel;
+    const candidates: Candidate[] = [
+      ...(await rm.due(now, this.opts.batchSize)).map((o) => ({ o })),
+      ...(await rm.retryable(this.opts.maxAttempts, this.opts.batchSize)).map((o) => ({ o })),
+      ...(sweep ? await this.awaitingReceipt(now) : []),
+    ];
+    const work = await this.leased<Work>(this.decided(candidates, now));
     const commands = await this.issue(work, now);
     if (commands.length > 0) this.deps.afterAppend?.();
     return republished + (await this.publishUnmarked(commands, now));
@@ -137,29 +143,34 @@ export class Dispatcher {
     return true;
   }
 
-  /** Published commands with no receipt within RECEIPT_TIMEOUT: the next attempt, if any is left. */
-  private async receiptsOverdue(now: Date): Promise<Work[]> {
+  /** Published commands with no receipt within RECEIPT_TIMEOUT and attempts left (the query's side of `decide`). */
+  private async awaitingReceipt(now: Date): Promise<Candidate[]> {
     const before = new Date(now.getTime() - this.opts.receiptTimeoutMs);
-    const overdue = await this.deps.readModel.awaitingReceipt(
+    const rows = await this.deps.readModel.awaitingReceipt(
       before,
       this.opts.maxAttempts,
       this.opts.batchSize,
     );
-    return overdue.map((o) => ({ o, attempt: issuedCommands(o).length + 1, receiptTimeout: true }));
+    return rows.map(({ lastPublishedAt, ...o }) => ({ o, lastPublishedAt }));
   }
 
-  private async retriesDue(now: Date): Promise<Work[]> {
-    const out: Work[] = [];
-    for (const o of await this.deps.readModel.retryable(this.opts.maxAttempts, this.opts.batchSize)) {
-      const attempts = issuedCommands(o).length;
-      // An operator's retry (`obligations retry`) gives the obligation a fresh budget of attempts.
-      const sinceRetry = attemptsSinceRetry(o.detail as unknown as Obligation);
-      const failedAt = Date.parse(String((o.detail as { failedAt?: string }).failedAt ?? ''));
-      const backoff = this.opts.retryBaseMs * 2 ** Math.max(0, sinceRetry - 1);
-      if (Number.isNaN(failedAt) || failedAt + backoff <= now.getTime())
-        out.push({ o, attempt: attempts + 1 });
+  /** The attempts `decide` says are due now; backoffs, waits and exhausted budgets issue nothing. */
+  private decided(candidates: Candidate[], now: Date): Work[] {
+    const { maxAttempts, retryBaseMs, receiptTimeoutMs } = this.opts;
+    const rules: DispatchRules = { maxAttempts, retryBaseMs, receiptTimeoutMs };
+    const command = { type: 'Dispatch', now: now.getTime(), rules } as const;
+    const work: Work[] = [];
+    for (const { o, lastPublishedAt } of candidates) {
+      for (const event of decide(command, { obligation: o.detail, lastPublishedAt })) {
+        if (event.type !== 'AttemptDue') continue;
+        work.push(
+          event.cause === 'receipt-timeout'
+            ? { o, attempt: event.attempt, receiptTimeout: true }
+            : { o, attempt: event.attempt },
+        );
+      }
     }
-    return out;
+    return work;
   }
 
   private async issue(work: Work[], now: Date): Promise<DeletionCommand[]> {

@@ -33,7 +33,7 @@ export function toRecord(o: Obligation): ObligationRecord {
     status: o.status,
     dueAt: o.dueAt,
     deadline: o.deadline,
-    detail: o as unknown as Record<string, unknown>,
+    detail: o,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Pool } from 'pg';
 import { createPgPool } from '@app/config/pg-pool';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
+import { OWED_SQL } from '../owed-sql';
+import type { Obligation } from '@app/retention';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -44,7 +46,7 @@ interface Row {
   status: string;
   due_at: Date;
   deadline: Date;
-  detail: Record<string, unknown>;
+  detail: Obligation;
 }
 
 function toRecord(r: Row): ObligationRecord {
@@ -165,6 +167,8 @@ export class PostgresReadModel implements ReadModel {
   }
 
   async due(now: Date, limit: number): Promise<ObligationRecord[]> {
+    // The scheduled branch of `decide` (libs/retention/src/dispatch). Holds win without a
+    // filter here: a held obligation has status `held` (the fold's `holdSuspends`), never `scheduled`.
     const r = await this.pool.query<Row>(
       `SELECT * FROM ${this.schema}.obligations WHERE status = 'scheduled' AND due_at <= $1 ORDER BY due_at LIMIT $2`,
       [now, limit],
@@ -212,15 +216,16 @@ export class PostgresReadModel implements ReadModel {
     publishedBefore: Date,
     maxAttempts: number,
     limit: number,
-  ): Promise<ObligationRecord[]> {
+  ): Promise<Array<ObligationRecord & { lastPublishedAt: string }>> {
     const s = this.schema;
-    const r = await this.pool.query<Row>(
-      `SELECT o.* FROM ${s}.obligations o JOIN ${s}.published_commands p ON p.command_id = ${LAST_COMMAND_ID}
+    // The SQL side of the receipt-timeout branch of `decide` (libs/retention/src/dispatch).
+    const r = await this.pool.query<Row & { published_at: Date }>(
+      `SELECT o.*, p.published_at FROM ${s}.obligations o JOIN ${s}.published_commands p ON p.command_id = ${LAST_COMMAND_ID}
        WHERE o.status = 'issued' AND p.published_at <= $1 AND ${ATTEMPTS} < $2
        ORDER BY p.published_at LIMIT $3`,
       [publishedBefore, maxAttempts, limit],
     );
-    return r.rows.map(toRecord);
+    return r.rows.map((row) => ({ ...toRecord(row), lastPublishedAt: row.published_at.toISOString() }));
   }
 
   async retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]> {
@@ -249,7 +254,8 @@ export class PostgresReadModel implements ReadModel {
 
   async dueSoonCount(now: Date, withinMs: number): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline >= $1 AND deadline <= $2 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
+      // `isDueSoon` (libs/retention) in SQL.
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline >= $1 AND deadline <= $2 AND ${OWED_SQL}`,
       [now, new Date(now.getTime() + withinMs)],
     );
     return Number(r.rows[0].n);
@@ -257,7 +263,8 @@ export class PostgresReadModel implements ReadModel {
 
   async overdueCount(now: Date): Promise<number> {
     const r = await this.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND status NOT IN ('confirmed', 'cancelled', 'resolved')`,
+      // `isOverdue` (libs/retention) in SQL.
+      `SELECT count(*) AS n FROM ${this.schema}.obligations WHERE deadline < $1 AND ${OWED_SQL}`,
       [now],
     );
     return Number(r.rows[0].n);

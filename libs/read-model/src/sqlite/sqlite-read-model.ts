@@ -131,6 +131,8 @@ export class SqliteReadModel implements ReadModel {
   }
 
   async due(now: Date, limit: number): Promise<ObligationRecord[]> {
+    // The scheduled branch of `decide` (libs/retention/src/dispatch). Holds win without a
+    // filter here: a held obligation has status `held` (the fold's `holdSuspends`), never `scheduled`.
     const rows = this.db
       .prepare(
         `SELECT * FROM obligations INDEXED BY obligations_due
@@ -174,15 +176,16 @@ export class SqliteReadModel implements ReadModel {
     publishedBefore: Date,
     maxAttempts: number,
     limit: number,
-  ): Promise<ObligationRecord[]> {
+  ): Promise<Array<ObligationRecord & { lastPublishedAt: string }>> {
+    // The SQL side of the receipt-timeout branch of `decide` (libs/retention/src/dispatch).
     const rows = this.db
       .prepare(
-        `SELECT o.* FROM obligations o JOIN published_commands p ON p.command_id = ${LAST_COMMAND_ID}
+        `SELECT o.*, p.published_at FROM obligations o JOIN published_commands p ON p.command_id = ${LAST_COMMAND_ID}
          WHERE o.status = 'issued' AND p.published_at <= ? AND ${ATTEMPTS} < ?
          ORDER BY p.published_at LIMIT ?`,
       )
-      .all(publishedBefore.toISOString(), maxAttempts, limit) as Row[];
-    return rows.map(toRecord);
+      .all(publishedBefore.toISOString(), maxAttempts, limit) as Array<Row & { published_at: string }>;
+    return rows.map((r) => ({ ...toRecord(r), lastPublishedAt: new Date(r.published_at).toISOString() }));
   }
 
   async retryable(maxAttempts: number, limit: number): Promise<ObligationRecord[]> {

@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { ObligationTally, TallyReading } from '../obligation-tally';
+import { OWED_SQL } from '../owed-sql';
 
 export const COUNTS_BY_STATUS_SQL = 'SELECT status, count(*) AS n FROM obligations GROUP BY status';
-export const OVERDUE_COUNT_SQL =
-  "SELECT count(*) FROM obligations WHERE deadline < ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')";
-export const DUE_SOON_COUNT_SQL =
-  "SELECT count(*) FROM obligations WHERE deadline >= ? AND deadline <= ? AND status NOT IN ('confirmed', 'cancelled', 'resolved')";
+/** `isOverdue` (libs/retention) in SQL: deadline passed, still owed. */
+export const OVERDUE_COUNT_SQL = `SELECT count(*) FROM obligations WHERE deadline < ? AND ${OWED_SQL}`;
+/** `isDueSoon` (libs/retention) in SQL: deadline within the window, not yet passed, still owed. */
+export const DUE_SOON_COUNT_SQL = `SELECT count(*) FROM obligations WHERE deadline >= ? AND deadline <= ? AND ${OWED_SQL}`;
 
 /** Runs in the worker: a read-only connection of its own; each message is one reading. */
 const WORKER_SOURCE = `
