@@ -8,6 +8,7 @@ import { canonicalPolicyJson, parsePolicy } from '@app/retention';
 import { createDispatcher } from '@app/pipeline';
 import { createProjector } from '@app/pipeline';
 import { ZERO_DELAY_POLICY } from './latency.bench';
+import { profiled } from './cpu-profile';
 
 export interface DispatchPhase {
   perSec: number;
@@ -165,8 +166,8 @@ export async function benchDispatch(
       tenantsLoaded: projector.tenantsLoaded - loadedBefore,
     };
   };
-  const cold = await phase(Math.ceil(due / 2));
-  const warm = await phase(due);
+  const cold = await profiled('dispatch-cold', () => phase(Math.ceil(due / 2)));
+  const warm = await profiled('dispatch-warm', () => phase(due));
   const dispatchPerSec = dispatcher.counters.published / (dispatchMs / 1000);
 
   const sample = JSON.stringify((await readModel.withStatus('issued', 1))[0] ?? {});
