@@ -6,6 +6,7 @@ import { DeadLetterPublisher, IdempotentProducer } from '@app/kafka';
 import { openLedger, type LedgerStore } from '@app/ledger';
 import { createIngestor, type Ingestor } from '@app/pipeline';
 import { consumeRate } from './kafka-bench';
+import { profiled } from './cpu-profile';
 
 export const BENCH_PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -86,14 +87,16 @@ export async function benchIngestScale(
   expected: number,
 ): Promise<IngestScaleFigures> {
   const sqliteRun = (k: number) =>
-    ingestRun(
-      kafka,
-      topics,
-      regions,
-      `${prefix}ingest-sqlite-${k}`,
-      `sqlite:${path.join(dir, `ingest-${k}.db`)}`,
-      k,
-      expected,
+    profiled(`ingest-sqlite-${k}`, () =>
+      ingestRun(
+        kafka,
+        topics,
+        regions,
+        `${prefix}ingest-sqlite-${k}`,
+        `sqlite:${path.join(dir, `ingest-${k}.db`)}`,
+        k,
+        expected,
+      ),
     );
   const sqlite: [IngestRun, IngestRun] = [await sqliteRun(1), await sqliteRun(2)];
   const admin = new Client({ connectionString: BENCH_PG_URL });
@@ -101,14 +104,16 @@ export async function benchIngestScale(
   const schema = (k: number) => `bench_ingest_${prefix.replace(/\W/g, '')}_${k}`;
   try {
     const pgRun = (k: number) =>
-      ingestRun(
-        kafka,
-        topics,
-        regions,
-        `${prefix}ingest-pg-${k}`,
-        `${BENCH_PG_URL}?schema=${schema(k)}`,
-        k,
-        expected,
+      profiled(`ingest-pg-${k}`, () =>
+        ingestRun(
+          kafka,
+          topics,
+          regions,
+          `${prefix}ingest-pg-${k}`,
+          `${BENCH_PG_URL}?schema=${schema(k)}`,
+          k,
+          expected,
+        ),
       );
     const postgres: [IngestRun, IngestRun] = [await pgRun(1), await pgRun(2)];
     return { sqlite, postgres };

@@ -52,7 +52,8 @@ function lastLinked(entries: LedgerEntry[]): Context | undefined {
  * Following the ledger, it applies each page to the touched tenants' states and writes
  * only their changed obligations, with the checkpoint, in one transaction. States are a
  * cache, not a source of truth: tenants not in memory are re-folded from their streams
- * up to the page, in one grouped read (see `statesBefore`), which keeps memory bounded however large the ledger
+ * up to the page, in one grouped read (see `statesBefore`), which keeps memory bounded
+ * (the cache, plus the states of one page's tenants during a step) however large the ledger
  * grows. A rebuild folds a group of streams at a time for the same reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
  */
 export class Projector {
