@@ -2,16 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NewEntry, TopicNames } from '@app/contracts';
-import { createKafka, DeadLetterPublisher, ensureTopics, IdempotentProducer } from '@app/kafka';
-import { openLedger } from '@app/ledger';
-import { createIngestor } from '@app/pipeline';
+import type { Kafka } from 'kafkajs';
+import { createKafka, ensureTopics } from '@app/kafka';
 import { lifecycleEvents } from '../test/support/fixtures';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 import { benchLedger } from './ledger.bench';
 import { consumeRate } from './kafka-bench';
-import { benchRebuild } from './projection.bench';
+import { benchRebuild, benchRebuildPg, type RebuildFigures } from './projection.bench';
+import { benchIngestScale, type IngestRun } from './ingest.bench';
 import { benchLatency } from './latency.bench';
-import { benchDispatch } from './dispatch.bench';
+import { benchDispatch, type DispatchPhase } from './dispatch.bench';
 import { benchScrape } from './scrape.bench';
 import { benchPgAppend } from './pg-append.bench';
 import { benchSubjectKeys } from './subject-keys.bench';
@@ -24,8 +24,17 @@ import { benchProof } from './proof.bench';
  * BENCH_TRIGGERS (latency, 1 000), BENCH_SCHEDULED / BENCH_DUE (dispatch, 1 000 000 / 20 000).
  * BENCH_ONLY=append runs only the in-process ledger append and verify (no broker needed),
  * for quick before/after comparisons of the append path; BENCH_REPEAT (default 1) repeats it.
- * BENCH_ONLY=ingest stops after the ingest and in-process ledger figures (skips rebuild,
- * latency and dispatch). BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed).
+ * Ingest is measured into SQLite and into PostgreSQL (BENCH_POSTGRES_URL, default the local
+ * test cluster; schemas of its own, dropped after), each with 1 and with 2 instances: two
+ * Ingestors with a BatchConsumer each in one consumer group, in this process (see
+ * ingest.bench.ts). BENCH_ONLY=ingest stops after the ingest and in-process ledger figures
+ * (skips rebuild, latency and dispatch); BENCH_ONLY=ingest-scale after the ingest figures alone.
+ * BENCH_ONLY=rebuild runs only the rebuild figures (no broker needed): BENCH_REBUILD_EVENTS
+ * entries over 10 000 tenants, on SQLite and then on PostgreSQL (BENCH_REBUILD_PG=0 skips
+ * it), each against a raw readAll scan of the same ledger, RSS from a child process.
+ * BENCH_ONLY=dispatch runs only the dispatch figures (broker needed): the dispatcher alone,
+ * and with a new projector following — cold (its first half of the due commands, meeting
+ * the tenants) against warm (the second half) in the same run.
  * BENCH_ONLY=scrape runs only the /metrics and /health/ready figures (no broker needed) at
  * BENCH_SCRAPE_ENTRIES ledger entries (1 000 000) and BENCH_SCRAPE_OBLIGATIONS (3 000 000).
  * BENCH_ONLY=pg-append: the PostgreSQL append path, one writer vs two at once (no broker).
@@ -70,18 +79,24 @@ async function appendOnly(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-async function rebuildFigures(dir: string): Promise<void> {
-  const rebuild = await benchRebuild(dir, REBUILD_N, 10_000);
-  line('rebuild: raw ledger scan (baseline)', `${fmt(rebuild.scanPerSec)} entries/s`);
+function rebuildLines(store: string, rebuild: RebuildFigures, target: string): void {
+  line(`rebuild ${store}: raw ledger scan (baseline)`, `${fmt(rebuild.scanPerSec)} entries/s`);
   line(
-    'rebuild (target ≥ 200k/s)',
+    `rebuild ${store}${target}`,
     `${fmt(rebuild.rebuildPerSec)} entries/s of ${fmt(rebuild.entries)}, ${fmt(rebuild.obligations)} obligations`,
   );
-  line('rebuild ÷ raw scan', (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
+  line(`rebuild ${store} ÷ raw scan`, (rebuild.rebuildPerSec / rebuild.scanPerSec).toFixed(2));
   line(
-    'rebuild RSS at end / peak (target < 300 MB)',
+    `rebuild ${store} RSS end / peak${target ? ' (< 300 MB)' : ''}`,
     `${fmt(rebuild.rssEndMb)} MB / ${fmt(rebuild.maxRssMb)} MB`,
   );
+}
+
+/** Rebuild on SQLite, then on PostgreSQL (BENCH_REBUILD_PG=0 skips it), each against a raw scan of its ledger. */
+async function rebuildFigures(dir: string): Promise<void> {
+  rebuildLines('SQLite', await benchRebuild(dir, REBUILD_N, 10_000), ' (target ≥ 200k/s)');
+  if (process.env.BENCH_REBUILD_PG === '0') return;
+  rebuildLines('PostgreSQL', await benchRebuildPg(REBUILD_N, 10_000), '');
 }
 
 async function scrapeFigures(dir: string): Promise<void> {
@@ -144,12 +159,30 @@ async function proofFigures(dir: string): Promise<void> {
     line('… Java VerifyBundle (incl. JVM start + compile)', `${p.javaVerifyBundleMs.toFixed(0)} ms`);
 }
 
+async function dispatchFigures(kafka: Kafka, dir: string): Promise<void> {
+  const d = await benchDispatch(kafka, dir, SCHEDULED, DUE);
+  line('dispatch: scheduled / due', `${fmt(d.scheduled)} / ${fmt(d.due)}`);
+  line('dispatch throughput (due scan + append + publish)', `${fmt(d.dispatchPerSec)} commands/s`);
+  line('raw idempotent produce (baseline)', `${fmt(d.rawProducePerSec)} records/s`);
+  line('dispatch ÷ raw produce', (d.dispatchPerSec / d.rawProducePerSec).toFixed(2));
+  const phase = (p: DispatchPhase) =>
+    `${fmt(p.perSec)} commands/s (${fmt(p.commands)}; projector ${(p.projectMs / 1000).toFixed(1)} s, ` +
+    `${fmt(p.tenantsLoaded)} tenants folded)`;
+  line('… projector following, warm cache (baseline)', phase(d.warm));
+  line('… projector following, cold cache (≥ 10k/s)', phase(d.cold));
+  line('cold ÷ warm', (d.cold.perSec / d.warm.perSec).toFixed(2));
+  line(
+    'due query, 1M vs small read model',
+    `${d.dueQueryMsLarge.toFixed(2)} ms vs ${d.dueQueryMsSmall.toFixed(2)} ms`,
+  );
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   if (process.env.BENCH_ONLY === 'pg-append') return pgAppendFigures();
   if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
-  const known = ['ingest', 'rebuild', 'checkpoint', 'scrape'];
+  const known = ['ingest', 'ingest-scale', 'dispatch', 'rebuild', 'checkpoint', 'scrape'];
   if (only !== undefined && !known.includes(only)) {
     throw new Error(`unknown BENCH_ONLY=${only} (append, pg-append, subject-keys, ${known.join(', ')})`);
   }
@@ -170,6 +203,11 @@ async function main(): Promise<void> {
     return;
   }
   const kafka = createKafka({ brokers: await brokers(), clientId: 'bench' });
+  if (only === 'dispatch') {
+    await dispatchFigures(kafka, dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const prefix = `bench${Date.now().toString(36)}.`;
   const topics = new TopicNames(prefix, REGIONS);
   await ensureTopics(kafka, topics.allTopics());
@@ -200,32 +238,25 @@ async function main(): Promise<void> {
   const raw = await consumeRate(kafka, `${prefix}raw`, topics.ingestTopics(), N, async () => undefined);
   line('raw kafkajs eachBatch consume (baseline)', `${fmt(raw.perSec)} events/s`);
 
-  const ledger = await openLedger(`sqlite:${path.join(dir, 'ingest-ledger.db')}`);
-  const dlq = new IdempotentProducer(kafka);
-  const deadLetters = new DeadLetterPublisher(dlq, topics.deadLetter);
-  const ingestor = createIngestor({
-    ledger,
-    now: () => new Date(),
-    deadLetter: (r, at) => deadLetters.publish(r, at),
-    // Parsing, validation and the append alone, as this figure has always measured.
-    check: null,
-    settings: {
-      topics,
-      categories: new Set(['personal', 'audit-log']),
-      regions: new Set(REGIONS),
-      maxFutureSkewMs: 900_000,
-      minOccurredAtMs: Date.parse('2000-01-01T00:00:00Z'),
-      maxMessageBytes: 256 * 1024,
-    },
-  });
-  const ingest = await consumeRate(kafka, `${prefix}ingest`, topics.ingestTopics(), N, (r) =>
-    ingestor.handle(r),
-  );
-  await dlq.disconnect();
-  await ledger.close();
-  line('ingest (parse + validate + append + commit)', `${fmt(ingest.perSec)} events/s`);
-  line('ingest ÷ raw consume  (target ≥ 0.6)', (ingest.perSec / raw.perSec).toFixed(2));
-  line('ingest appended / rejected', `${ingestor.counters.appended} / ${ingestor.counters.rejected}`);
+  const scale = await benchIngestScale(kafka, topics, REGIONS, prefix, dir, N);
+  const ingestLines = (store: string, runs: [IngestRun, IngestRun], target: string) => {
+    const [one, two] = runs;
+    line(`ingest ${store}, 1 instance`, `${fmt(one.perSec)} events/s`);
+    line(`ingest ${store}, 1 instance ÷ raw (target ≥ ${target})`, (one.perSec / raw.perSec).toFixed(2));
+    line(`ingest ${store}, 2 instances, one group`, `${fmt(two.perSec)} events/s`);
+    line(`ingest ${store}, 2 instances ÷ raw`, (two.perSec / raw.perSec).toFixed(2));
+    line(`ingest ${store}, 2 ÷ 1 instances (≥ 1)`, (two.perSec / one.perSec).toFixed(2));
+    line(
+      `ingest ${store} appended / rejected (1; 2)`,
+      `${one.appended} / ${one.rejected}; ${two.appended} / ${two.rejected}`,
+    );
+  };
+  ingestLines('SQLite', scale.sqlite, '0.4');
+  ingestLines('PostgreSQL', scale.postgres, '0.3');
+  if (only === 'ingest-scale') {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   // In-process ledger figures on the same events, parsed once up front.
   const entries: NewEntry[] = lifecycleEntries(N, { tenants: 1000, seed: 'bench' });
@@ -255,16 +286,7 @@ async function main(): Promise<void> {
   line('p99 ÷ baseline p99', (latency.p99Ms / Math.max(1, latency.baselineP99Ms)).toFixed(1));
 
   process.stdout.write('\n');
-  const dispatch = await benchDispatch(kafka, dir, SCHEDULED, DUE);
-  line('dispatch: scheduled / due', `${fmt(dispatch.scheduled)} / ${fmt(dispatch.due)}`);
-  line('dispatch throughput (due scan + append + publish)', `${fmt(dispatch.dispatchPerSec)} commands/s`);
-  line('… with the projector following in the same loop', `${fmt(dispatch.withProjectionPerSec)} commands/s`);
-  line('raw idempotent produce (baseline)', `${fmt(dispatch.rawProducePerSec)} records/s`);
-  line('dispatch ÷ raw produce', (dispatch.dispatchPerSec / dispatch.rawProducePerSec).toFixed(2));
-  line(
-    'due query, 1M vs small read model',
-    `${dispatch.dueQueryMsLarge.toFixed(2)} ms vs ${dispatch.dueQueryMsSmall.toFixed(2)} ms`,
-  );
+  await dispatchFigures(kafka, dir);
 
   process.stdout.write('\n');
   await proofFigures(dir);

@@ -4,12 +4,13 @@ import { createProjector } from '@app/pipeline';
 
 /**
  * Runs in its own process so its RSS is the rebuild's alone:
- *   node dist/bench/rebuild-child.js <ledger.db> <read-model.db>
+ *   node dist/bench/rebuild-child.js <ledger.db | ledger URL> <read-model.db | read model URL>
  * Prints one JSON line: the raw ledger scan rate (baseline), the rebuild rate, RSS.
  */
 async function main(): Promise<void> {
-  const [ledgerPath, readModelPath] = process.argv.slice(2);
-  const ledger = await openLedger(`sqlite:${ledgerPath}`);
+  const [ledgerArg, readModelArg] = process.argv.slice(2);
+  const url = (arg: string) => (/^(sqlite:|postgres)/.test(arg) ? arg : `sqlite:${arg}`);
+  const ledger = await openLedger(url(ledgerArg));
   let scanned = 0;
   const scanStart = performance.now();
   let after: string | undefined;
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   // What the process holds before the rebuild starts (heap the scan grew, SQLite caches).
   const rssAfterScan = process.memoryUsage().rss;
 
-  const readModel = await openReadModel(`sqlite:${readModelPath}`);
+  const readModel = await openReadModel(url(readModelArg));
   const started = performance.now();
   const entries = await createProjector(ledger, readModel, 'rebuild').rebuild();
   const seconds = (performance.now() - started) / 1000;

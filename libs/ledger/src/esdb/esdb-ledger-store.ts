@@ -12,7 +12,7 @@ import {
   type AppendStreamRequest,
   type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
-import type { EntrySource, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, EntrySource, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
 import { canonicalJson } from '@app/contracts/canonical-json';
 import { canonicalSource, canonicalSubject, type HashedEnvelope } from '../canonical';
@@ -21,13 +21,14 @@ import { GENESIS_HASH, toChainLink, type ChainLink } from '../hash-chain';
 import type {
   AppendOutcome,
   FactsPage,
+  StreamPrefix,
   LedgerStore,
   StreamHead,
   VerifyOptions,
   VerifyResult,
 } from '../ledger-store';
 import { parseStoredSubject, type StoredSubject } from '../subject';
-import { streamsOneByOne } from '../stream-groups';
+import { streamsOneAtATime, streamsOneByOne } from '../stream-groups';
 import { verifyChains } from '../verify';
 import { encodeEsdbCursor, parseEsdbCursor } from './esdb-cursor';
 import { LEDGER_CLAIM_NAMESPACE, LEDGER_EVENT_NAMESPACE, uuidV5 } from './event-uuid';
@@ -305,6 +306,11 @@ export class EsdbLedgerStore implements LedgerStore {
   readStreamsGrouped(): AsyncIterable<FactsPage> {
     // Stream by stream: EventStoreDB keeps each tenant stream as a stream of its own.
     return streamsOneByOne(this);
+  }
+
+  readStreams(streams: readonly StreamPrefix[], pageEntries?: number): AsyncIterable<EntryFacts[]> {
+    // One read per stream: EventStoreDB has no read across several named streams.
+    return streamsOneAtATime(this, streams, pageEntries);
   }
 
   async *readStream(tenantId: string, fromPosition = 1, limit?: number): AsyncIterable<LedgerEntry> {

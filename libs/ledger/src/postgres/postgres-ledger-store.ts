@@ -1,28 +1,33 @@
 import type { Pool, PoolClient } from 'pg';
 import { createPgPool } from '@app/config/pg-pool';
-import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries, type PreparedEntry } from '../append-plan';
 import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
-import type {
-  AppendOutcome,
-  FactsPage,
-  LedgerStore,
-  StreamHead,
-  VerifyOptions,
-  VerifyResult,
+import {
+  READ_STREAMS_PAGE,
+  type AppendOutcome,
+  type FactsPage,
+  type StreamPrefix,
+  type LedgerStore,
+  type StreamHead,
+  type VerifyOptions,
+  type VerifyResult,
 } from '../ledger-store';
 import {
+  FACT_COLUMNS,
   INSERT_COLUMNS,
   insertValues,
   parseSequenceCursor,
   RECORD_COLUMNS,
   recordColumnsOf,
   rowCursor,
+  rowToFacts,
   rowToRecord,
+  type FactRow,
   type RecordRow,
 } from '../sql-record-row';
-import { streamsOneByOne } from '../stream-groups';
+import { groupsByHeads, rangePages, type StreamRange } from '../stream-groups';
 import { LedgerNotFoundError } from '../ledger-errors';
 import { verifyChains } from '../verify';
 import { highWaterNames, highWaterSchemaSql, SAFE_ROW } from './postgres-high-water';
@@ -44,6 +49,9 @@ export interface PostgresLedgerOptions {
 /** Postgres types of INSERT_COLUMNS, for `unnest`. */
 const INSERT_TYPES = ['bigint', 'text', 'bigint', ...Array<string>(11).fill('text')];
 const READ_PAGE = 1000;
+const FACT_COLUMNS_E = FACT_COLUMNS.split(', ')
+  .map((c) => `e.${c}`)
+  .join(', ');
 const VERIFY_FETCH = 5000;
 
 /** Splits `?schema=` off a PostgreSQL URL (pg would otherwise pass it on as a server setting). */
@@ -259,9 +267,42 @@ export class PostgresLedgerStore implements LedgerStore {
     }
   }
 
-  readStreamsGrouped(): AsyncIterable<FactsPage> {
-    // Stream by stream: the (tenant_id, stream_position) index already makes each stream one range read.
-    return streamsOneByOne(this);
+  readStreamsGrouped(groupEntries: number): AsyncIterable<FactsPage> {
+    // Groups of streams by their heads, each read in a few statements (`readStreams`), not one per stream.
+    return groupsByHeads(this, groupEntries);
+  }
+
+  async *readStreams(
+    streams: readonly StreamPrefix[],
+    pageEntries = READ_STREAMS_PAGE,
+  ): AsyncIterable<EntryFacts[]> {
+    if (streams.length === 0) return;
+    // The heads in one query: each stream is read up to its head as it is now (rows past a
+    // head are never returned), so every page is a known, bounded set of positions.
+    const { rows: heads } = await this.pool.query<[string, string]>({
+      text: `SELECT tenant_id, position FROM ${this.t.streams} WHERE tenant_id = ANY($1::text[])`,
+      values: [streams.map((s) => s.tenantId)],
+      rowMode: 'array',
+    });
+    const headOf = new Map(heads.map(([tenantId, position]) => [tenantId, Number(position)]));
+    const ranges: StreamRange[] = [];
+    for (const { tenantId, before } of streams) {
+      const head = headOf.get(tenantId);
+      if (head !== undefined)
+        ranges.push({ tenantId, from: 1, to: Math.min(head, (before ?? Infinity) - 1) });
+    }
+    for (const page of rangePages(ranges, pageEntries)) {
+      const { rows } = await this.pool.query<FactRow>({
+        // One index range per stream of the page, all in one statement.
+        text: `SELECT ${FACT_COLUMNS_E} FROM ${this.t.entries} AS e
+               JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(tenant_id, lo, hi)
+                 ON e.tenant_id = r.tenant_id AND e.stream_position BETWEEN r.lo AND r.hi
+               ORDER BY e.tenant_id, e.stream_position`,
+        values: [page.map((r) => r.tenantId), page.map((r) => r.from), page.map((r) => r.to)],
+        rowMode: 'array',
+      });
+      yield rows.map(rowToFacts);
+    }
   }
 
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {

@@ -1,15 +1,17 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { toLedgerEntry, type ChainRecord } from '../chain-record';
 import type { ChainLink } from '../hash-chain';
-import type {
-  AppendOutcome,
-  FactsPage,
-  LedgerStore,
-  StreamHead,
-  VerifyOptions,
-  VerifyResult,
+import {
+  READ_STREAMS_PAGE,
+  type AppendOutcome,
+  type FactsPage,
+  type LedgerStore,
+  type StreamHead,
+  type StreamPrefix,
+  type VerifyOptions,
+  type VerifyResult,
 } from '../ledger-store';
 import {
   parseSequenceCursor,
@@ -218,6 +220,13 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async *readStreamsGrouped(groupEntries: number): AsyncIterable<FactsPage> {
     yield* this.groups.read(groupEntries);
+  }
+
+  async *readStreams(
+    streams: readonly StreamPrefix[],
+    pageEntries = READ_STREAMS_PAGE,
+  ): AsyncIterable<EntryFacts[]> {
+    yield* this.groups.prefixes(streams, pageEntries);
   }
 
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {

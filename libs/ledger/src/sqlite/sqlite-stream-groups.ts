@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { FactsPage } from '../ledger-store';
+import type { EntryFacts } from '@app/contracts/entry-types';
+import type { FactsPage, StreamPrefix } from '../ledger-store';
 import { FACT_COLUMNS, rowToFacts, type FactRow } from '../sql-record-row';
 import { EPOCH_BITS } from './sqlite-schema';
 
@@ -46,6 +47,8 @@ export class SqliteStreamGroups {
   private readonly sizes: Database.Statement<[], [number, number]>;
   private readonly maxEpoch: Database.Statement<[], number>;
   private readonly epochRows: Database.Statement<[number, number, number], FactRow>;
+  private readonly heads: Database.Statement<[string], [number, string, number]>;
+  private readonly epochRanges: Database.Statement<[string, number], FactRow>;
 
   constructor(db: Database.Database) {
     this.sizes = db
@@ -66,6 +69,45 @@ export class SqliteStreamGroups {
          ORDER BY e.stream_id, e.stream_position`,
       )
       .raw();
+    this.heads = db
+      .prepare<[string], [number, string, number]>(
+        'SELECT stream_id, tenant_id, position FROM ledger_streams WHERE tenant_id IN (SELECT value FROM json_each(?))',
+      )
+      .raw();
+    // CROSS JOIN keeps the ranges the outer loop: one probe of the epoch index per stream.
+    this.epochRanges = db
+      .prepare<[string, number], FactRow>(
+        `SELECT ${FACT_COLUMNS.split(', ')
+          .map((c) => `e.${c}`)
+          .join(', ')}
+         FROM json_each(?) AS r CROSS JOIN ledger_entries AS e
+         WHERE e.global_position >> ${EPOCH_BITS} = ? AND e.stream_id = r.value ->> 0
+           AND e.stream_position BETWEEN r.value ->> 1 AND r.value ->> 2 AND e.tenant_id = r.value ->> 3
+         ORDER BY e.stream_id, e.stream_position`,
+      )
+      .raw();
+  }
+
+  /**
+   * `LedgerStore.readStreams`: the named streams up to `before` and their heads, one query
+   * per epoch for all of them, so their rows come as the grouped read's do (pages of one
+   * epoch) rather than one page read per entry.
+   */
+  *prefixes(streams: readonly StreamPrefix[], pageEntries: number): Iterable<EntryFacts[]> {
+    if (streams.length === 0) return;
+    const before = new Map(streams.map((s) => [s.tenantId, s.before ?? Infinity]));
+    const ranges: Array<[number, number, number, string]> = [];
+    for (const [streamId, tenantId, head] of this.heads.all(JSON.stringify([...before.keys()]))) {
+      const to = Math.min(head, before.get(tenantId)! - 1);
+      if (to >= 1) ranges.push([streamId, 1, to, tenantId]);
+    }
+    if (ranges.length === 0) return;
+    const json = JSON.stringify(ranges);
+    const size = Math.max(1, Math.floor(pageEntries));
+    for (let epoch = 0; epoch <= (this.maxEpoch.get() ?? 0); epoch++) {
+      const rows = this.epochRanges.all(json, epoch);
+      for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map(rowToFacts);
+    }
   }
 
   *read(groupEntries: number): Iterable<FactsPage> {

@@ -300,6 +300,31 @@ export function describeLedgerConformance(
       }
     });
 
+    it('reads several named streams at once, each below its bound, in pages', async () => {
+      const tenants = [make.tenant(), make.tenant(), make.tenant()];
+      for (let batch = 0; batch < 5; batch++) await store.appendBatch(tenants.map((t) => make.data(t)));
+      const [a, b, c] = tenants;
+      const requests = [
+        { tenantId: a, before: 4 },
+        { tenantId: b },
+        { tenantId: c, before: 1 },
+        { tenantId: make.tenant(), before: 3 },
+      ];
+      for (const pageEntries of [1, 3, 1000]) {
+        const seen = new Map<string, EntryFacts[]>();
+        for await (const page of store.readStreams(requests, pageEntries)) {
+          expect(page.length).toBeGreaterThan(0);
+          expect(page.length).toBeLessThanOrEqual(pageEntries);
+          for (const facts of page) seen.set(facts.tenantId, [...(seen.get(facts.tenantId) ?? []), facts]);
+        }
+        // Each stream in order, exactly its prefix; an empty prefix or an unknown tenant gives nothing.
+        expect([...seen.keys()].sort()).toEqual([a, b].sort());
+        expect(seen.get(a)).toEqual((await collect(store.readStream(a, 1, 3))).map(factsOf));
+        expect(seen.get(b)).toEqual((await collect(store.readStream(b))).map(factsOf));
+      }
+      expect(await collect(store.readStreams([]))).toEqual([]);
+    });
+
     it('finds an entry by eventId, in any stream, and knows the last position', async () => {
       expect(await store.lastPosition()).toBeUndefined();
       const [a, b] = [make.tenant(), make.tenant()];

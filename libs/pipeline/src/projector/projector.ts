@@ -1,5 +1,5 @@
 import { LedgerEntry, POLICY_STREAM } from '@app/contracts';
-import type { LedgerStore } from '@app/ledger';
+import type { LedgerStore, StreamPrefix } from '@app/ledger';
 import type { ObligationRecord, ReadModel } from '@app/read-model';
 import { drainChanges, evolve, initialState, Obligation, obligations, TenantState } from '@app/retention';
 import type { Context } from '@opentelemetry/api';
@@ -51,8 +51,9 @@ function lastLinked(entries: LedgerEntry[]): Context | undefined {
  *
  * Following the ledger, it applies each page to the touched tenants' states and writes
  * only their changed obligations, with the checkpoint, in one transaction. States are a
- * cache, not a source of truth: a tenant not in memory is re-folded from its own stream
- * up to the page (see `loadBefore`), which keeps memory bounded however large the ledger
+ * cache, not a source of truth: tenants not in memory are re-folded from their streams
+ * up to the page, in one grouped read (see `statesBefore`), which keeps memory bounded
+ * (the cache, plus the states of one page's tenants during a step) however large the ledger
  * grows. A rebuild folds a group of streams at a time for the same reason. PolicyActivated entries (the `$policy` stream) apply to every tenant.
  */
 export class Projector {
@@ -61,6 +62,8 @@ export class Projector {
   private cursor: string | undefined;
   private started = false;
   entriesApplied = 0;
+  /** Tenant states folded from the ledger because they were not in memory (cache misses). */
+  tenantsLoaded = 0;
 
   constructor(
     private readonly ledger: LedgerStore,
@@ -125,8 +128,9 @@ export class Projector {
     }
     const started = Date.now();
     const traced: Array<{ parent: Context; changed: string[] }> = [];
+    const states = await this.statesBefore(byTenant);
     for (const [tenantId, entries] of byTenant) {
-      const state = this.cache.get(tenantId) ?? (await this.loadBefore(tenantId, entries[0]));
+      const state = states.get(tenantId)!;
       for (const e of entries) evolve(state, e);
       const changes = drainChanges(state);
       for (const o of changes.upserted) upserts.push(toRecord(o));
@@ -234,26 +238,36 @@ export class Projector {
   }
 
   /**
-   * A tenant not in memory: fold its stream up to (not including) `first`, the first of
-   * its entries in the page being applied. The read model already holds what that prefix
-   * yields (the checkpoint lies before the page), so the prefix's drain is only
-   * bookkeeping, and the page then writes just the groups it touches.
+   * The states of the page's tenants, from the cache or, for those not in memory, folded
+   * from their streams up to (not including) their first entry in the page, all in one
+   * grouped read (`LedgerStore.readStreams`): after a restart a page meets hundreds of
+   * tenants, and a read per tenant cost a round trip and, on SQLite, a page read per
+   * entry. Positions within a stream follow the global order, so that prefix is exactly
+   * what the checkpoint covers: the read model already holds what it yields, the prefix's
+   * drain is only bookkeeping, and the page then writes just the groups it touches.
    */
-  private async loadBefore(tenantId: string, first: LedgerEntry): Promise<TenantState> {
-    const state = await this.load(tenantId, first.globalPosition);
-    drainChanges(state);
-    this.cache.set(tenantId, state);
-    return state;
-  }
-
-  /** Folds the policies and the tenant's stream, stopping before `stopAt` (a global position) if given. */
-  private async load(tenantId: string, stopAt?: string): Promise<TenantState> {
-    const state = this.withPolicies(tenantId);
-    for await (const e of this.ledger.readStream(tenantId)) {
-      if (e.globalPosition === stopAt) break;
-      evolve(state, e);
+  private async statesBefore(byTenant: Map<string, LedgerEntry[]>): Promise<Map<string, TenantState>> {
+    const states = new Map<string, TenantState>();
+    const missing: StreamPrefix[] = [];
+    for (const [tenantId, entries] of byTenant) {
+      const cached = this.cache.get(tenantId);
+      if (cached) states.set(tenantId, cached);
+      else {
+        states.set(tenantId, this.withPolicies(tenantId));
+        missing.push({ tenantId, before: entries[0].streamPosition });
+      }
     }
-    return state;
+    if (missing.length === 0) return states;
+    for await (const page of this.ledger.readStreams(missing)) {
+      for (const e of page) evolve(states.get(e.tenantId)!, e);
+    }
+    for (const { tenantId } of missing) {
+      const state = states.get(tenantId)!;
+      drainChanges(state);
+      this.cache.set(tenantId, state);
+    }
+    this.tenantsLoaded += missing.length;
+    return states;
   }
 
   /** A fresh state for the tenant with the policies folded in. */
