@@ -30,7 +30,11 @@ describe('PostgreSQL read model, leases and API keys opened at once on a new sch
       const url = `${PG}?schema=${schema}`;
       try {
         const opened = await Promise.allSettled(
-          Array.from({ length: OPENERS }, () => [openReadModel(url), openLeaseStore(url), openKeyStore(url)]).flat(),
+          Array.from({ length: OPENERS }, () => [
+            openReadModel(url),
+            openLeaseStore(url),
+            openKeyStore(url),
+          ]).flat(),
         );
         const failures = opened.flatMap((o) => (o.status === 'rejected' ? [String(o.reason)] : []));
         await Promise.all(opened.map((o) => (o.status === 'fulfilled' ? o.value.close() : undefined)));
