@@ -15,18 +15,20 @@ function at(i: number): string {
 
 /**
  * `n` valid events spread over `tenants` tenants and every lifecycle topic; deterministic
- * for a given seed text, so a test can regenerate and compare.
+ * for a given seed text, so a test can regenerate and compare. The kind of event cycles
+ * with period 10: with a tenant count sharing a factor with 10 (20, 100) each tenant gets
+ * only some kinds, unless `spreadKinds` moves the tenants on by one every round of them.
  */
 export function lifecycleEvents(
   n: number,
-  opts: { tenants?: number; seed?: string; regions?: string[] } = {},
+  opts: { tenants?: number; seed?: string; regions?: string[]; spreadKinds?: boolean } = {},
 ): FixtureEvent[] {
   const tenants = opts.tenants ?? 20;
   const seed = opts.seed ?? 's';
   const regions = opts.regions ?? ['eu', 'us'];
   const out: FixtureEvent[] = [];
   for (let i = 0; i < n; i++) {
-    const t = i % tenants;
+    const t = opts.spreadKinds ? (i + Math.floor(i / tenants)) % tenants : i % tenants;
     const tenantId = `tenant-${seed}-${t}`;
     const region = regions[t % regions.length];
     const common = { eventId: `${seed}-ev-${i}`, tenantId, occurredAt: at(i) };

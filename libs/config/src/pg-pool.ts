@@ -37,3 +37,35 @@ export function guardPgPool<P extends Pool>(pool: P, onConnectionError: (err: Er
   pool.on('connect', (client) => client.on('error', onConnectionError));
   return pool;
 }
+
+/** The advisory lock under which every process creates or upgrades the tables of `schema`. */
+export function schemaLockName(schema: string): string {
+  return `retention-ledger:${schema}`;
+}
+
+/**
+ * Runs idempotent DDL (`CREATE … IF NOT EXISTS`) for `schema` under its advisory lock, in
+ * one transaction. IF NOT EXISTS alone does not make concurrent opens safe: two sessions
+ * can both find a schema or table missing, and the second insert into the catalog then
+ * fails on its unique index (`pg_namespace_nspname_index`, `pg_type_typname_nsp_index`).
+ * Every store in a schema (ledger, read model, leases, API keys, checkpoints) takes the
+ * same lock, so processes starting together — six of them in test/scale-out.e2e-spec.ts —
+ * create each object once.
+ */
+export async function createInSchema(pool: Pool, schema: string, ddl: string): Promise<void> {
+  const client = await pool.connect();
+  let failed: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [schemaLockName(schema)]);
+    await client.query(ddl);
+    await client.query('COMMIT');
+  } catch (err) {
+    failed = err as Error;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    // A client whose connection failed is not given back to the pool.
+    client.release(failed);
+  }
+}

@@ -62,8 +62,11 @@ class SqliteCheckpointStore implements CheckpointStore {
 }
 
 class PostgresCheckpointStore implements CheckpointStore {
+  private created = false;
+
   private constructor(
     private readonly pool: import('pg').Pool,
+    private readonly schema: string,
     private readonly table: string,
   ) {}
 
@@ -82,13 +85,20 @@ class PostgresCheckpointStore implements CheckpointStore {
         application_name: 'ledger-checkpoints',
       }),
     );
-    return new PostgresCheckpointStore(pool, `"${schema}".ledger_checkpoints`);
+    return new PostgresCheckpointStore(pool, schema, `"${schema}".ledger_checkpoints`);
   }
 
   async add(checkpoint: Checkpoint): Promise<void> {
-    await this.pool.query(
-      `CREATE TABLE IF NOT EXISTS ${this.table} (id BIGSERIAL PRIMARY KEY, created_at TEXT NOT NULL, body TEXT NOT NULL)`,
-    );
+    if (!this.created) {
+      // Under the schema's lock: two projectors' checkpointers may create it at the same moment.
+      const { createInSchema } = await import('@app/config/pg-pool');
+      await createInSchema(
+        this.pool,
+        this.schema,
+        `CREATE TABLE IF NOT EXISTS ${this.table} (id BIGSERIAL PRIMARY KEY, created_at TEXT NOT NULL, body TEXT NOT NULL)`,
+      );
+      this.created = true;
+    }
     await this.pool.query(`INSERT INTO ${this.table} (created_at, body) VALUES ($1, $2)`, [
       checkpoint.createdAt,
       JSON.stringify(checkpoint),

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { createPgPool } from '@app/config/pg-pool';
+import { createPgPool, schemaLockName } from '@app/config/pg-pool';
 import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries, type PreparedEntry } from '../append-plan';
 import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
@@ -101,7 +101,7 @@ export class PostgresLedgerStore implements LedgerStore {
       applicationName: 'ledger',
       onConnectionError: options.onConnectionError,
     });
-    const store = new PostgresLedgerStore(pool, tables, `retention-ledger:${schema}`);
+    const store = new PostgresLedgerStore(pool, tables, schemaLockName(schema));
     try {
       if (options.readOnly) await store.requireTables(schema);
       else {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createPgPool } from '@app/config/pg-pool';
+import { createInSchema, createPgPool } from '@app/config/pg-pool';
 import { ApiKeyRecord, ApiKeyRole, ApiKeyStore, CreatedApiKey, RevokeOutcome } from './api-key';
 import { checkKeySpec, keyHash, looksLikeKey, newKeyId, newKeySecret } from './key-material';
 
@@ -39,7 +39,10 @@ export class PostgresKeyStore implements ApiKeyStore {
     parsed.searchParams.delete('schema');
     const pool = createPgPool(parsed.toString(), { max: 2, applicationName: 'api-keys' });
     try {
-      await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema};
+      await createInSchema(
+        pool,
+        schema,
+        `CREATE SCHEMA IF NOT EXISTS ${schema};
         CREATE TABLE IF NOT EXISTS ${schema}.api_keys (
           key_id     TEXT PRIMARY KEY,
           key_hash   TEXT NOT NULL UNIQUE,
@@ -47,7 +50,8 @@ export class PostgresKeyStore implements ApiKeyStore {
           tenant_id  TEXT,
           created_at TIMESTAMPTZ NOT NULL,
           revoked_at TIMESTAMPTZ
-        );`);
+        );`,
+      );
     } catch (err) {
       await pool.end();
       throw err;

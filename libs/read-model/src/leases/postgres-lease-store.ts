@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createPgPool } from '@app/config/pg-pool';
+import { createInSchema, createPgPool } from '@app/config/pg-pool';
 import { claimOrder, type LeaseStore } from './lease-store';
 
 /**
@@ -17,8 +17,17 @@ export class PostgresLeaseStore implements LeaseStore {
     // With the error listeners every pool of the system has: a lost lease connection must not kill the process.
     const pool = createPgPool(connectionString, { max: 2, applicationName: 'leases' });
     const table = `${schema}.leases`;
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema};
-      CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)`);
+    try {
+      await createInSchema(
+        pool,
+        schema,
+        `CREATE SCHEMA IF NOT EXISTS ${schema};
+         CREATE TABLE IF NOT EXISTS ${table} (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at BIGINT NOT NULL)`,
+      );
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
     return new PostgresLeaseStore(pool, table);
   }
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createPgPool } from '@app/config/pg-pool';
+import { createInSchema, createPgPool } from '@app/config/pg-pool';
 import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
 import { OWED_SQL } from '../owed-sql';
 import type { Obligation } from '@app/retention';
@@ -101,7 +101,12 @@ export class PostgresReadModel implements ReadModel {
       applicationName: 'read-model',
       onConnectionError,
     });
-    await pool.query(schemaSql(schema));
+    try {
+      await createInSchema(pool, schema, schemaSql(schema));
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
     return new PostgresReadModel(pool, schema);
   }
 
