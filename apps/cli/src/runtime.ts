@@ -96,23 +96,7 @@ export async function startRuntime(
   const clock = opts.clock ?? systemClock;
   const policy = loadPolicy(config);
   const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
-  // Every store fault is counted here and retried with backoff (transient ones), for /health and /metrics.
-  // Wall time, not the injected clock: "failing for 30 s" is about the store, not the policy.
-  const faults = new StoreFaults();
-  const lost = (store: StoreName) => (err: Error) => {
-    faults.failed(store, err);
-    log.warn({ err, store }, 'store connection lost; the pool reconnects');
-  };
-  const ledger = withStoreRetry(
-    await openLedger(config.ledgerUrl, { onConnectionError: lost('ledger') }),
-    'ledger',
-    faults,
-  );
-  const storedReadModel = withStoreRetry(
-    await openReadModel(config.readModelUrl, { onConnectionError: lost('readModel') }),
-    'readModel',
-    faults,
-  );
+  const { ledger, storedReadModel, faults } = await openStores(config, log);
   const activated = await activatePolicy(ledger, policy, clock()).catch(async (error: unknown) => {
     // A refused activation (a locked category weakened) stops start-up: close what was opened.
     await storedReadModel.close();
@@ -168,24 +152,7 @@ export async function startRuntime(
   const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const api =
     auditApi && metrics && checkpointKey
-      ? {
-          lib: auditApi,
-          deps: {
-            keys: await openKeyStore(config.readModelUrl),
-            metrics,
-            pipeline,
-            limits: {
-              requests: config.apiRateLimit,
-              authFailures: config.apiAuthFailureLimit,
-              windowMs: config.apiRateWindowMs,
-            },
-            checkpoints: {
-              store: checkpointStore,
-              publicKeyPem: checkpointKey.publicKeyPem,
-              keyId: checkpointKey.keyId,
-            },
-          },
-        }
+      ? { lib: auditApi, deps: await apiDeps(config, metrics, pipeline, checkpointStore, checkpointKey) }
       : undefined;
   // One checkpointer per projector (the one process that folds the whole ledger anyway).
   const checkpointer =
@@ -205,69 +172,152 @@ export async function startRuntime(
     ...(api ? [api.lib.AuditApiModule.forRoot(api.deps)] : []),
   ];
   const root = RunModule.of(CoreModule.forRoot(core), modules);
-
-  let app: INestApplicationContext;
-  let apiUrl: string | undefined;
-  let stopBackground = () => {};
-  if (!api) {
-    // Creating the context runs every service's start-up: a refused password surfaces here.
-    app = await NestFactory.createApplicationContext(root, {
-      logger: ['error', 'warn'],
-      abortOnError: false,
-    }).catch(async (err: unknown) => {
-      await closeStores();
-      throw securityFailure(err, config.kafka) ?? err;
-    });
-    await app.init();
-  } else {
-    const http = await NestFactory.create<NestExpressApplication>(root, {
-      logger: new api.lib.PinoNestLogger(log),
-      abortOnError: false,
-    });
-    exposeServices(http, services, pipeline, {
-      ledger,
-      readModel: storedReadModel,
-      readModelUrl: config.readModelUrl,
-    });
-    api.lib.configureHttpApp(http, {
-      log,
-      metrics: api.deps.metrics,
-      trustProxy: config.apiTrustProxy,
-    });
-    // A first reading before the first scrape, then in the background (see StoreSnapshot).
-    await api.deps.metrics.stores.refresh();
-    const bound = await listen(http, config.apiHost, opts.apiPort ?? config.apiPort, closeStores).catch(
-      (err: unknown) => {
-        throw securityFailure(err, config.kafka) ?? err;
-      },
-    );
-    apiUrl = bound.url;
-    log.info({ url: apiUrl, address: bound.address }, 'audit API listening');
-    api.deps.metrics.stores.start();
-    const metrics = api.deps.metrics;
-    const verify =
-      config.verifyIntervalMs > 0
-        ? scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at))
-        : { stop: () => {} };
-    stopBackground = () => {
-      metrics.stores.stop();
-      verify.stop();
-    };
-    app = http;
-  }
+  const started = api
+    ? await startHttp(
+        root,
+        api,
+        { config, log, services, pipeline, ledger, storedReadModel, closeStores },
+        opts,
+      )
+    : await startContext(root, config, closeStores);
   let stopping: Promise<void> | undefined;
   return {
     core,
-    app,
-    apiUrl,
+    app: started.app,
+    apiUrl: started.apiUrl,
     stopStartedBroker,
     stop: () =>
       (stopping ??= (async () => {
-        stopBackground();
-        await app.close();
+        started.stopBackground();
+        await started.app.close();
         await closeStores();
         await tracing.shutdown();
       })()),
+  };
+}
+
+/**
+ * The ledger and the read model, each behind the store-retry wrapper: every store fault is
+ * counted (for /health and /metrics) and transient ones are retried with backoff. Wall time,
+ * not the injected clock: "failing for 30 s" is about the store, not the policy.
+ */
+async function openStores(config: AppConfig, log: Logger) {
+  const faults = new StoreFaults();
+  const lost = (store: StoreName) => (err: Error) => {
+    faults.failed(store, err);
+    log.warn({ err, store }, 'store connection lost; the pool reconnects');
+  };
+  const ledger = withStoreRetry(
+    await openLedger(config.ledgerUrl, { onConnectionError: lost('ledger') }),
+    'ledger',
+    faults,
+  );
+  const storedReadModel = withStoreRetry(
+    await openReadModel(config.readModelUrl, { onConnectionError: lost('readModel') }),
+    'readModel',
+    faults,
+  );
+  return { ledger, storedReadModel, faults };
+}
+
+type AuditApiLib = typeof import('@app/audit-api');
+
+/** What the audit API module is given: keys, metrics, probes, limits and the checkpoint key. */
+async function apiDeps(
+  config: AppConfig,
+  metrics: InstanceType<AuditApiLib['ApiMetrics']>,
+  pipeline: PipelineProbes,
+  checkpointStore: CheckpointStore,
+  checkpointKey: SigningKey,
+) {
+  return {
+    keys: await openKeyStore(config.readModelUrl),
+    metrics,
+    pipeline,
+    limits: {
+      requests: config.apiRateLimit,
+      authFailures: config.apiAuthFailureLimit,
+      windowMs: config.apiRateWindowMs,
+    },
+    checkpoints: {
+      store: checkpointStore,
+      publicKeyPem: checkpointKey.publicKeyPem,
+      keyId: checkpointKey.keyId,
+    },
+  };
+}
+
+interface Started {
+  app: INestApplicationContext;
+  apiUrl?: string;
+  stopBackground: () => void;
+}
+
+/** Without the API: an application context; creating it runs every service's start-up. */
+async function startContext(
+  root: DynamicModule,
+  config: AppConfig,
+  closeStores: () => Promise<void>,
+): Promise<Started> {
+  // A refused password surfaces here.
+  const app = await NestFactory.createApplicationContext(root, {
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  }).catch(async (err: unknown) => {
+    await closeStores();
+    throw securityFailure(err, config.kafka) ?? err;
+  });
+  await app.init();
+  return { app, stopBackground: () => {} };
+}
+
+/** With the API: an HTTP application on API_HOST:API_PORT, its store readings and scheduled verify. */
+async function startHttp(
+  root: DynamicModule,
+  api: { lib: AuditApiLib; deps: Awaited<ReturnType<typeof apiDeps>> },
+  ctx: {
+    config: AppConfig;
+    log: Logger;
+    services: readonly Service[];
+    pipeline: PipelineProbes;
+    ledger: LedgerStore;
+    storedReadModel: ReadModel;
+    closeStores: () => Promise<void>;
+  },
+  opts: RuntimeOptions,
+): Promise<Started> {
+  const { config, log } = ctx;
+  const http = await NestFactory.create<NestExpressApplication>(root, {
+    logger: new api.lib.PinoNestLogger(log),
+    abortOnError: false,
+  });
+  exposeServices(http, ctx.services, ctx.pipeline, {
+    ledger: ctx.ledger,
+    readModel: ctx.storedReadModel,
+    readModelUrl: config.readModelUrl,
+  });
+  api.lib.configureHttpApp(http, { log, metrics: api.deps.metrics, trustProxy: config.apiTrustProxy });
+  // A first reading before the first scrape, then in the background (see StoreSnapshot).
+  const metrics = api.deps.metrics;
+  await metrics.stores.refresh();
+  const bound = await listen(http, config.apiHost, opts.apiPort ?? config.apiPort, ctx.closeStores).catch(
+    (err: unknown) => {
+      throw securityFailure(err, config.kafka) ?? err;
+    },
+  );
+  log.info({ url: bound.url, address: bound.address }, 'audit API listening');
+  metrics.stores.start();
+  const verify =
+    config.verifyIntervalMs > 0
+      ? scheduleVerify(config, log, (o) => metrics.observeVerify(o.ok, o.at))
+      : { stop: () => {} };
+  return {
+    app: http,
+    apiUrl: bound.url,
+    stopBackground: () => {
+      metrics.stores.stop();
+      verify.stop();
+    },
   };
 }
 
