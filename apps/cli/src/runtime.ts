@@ -177,6 +177,7 @@ export async function startRuntime(
             limits: {
               requests: config.apiRateLimit,
               authFailures: config.apiAuthFailureLimit,
+              heavyJobs: config.apiHeavyJobs,
               windowMs: config.apiRateWindowMs,
             },
             checkpoints: {
