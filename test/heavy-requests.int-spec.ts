@@ -65,6 +65,13 @@ describe('heavy API requests off the event loop', () => {
    * a worker, with the answer to come (wrapped: an async function would wait for it).
    */
   async function startHeavy(route: string, order: string[]): Promise<{ answer: Promise<ApiAnswer> }> {
+    // The slot frees when the last job's thread has exited, a moment after it answered.
+    await waitFor(
+      () => heavy.running,
+      (n) => n === 0,
+      30_000,
+      'no heavy job running',
+    );
     const answer = api(route, { key }).then((r) => {
       order.push('heavy');
       return r;
