@@ -16,6 +16,8 @@ import { benchScrape } from './scrape.bench';
 import { benchPgAppend } from './pg-append.bench';
 import { benchSubjectKeys } from './subject-keys.bench';
 import { benchProof } from './proof.bench';
+import { ApiScenario, benchApi } from './api.bench';
+import type { LoadFigures } from './wrk';
 
 /*
  * `npm run bench`: figures as ratios against a baseline measured in the same run, because
@@ -43,6 +45,11 @@ import { benchProof } from './proof.bench';
  * BENCH_ONLY=checkpoint runs only the proof figures (no broker needed): a checkpoint of
  * BENCH_CHECKPOINT_STREAMS (10 000) streams / BENCH_CHECKPOINT_EVENTS (1 000 000) entries and
  * verify-bundle of a BENCH_BUNDLE_ENTRIES (10 000) entry tenant.
+ * BENCH_ONLY=api runs only the HTTP API under load (wrk; needs the broker for its second
+ * part, ingest in the same process): BENCH_API_ENTRIES (1 000 000), BENCH_API_TENANTS
+ * (10 000), BENCH_API_BACKLOG (300 000), BENCH_API_DURATION (10 s), BENCH_API_CONNECTIONS
+ * (50), BENCH_API_PROFILE=DIR (the API child under --cpu-prof), BENCH_API_DIR=DIR (keep and
+ * reuse the seeded files); see bench/api.bench.ts.
  */
 const N = Number(process.env.BENCH_EVENTS || 200_000);
 const REBUILD_N = Number(process.env.BENCH_REBUILD_EVENTS || 1_000_000);
@@ -177,18 +184,70 @@ async function dispatchFigures(kafka: Kafka, dir: string): Promise<void> {
   );
 }
 
+function loadLine(label: string, f: LoadFigures, baseline?: LoadFigures): void {
+  const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(0));
+  const ratio = baseline ? `, ${(f.requestsPerSec / baseline.requestsPerSec).toFixed(2)} × baseline` : '';
+  line(
+    label,
+    `${fmt(f.requestsPerSec)} req/s, p50 ${ms(f.p50Ms)} ms, p99 ${ms(f.p99Ms)} ms, ` +
+      `${f.timeouts} timeouts, ${f.socketErrors} socket errors, ${f.non2xx} non-2xx${ratio}`,
+  );
+}
+
+async function apiFigures(dir: string): Promise<void> {
+  line(
+    'machine',
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, node ${process.version}`,
+  );
+  const connections = Number(process.env.BENCH_API_CONNECTIONS || 50);
+  const keep = process.env.BENCH_API_DIR;
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const scenarios: ApiScenario[] = await benchApi({
+    dir: keep || dir,
+    entries: Number(process.env.BENCH_API_ENTRIES || 1_000_000),
+    tenants: Number(process.env.BENCH_API_TENANTS || 10_000),
+    backlog: Number(process.env.BENCH_API_BACKLOG || 300_000),
+    durationS: Number(process.env.BENCH_API_DURATION || 10),
+    connections,
+    brokers: await brokers(),
+    profileDir: process.env.BENCH_API_PROFILE || undefined,
+    log: line,
+  });
+  for (const s of scenarios) {
+    process.stdout.write(
+      `\n${s.name}, ${connections} connections (load ${os.loadavg()[0].toFixed(2)} after)\n`,
+    );
+    loadLine('GET /health/live (baseline)', s.baseline);
+    loadLine(`GET …/obligations (${fmt(s.bytes.obligations)} B)`, s.obligations, s.baseline);
+    loadLine(`GET …/ledger?limit=100 (${fmt(s.bytes.ledgerPage)} B)`, s.ledgerPage, s.baseline);
+    if (s.ingested)
+      line(
+        'ingest meanwhile',
+        `${fmt(s.ingested.entries)} entries appended, ${fmt(s.ingested.perSec)} entries/s`,
+      );
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   if (process.env.BENCH_ONLY === 'pg-append') return pgAppendFigures();
   if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
   const only = process.env.BENCH_ONLY;
-  const known = ['ingest', 'ingest-scale', 'dispatch', 'rebuild', 'checkpoint', 'scrape'];
+  const known = ['ingest', 'ingest-scale', 'dispatch', 'rebuild', 'checkpoint', 'scrape', 'api'];
   if (only !== undefined && !known.includes(only)) {
     throw new Error(`unknown BENCH_ONLY=${only} (append, pg-append, subject-keys, ${known.join(', ')})`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   if (only === 'scrape') {
     await scrapeFigures(dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  if (only === 'api') {
+    await apiFigures(dir);
     fs.rmSync(dir, { recursive: true, force: true });
     return;
   }

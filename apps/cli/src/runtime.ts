@@ -237,6 +237,7 @@ async function apiDeps(
     limits: {
       requests: config.apiRateLimit,
       authFailures: config.apiAuthFailureLimit,
+      heavyJobs: config.apiHeavyJobs,
       windowMs: config.apiRateWindowMs,
     },
     checkpoints: {

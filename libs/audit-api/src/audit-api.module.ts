@@ -21,11 +21,13 @@ import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
 import { VerifyController } from './routes/verify.controller';
 import { CheckpointController } from './routes/checkpoint.controller';
+import { DEFAULT_HEAVY_JOBS, HeavyJobs } from './heavy/heavy-jobs';
 import {
   API_KEYS,
   API_METRICS,
   AUTH_LIMITER,
   CHECKPOINTS,
+  HEAVY_JOBS,
   PIPELINE_PROBES,
   type CheckpointSource,
 } from './tokens';
@@ -34,8 +36,11 @@ export interface AuditApiDeps {
   keys: ApiKeyStore;
   metrics: ApiMetrics;
   pipeline: PipelineProbes;
-  /** API_RATE_LIMIT, API_AUTH_FAILURE_LIMIT per API_RATE_WINDOW, per client address. */
-  limits: { requests: number; authFailures: number; windowMs: number };
+  /**
+   * API_RATE_LIMIT, API_AUTH_FAILURE_LIMIT per API_RATE_WINDOW, per client address;
+   * API_HEAVY_JOBS: verify / large audit reports at once, in worker threads (see HeavyJobs).
+   */
+  limits: { requests: number; authFailures: number; windowMs: number; heavyJobs?: number };
   checkpoints: CheckpointSource;
 }
 
@@ -76,6 +81,7 @@ export class AuditApiModule {
         { provide: API_METRICS, useValue: deps.metrics },
         { provide: PIPELINE_PROBES, useValue: deps.pipeline },
         { provide: CHECKPOINTS, useValue: deps.checkpoints },
+        { provide: HEAVY_JOBS, useValue: new HeavyJobs(deps.limits.heavyJobs ?? DEFAULT_HEAVY_JOBS) },
         KafkaAdminService,
         PipelineHealth,
         {

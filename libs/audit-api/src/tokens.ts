@@ -6,6 +6,7 @@ export const PIPELINE_PROBES = Symbol('PIPELINE_PROBES');
 export const API_METRICS = Symbol('API_METRICS');
 export const AUTH_LIMITER = Symbol('AUTH_LIMITER');
 export const CHECKPOINTS = Symbol('CHECKPOINTS');
+export const HEAVY_JOBS = Symbol('HEAVY_JOBS');
 
 /** The checkpoints the API serves: the store beside the ledger and the public key. */
 export interface CheckpointSource {

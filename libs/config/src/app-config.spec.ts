@@ -75,6 +75,7 @@ describe('loadConfig', () => {
       apiTrustProxy: false,
       apiRateLimit: 600,
       apiAuthFailureLimit: 30,
+      apiHeavyJobs: 2,
       apiRateWindowMs: 60_000,
       metricsRefreshMs: 15_000,
       verifyIntervalMs: 3_600_000,

@@ -24,6 +24,8 @@ export interface AppConfig {
   apiRateLimit: number;
   /** Failed authentications one client address may make per window before it gets 429. */
   apiAuthFailureLimit: number;
+  /** API_HEAVY_JOBS: verify / large audit reports running at once (worker threads); then 503. */
+  apiHeavyJobs: number;
   apiRateWindowMs: number;
   /** How often /metrics re-reads the store gauges (obligations by status, overdue) off the scrape. */
   metricsRefreshMs: number;
@@ -272,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     apiTrustProxy: trustProxy(env.API_TRUST_PROXY),
     apiRateLimit: positiveInt(env, 'API_RATE_LIMIT', 600, 1_000_000),
     apiAuthFailureLimit: positiveInt(env, 'API_AUTH_FAILURE_LIMIT', 30, 1_000_000),
+    apiHeavyJobs: positiveInt(env, 'API_HEAVY_JOBS', 2, 64),
     apiRateWindowMs: isoDurationMs(env, 'API_RATE_WINDOW', 'PT1M', 1000),
     metricsRefreshMs: isoDurationMs(env, 'METRICS_REFRESH', 'PT15S', 100),
     verifyIntervalMs: env.VERIFY_INTERVAL === 'off' ? 0 : isoDurationMs(env, 'VERIFY_INTERVAL', 'PT1H', 1000),

@@ -16,6 +16,7 @@ import { API_KEYS, AUTH_LIMITER } from '../tokens';
 import type { AuthFailureLimiter } from './auth-failure-limiter';
 import { ACCESS_RULE, AccessRule, PUBLIC_ROUTE } from './access.decorator';
 import type { AuthenticatedRequest } from './authenticated-request';
+import { KeyCache } from './key-cache';
 
 /** A route without an explicit rule needs the most: an unscoped key (fail closed). */
 const DEFAULT_RULE: AccessRule = { permission: 'read', tenants: 'all' };
@@ -32,12 +33,17 @@ function bearerToken(header: string | undefined): string | undefined {
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly keys: KeyCache;
+
   constructor(
-    @Inject(API_KEYS) private readonly keys: ApiKeyStore,
+    @Inject(API_KEYS) store: ApiKeyStore,
     @Inject(AUTH_LIMITER) private readonly failures: AuthFailureLimiter,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly reflector: Reflector,
-  ) {}
+  ) {
+    // Wall time, not the injected clock: the TTL is about this process, not the policy's time.
+    this.keys = new KeyCache(store);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];

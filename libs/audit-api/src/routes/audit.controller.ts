@@ -8,6 +8,8 @@ import { Access } from '../auth/access.decorator';
 import { AuditQueryDto } from '../dto/audit-query.dto';
 import { TenantParamDto } from '../dto/tenant-param.dto';
 import { TENANT_ERROR_RESPONSES } from './error-responses';
+import { HeavyJobs, INLINE_MAX_ENTRIES } from '../heavy/heavy-jobs';
+import { HEAVY_JOBS } from '../tokens';
 import { requireTenant } from './tenant-exists';
 
 @ApiTags('tenants')
@@ -19,6 +21,7 @@ export class AuditController {
     @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(HEAVY_JOBS) private readonly heavy: HeavyJobs,
   ) {}
 
   @Get('audit')
@@ -47,15 +50,35 @@ export class AuditController {
         problems: [{ parameter: 'asOf', in: 'query', problems: ['asOf must not be in the future'] }],
       });
     }
-    await requireTenant(this.ledger, params.tenantId);
-    const report = await tenantAuditReport(this.ledger, params.tenantId, {
-      asOf,
-      now,
-      maxAttempts: this.config.dispatchMaxAttempts,
-    });
-    if (query.format !== 'html') return report;
+    const head = await requireTenant(this.ledger, params.tenantId);
+    const html = query.format === 'html';
+    const maxAttempts = this.config.dispatchMaxAttempts;
+    // A large tenant's fold (and page) is seconds of CPU: in a worker, bounded (HeavyJobs).
+    const answer =
+      head.position > INLINE_MAX_ENTRIES
+        ? await this.heavy.run(
+            {
+              kind: 'audit',
+              ledgerUrl: this.config.ledgerUrl,
+              tenantId: params.tenantId,
+              asOf: asOf?.toISOString(),
+              now: now.toISOString(),
+              maxAttempts,
+              html,
+            },
+            res,
+          )
+        : await tenantAuditReport(this.ledger, params.tenantId, { asOf, now, maxAttempts }).then((r) =>
+            html ? renderHtml(r, { generatedAt: now }) : r,
+          );
+    if (!html && typeof answer === 'string') {
+      // Serialised by the worker: sent as it is.
+      res.type('json');
+      return answer;
+    }
+    if (!html) return answer;
     res.type('html');
     res.setHeader('Content-Security-Policy', HTML_REPORT_CSP);
-    return renderHtml(report, { generatedAt: now });
+    return answer;
   }
 }

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import type { LedgerStore } from '@app/ledger';
-import type { ReadModel } from '@app/read-model';
+import type { ApiMetrics } from '../metrics/api-metrics';
+import { API_METRICS } from '../tokens';
 import { Access } from '../auth/access.decorator';
 import { KafkaAdminService } from '../kafka-admin.service';
 import { ERROR_RESPONSES } from './error-responses';
@@ -27,9 +27,7 @@ export interface StatsAnswer {
 export class StatsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LEDGER_STORE) private readonly ledger: LedgerStore,
-    @Inject(READ_MODEL) private readonly readModel: ReadModel,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(API_METRICS) private readonly metrics: ApiMetrics,
     private readonly kafka: KafkaAdminService,
   ) {}
 
@@ -45,15 +43,21 @@ export class StatsController {
   })
   async stats(): Promise<StatsAnswer> {
     const deadLetterTopic = new TopicNames(this.config.topicPrefix, this.config.regions).deadLetter;
-    const now = this.clock();
-    const [ledger, obligations, overdue, dueWithin7Days, retriesExhausted, deadLetters] = await Promise.all([
-      this.ledger.counts(),
-      this.readModel.countsByStatus(),
-      this.readModel.overdueCount(now),
-      this.readModel.dueSoonCount(now, 7 * 86_400_000),
-      this.readModel.countRetriesExhausted(this.config.dispatchMaxAttempts),
+    // A fresh reading of the stores, through the same path as the gauges: the obligation
+    // scans in the tally's worker (SQLite), the ledger counts from the stream heads; never
+    // a scan on the event loop ingest shares.
+    const [, deadLetters] = await Promise.all([
+      this.metrics.stores.refresh(),
       this.kafka.recordCount(deadLetterTopic).catch(() => null),
     ]);
-    return { ledger, obligations, overdue, dueWithin7Days, retriesExhausted, deadLetters };
+    const r = this.metrics.stores.current;
+    return {
+      ledger: r.ledger,
+      obligations: r.obligations,
+      overdue: r.overdue,
+      dueWithin7Days: r.dueSoon,
+      retriesExhausted: r.retriesExhausted,
+      deadLetters,
+    };
   }
 }

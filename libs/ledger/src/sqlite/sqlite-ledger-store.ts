@@ -67,6 +67,8 @@ interface StreamStatements<R extends [string, number | string, ...unknown[]]> {
   maxEpoch: Database.Statement<[], number>;
   /** epoch, stream_id, from position, to position, tenant_id twice (unbounded reads pass null). */
   page: Database.Statement<[number, number, number, number, string | null, string | null], R>;
+  /** Last epoch, stream_id, from position, to position, tenant_id: every epoch in one statement. */
+  window: Database.Statement<[number, number, number, number, string], R>;
   /** Reads only what a reader may see (see `streamStatements`). */
   bounded: boolean;
 }
@@ -98,8 +100,50 @@ function streamStatements<R extends [string, number | string, ...unknown[]]>(
          ORDER BY stream_position LIMIT ${READ_PAGE}`,
       )
       .raw(),
+    // The epochs as a list the index is probed with, inside SQLite: one statement per
+    // window of positions instead of one (plus a max-epoch read) per epoch from JavaScript.
+    window: db
+      .prepare<[number, number, number, number, string], R>(
+        `WITH RECURSIVE epochs(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM epochs WHERE x < ?)
+         SELECT ${columns} FROM ledger_entries
+         WHERE global_position >> ${EPOCH_BITS} IN (SELECT x FROM epochs) AND stream_id = ?
+           AND stream_position >= ? AND stream_position <= ? AND tenant_id = ?
+         ORDER BY stream_position`,
+      )
+      .raw(),
     bounded,
   };
+}
+
+/**
+ * A bounded read (up to the head, read first): windows of at most READ_PAGE positions,
+ * each one statement over every epoch up to the last one (read after the head, so it
+ * holds every row up to it). A page of 100 entries of a tenant spread over a 1 M-entry
+ * ledger (62 epochs) was 124 statements, now 3. Windows step by position, so a missing
+ * row (a break verify names) does not end the read early.
+ */
+function* boundedStreamRows<R extends [string, number | string, ...unknown[]]>(
+  s: StreamStatements<R>,
+  tenantId: string,
+  fromPosition: number,
+  limit: number,
+): Iterable<R[]> {
+  const head = s.head.get(tenantId);
+  if (head === undefined) return;
+  const [streamId, headPosition] = head;
+  const lastEpoch = s.maxEpoch.get() ?? 0;
+  let next = Math.max(1, fromPosition);
+  let left = limit;
+  while (next <= headPosition && left > 0) {
+    const upTo = Math.min(headPosition, next + Math.min(left, READ_PAGE) - 1);
+    const rows = s.window.all(lastEpoch, streamId, next, upTo, tenantId);
+    if (rows.length > 0) {
+      const page = rows.length > left ? rows.slice(0, left) : rows;
+      left -= page.length;
+      yield page;
+    }
+    next = upTo + 1;
+  }
 }
 
 /**
@@ -113,6 +157,10 @@ function* streamRows<R extends [string, number | string, ...unknown[]]>(
   fromPosition: number,
   limit = Number.POSITIVE_INFINITY,
 ): Iterable<R[]> {
+  if (s.bounded) {
+    yield* boundedStreamRows(s, tenantId, fromPosition, limit);
+    return;
+  }
   const head = s.head.get(tenantId);
   if (head === undefined) return;
   const [streamId, headPosition] = head;

@@ -11,6 +11,8 @@ interface TenantData {
 
 /** Tenants kept in memory; the least recently loaded one is dropped (and re-read when needed). */
 const MAX_TENANTS = 2000;
+/** Entries read between turns of the event loop (BENCH_ONLY=api: the API starved behind catch-ups). */
+const YIELD_EVERY = 500;
 
 function describe(p: Placement): string {
   return `category "${p.category}", region "${p.region}", store "${p.store}"`;
@@ -36,7 +38,11 @@ export class KnownData {
       if (this.tenants.size >= MAX_TENANTS) this.tenants.delete(this.tenants.keys().next().value!);
       t = { position: 0, placements: new Map() };
     }
+    let read = 0;
     for await (const e of this.ledger.readStream(tenantId, t.position + 1)) {
+      // A long stream is read in one run of microtasks (SQLite reads are synchronous): let
+      // the event loop turn now and then, so the API in the same process answers meanwhile.
+      if (++read % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
       if (e.type === 'DataCreated') {
         const d = e.data as EntryDataByType['DataCreated'];
         if (!t.placements.has(d.dataId)) t.placements.set(d.dataId, d);

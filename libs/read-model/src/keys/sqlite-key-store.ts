@@ -39,12 +39,17 @@ function toRecord(r: Row): ApiKeyRecord {
  */
 export class SqliteKeyStore implements ApiKeyStore {
   private readonly db: Database.Database;
+  /** Prepared once: compiling the statement cost more than running it, on every request. */
+  private readonly byHash: Database.Statement<[string], Row>;
 
   constructor(file: string) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file, { timeout: 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.exec(SCHEMA);
+    this.byHash = this.db.prepare<[string], Row>(
+      'SELECT key_id, role, tenant_id, created_at, revoked_at FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
+    );
   }
 
   async create(spec: { role: ApiKeyRole; tenantId: string | null }, now: Date): Promise<CreatedApiKey> {
@@ -74,11 +79,7 @@ export class SqliteKeyStore implements ApiKeyStore {
 
   async authenticate(key: string): Promise<ApiKeyRecord | undefined> {
     if (!looksLikeKey(key)) return undefined;
-    const row = this.db
-      .prepare(
-        'SELECT key_id, role, tenant_id, created_at, revoked_at FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL',
-      )
-      .get(keyHash(key)) as Row | undefined;
+    const row = this.byHash.get(keyHash(key));
     return row ? toRecord(row) : undefined;
   }
 
