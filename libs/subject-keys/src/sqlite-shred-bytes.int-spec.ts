@@ -30,6 +30,18 @@ function storedKeys(file: string): Map<string, Buffer> {
   return new Map(rows.map((r) => [r.subject_id, r.data_key]));
 }
 
+function describeLeaks(leaks: Map<Buffer, string[]>, victims: string[], keys: Map<string, Buffer>): string[] {
+  return [...leaks].map(([needle, files]) => {
+    const victim = victims.find((id) => Buffer.from(id).equals(needle) || keys.get(id)?.equals(needle));
+    const what = victim !== undefined && Buffer.from(victim).equals(needle) ? 'id' : 'key';
+    const where = files.map((f) => {
+      const at = fs.readFileSync(f).indexOf(needle);
+      return `${path.basename(f)} at byte ${at} (page ${Math.floor(at / 4096) + 1} of 4 KiB)`;
+    });
+    return `${what} of ${victim}: ${where.join(', ')}`;
+  });
+}
+
 describe('SQLite subject key store: shredded bytes are in no file', () => {
   it('leaves no subject id or key byte in the db, -wal or -shm after shred batches among thousands of subjects', async () => {
     const file = newFile();
@@ -62,7 +74,8 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
       shredded.push(...victims);
       const needles = victims.flatMap((id) => [Buffer.from(id, 'utf8'), keys.get(id) as Buffer]);
       const leaks = filesContaining(fileSet(file), needles);
-      expect([...leaks.values()]).toEqual([]);
+      // Which victim's id or key, where: a leak was met once in a CI run and not reproduced.
+      expect(describeLeaks(leaks, victims, keys)).toEqual([]);
       expect(fs.statSync(`${file}-wal`).size).toBe(0);
     }
     // Everyone else is still there and readable.
@@ -107,6 +120,89 @@ describe('SQLite subject key store: shredded bytes are in no file', () => {
       { pseudonym: victim, status: 'already-shredded', shreddedAt: t0.toISOString() },
     ]);
     expect(filesContaining(fileSet(file), [Buffer.from(ids[150] as string)]).size).toBe(0);
+    await store.close();
+  });
+
+  it('no shredded id survives as a stale copy a page rebuild left behind (many stores, many rounds)', async () => {
+    // secure_delete zeroes freed cells, not the stale copies a b-tree balance leaves in a
+    // page's unallocated gap; which rows get one follows the random pseudonyms. Before the
+    // store's VACUUM after each shred batch, this scenario left 1 shredded id in 8 stores
+    // (and CI met one in the test above); the store count makes a miss unlikely.
+    const left: string[] = [];
+    for (let s = 0; s < 10; s++) {
+      const file = newFile();
+      const store = new SqliteSubjectKeyStore(file);
+      const ids = subjectIds(4000, `stale${s}`);
+      const pseudonyms = new Map<string, string>();
+      const shredded = new Set<string>();
+      for (let round = 0; round < 4; round++) {
+        const batch = ids.slice(round * 1000, (round + 1) * 1000);
+        const grants = await store.pseudonymsFor(
+          batch.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+          t0,
+        );
+        batch.forEach((id, i) => pseudonyms.set(id, grants[i]?.pseudonym as string));
+        const victims = [...pseudonyms.keys()].filter((id, i) => !shredded.has(id) && i % 7 === round);
+        await store.shred(
+          'acme',
+          victims.map((id) => pseudonyms.get(id) as string),
+          t0,
+        );
+        victims.forEach((id) => shredded.add(id));
+      }
+      await store.close();
+      const found = filesContaining(
+        fileSet(file),
+        [...shredded].map((id) => Buffer.from(id)),
+      );
+      left.push(...[...found.keys()].map((b) => `${b.toString()} in ${path.basename(file)}`));
+    }
+    expect(left).toEqual([]);
+  }, 120_000);
+
+  it('an id that is a divider key on an interior b-tree page goes with the shred too', async () => {
+    // Both the table (WITHOUT ROWID) and the pseudonym index are index b-trees, whose interior
+    // pages hold whole entries: the shredded ids chosen here are exactly those on interior
+    // pages (which ones follows the random pseudonyms), so their removal there is proven too.
+    const file = newFile();
+    const store = new SqliteSubjectKeyStore(file);
+    const ids = subjectIds(3000, 'divider');
+    const grants = await store.pseudonymsFor(
+      ids.map((subjectId) => ({ tenantId: 'acme', subjectId })),
+      t0,
+    );
+    const probe = new Database(file);
+    probe.pragma('wal_checkpoint(TRUNCATE)'); // the pages as they are, in the database file
+    const pageSize = probe.pragma('page_size', { simple: true }) as number;
+    const interior = (
+      probe.prepare("SELECT pageno FROM dbstat WHERE pagetype = 'internal'").all() as Array<{
+        pageno: number;
+      }>
+    ).map((r) => r.pageno);
+    probe.close();
+    const bytes = fs.readFileSync(file);
+    const pages = interior.map((n) => bytes.subarray((n - 1) * pageSize, n * pageSize));
+    const dividers = ids.filter((id) => pages.some((page) => page.includes(Buffer.from(id))));
+    // Control: some ids do stand on interior pages.
+    expect(dividers.length).toBeGreaterThan(0);
+    await store.shred(
+      'acme',
+      dividers.map((id) => grants[ids.indexOf(id)]?.pseudonym as string),
+      t0,
+    );
+    expect([
+      ...filesContaining(
+        fileSet(file),
+        dividers.map((id) => Buffer.from(id)),
+      ).values(),
+    ]).toEqual([]);
+    const survivors = ids.filter((id) => !dividers.includes(id));
+    expect(
+      filesContaining(
+        fileSet(file),
+        survivors.map((id) => Buffer.from(id)),
+      ).size,
+    ).toBe(survivors.length);
     await store.close();
   });
 
