@@ -22,13 +22,11 @@ import {
 import { badRecord, type FuzzRecord } from './support/fuzz-records';
 
 /**
- * SCALE_OUT_EVENTS sizes the run (valid events); 2 % more invalid ones go with them. The
- * issue asks for 50 000; on this 2-core machine shared with other test runs that took
- * 169 s at load average 9–12 but 229–254 s at 13–15 (docs/scale-out.md), past the 3
- * minutes a test may take, so the default is 30 000 (150 s at load 13–16).
- * SCALE_OUT_EVENTS=50000 runs the full size.
+ * SCALE_OUT_EVENTS sizes the run (valid events, default the issue's 50 000); 2 % more
+ * invalid ones go with them. 30 000 took 60 s in a whole CI run at load 3 and 150–181 s
+ * at 13–19; 50 000 took 169–254 s at load 9–15 (docs/scale-out.md).
  */
-const EVENTS = Number(process.env.SCALE_OUT_EVENTS ?? 30_000);
+const EVENTS = Number(process.env.SCALE_OUT_EVENTS ?? 50_000);
 const BAD = Math.ceil(EVENTS / 50);
 const TENANTS = 100;
 const CHUNKS = 10;
@@ -100,7 +98,7 @@ class TopicTap {
  * Issue 12, item 6: scale-out on one PostgreSQL ledger and read model, six processes of
  * the compiled CLI — two ingest (one consumer group), two projectors (one active by the
  * projector lock, one standing by) and two dispatchers (sharing due work by leases) —
- * while 30 000 valid events (SCALE_OUT_EVENTS) over 100 tenants and 2 % invalid records
+ * while 50 000 valid events (SCALE_OUT_EVENTS) over 100 tenants and 2 % invalid records
  * stream in. One process of each role is SIGKILLed mid-stream and started again: an
  * ingest, then the ACTIVE projector (the standby must take over), then a dispatcher. Settled, the ledger
  * holds exactly the valid events with a valid chain, the read model equals a rebuild,
@@ -334,7 +332,7 @@ describe('scale-out: 2 ingest, 2 projectors, 2 dispatchers on PostgreSQL, one of
     expect(atDispatcherKill.issued).toBeLessThan(figures.commands);
     expect(services.map((s) => s.kills).reduce((a, b) => a + b)).toBe(3);
     // Measured 136 s (30 000 events) to 237 s (50 000) of test time on 2 cores under load: room for both.
-  }, 300_000);
+  }, 420_000);
 });
 
 /** Invalid records to their topics, keyed by their tenant; kafkajs cannot send null headers, so those go. */
