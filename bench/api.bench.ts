@@ -9,6 +9,7 @@ import { createProjector } from '@app/pipeline';
 import { openKeyStore, openReadModel } from '@app/read-model';
 import { lifecycleEvents } from '../test/support/fixtures';
 import { lifecycleEntries } from '../test/support/ledger-facts';
+import { produceLifecycle } from './kafka-bench';
 import { LoadFigures, runWrk, wrkBinary } from './wrk';
 
 /*
@@ -101,17 +102,7 @@ async function produceBacklog(o: ApiBenchOptions, prefix: string): Promise<void>
     ...e,
     value: { ...e.value, eventId: `backlog-${i}` },
   }));
-  for (let i = 0; i < events.length; i += 5000) {
-    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-    for (const e of events.slice(i, i + 5000)) {
-      const t = topics.lifecycle(e.topic);
-      byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
-    }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  }
+  await produceLifecycle(producer, topics, events);
   await producer.disconnect();
 }
 

@@ -1,6 +1,7 @@
-import { Kafka } from 'kafkajs';
+import { Kafka, type Producer } from 'kafkajs';
 import { BatchConsumer } from '@app/kafka';
-import type { RawRecord } from '@app/contracts';
+import type { RawRecord, TopicNames } from '@app/contracts';
+import type { FixtureEvent } from '../test/support/fixtures';
 
 type Handler = (records: RawRecord[]) => Promise<void>;
 
@@ -38,4 +39,23 @@ export async function consumeRate(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await Promise.all(consumers.map((c) => c.stop()));
   return { perSec: expected / seconds, seconds };
+}
+
+/** Produces fixture events to their lifecycle topics in sends of 5 000 (acks=all): a backlog to consume. */
+export async function produceLifecycle(
+  producer: Producer,
+  topics: TopicNames,
+  events: readonly FixtureEvent[],
+): Promise<void> {
+  for (let i = 0; i < events.length; i += 5000) {
+    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
+    for (const e of events.slice(i, i + 5000)) {
+      const t = topics.lifecycle(e.topic);
+      byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
 }

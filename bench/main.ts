@@ -7,7 +7,7 @@ import { createKafka, ensureTopics } from '@app/kafka';
 import { lifecycleEvents } from '../test/support/fixtures';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 import { benchLedger } from './ledger.bench';
-import { consumeRate } from './kafka-bench';
+import { consumeRate, produceLifecycle } from './kafka-bench';
 import { benchRebuild, benchRebuildPg, type RebuildFigures } from './projection.bench';
 import { benchIngestScale, type IngestRun } from './ingest.bench';
 import { benchLatency } from './latency.bench';
@@ -280,17 +280,7 @@ async function main(): Promise<void> {
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   const t0 = Date.now();
-  for (let i = 0; i < events.length; i += 5000) {
-    const byTopic = new Map<string, Array<{ key: string; value: string }>>();
-    for (const e of events.slice(i, i + 5000)) {
-      const t = topics.lifecycle(e.topic);
-      byTopic.set(t, [...(byTopic.get(t) ?? []), { key: e.key, value: JSON.stringify(e.value) }]);
-    }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  }
+  await produceLifecycle(producer, topics, events);
   await producer.disconnect();
   line('pre-produce (not a target)', `${fmt(N / ((Date.now() - t0) / 1000))} events/s`);
 
