@@ -3,28 +3,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
-import { isDueSoon, isOverdue, type Obligation, type ObligationStatus } from '@app/retention';
+import {
+  isDueSoon,
+  isOverdue,
+  OBLIGATION_STATUSES,
+  type Obligation,
+  type ObligationStatus,
+} from '@app/retention';
 import { ObligationRecord, openReadModel } from '.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-overdue-agrees-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const STATUSES: ObligationStatus[] = [
-  'scheduled',
-  'held',
-  'cancelled',
-  'issued',
-  'confirmed',
-  'failed',
-  'resolved',
-];
 const NOW = Date.parse('2026-02-01T00:00:00.000Z');
 const DAY = 86_400_000;
 // Around each boundary of the two rules: the deadline itself and the 7-day window's end.
 const OFFSETS = [-DAY, -1, 0, 1, 3 * DAY, 7 * DAY - 1, 7 * DAY, 7 * DAY + 1, 30 * DAY];
 
 function rows(): ObligationRecord[] {
-  return STATUSES.flatMap((status) =>
+  return OBLIGATION_STATUSES.flatMap((status) =>
     OFFSETS.map((offset, i) => {
       const obligationId = `${status}-${i}`;
       const deadline = new Date(NOW + offset).toISOString();
