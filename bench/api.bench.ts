@@ -20,7 +20,7 @@ import { LoadFigures, runWrk, wrkBinary } from './wrk';
  * backlog of BENCH_API_BACKLOG (300 000) events on the broker. The baseline in the same
  * run is `GET /health/live` (no key, no store: Express + Nest + the socket alone).
  * BENCH_API_DURATION (10 s) per load, BENCH_API_CONNECTIONS (50). BENCH_API_PROFILE=DIR
- * runs the API child under `node --cpu-prof` into DIR (summary: bench/cpu-profile-summary).
+ * runs the API child under `node --cpu-prof` into DIR (summary: bench/profile-summary).
  * BENCH_API_DIR=DIR keeps the seeded ledger and read model there for the next run.
  */
 
