@@ -1,6 +1,5 @@
 import path from 'node:path';
-import type { AppConfig, Logger } from '@app/config';
-import { repoRoot } from './repo-root';
+import { repoRoot, type AppConfig, type Logger } from '@app/config';
 
 interface LocalBroker {
   ensureBroker(opts: { quiet?: boolean }): Promise<{ brokers: string; startedHere: boolean }>;

@@ -17,7 +17,7 @@ import { checkpointCommand } from './commands/checkpoint.command';
 import { exportCommand } from './commands/export.command';
 import { verifyBundleCommand } from './commands/verify-bundle.command';
 import { exitCodeOfParse, exitOnUsageErrors } from './exit-codes';
-import { repoRoot } from './repo-root';
+import { repoRoot } from '@app/config';
 
 function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string })

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppConfig, Logger } from '@app/config';
-import { repoRoot } from './repo-root';
+import { repoRoot, type AppConfig, type Logger } from '@app/config';
 
 export interface VerifyOutcome {
   ok: boolean;

@@ -6,3 +6,4 @@ export * from './iso-duration';
 export * from './faults';
 export * from './store-faults';
 export * from './tracing';
+export * from './repo-root';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import type { Response } from 'express';
+import { repoRoot } from '@app/config';
 import type { HeavyJob, HeavyJobAnswer } from './heavy-job';
 
 /** API_HEAVY_JOBS' default: two jobs on two cores still leave the event loop its own. */
@@ -12,20 +13,11 @@ export const HEAVY_RETRY_AFTER_S = 5;
 /** A tenant stream up to this long is folded on the event loop: a worker's start costs more. */
 export const INLINE_MAX_ENTRIES = 2000;
 
-function repoRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'retention-ledger')
-      return dir;
-    if (path.dirname(dir) === dir) throw new Error(`cannot find the retention-ledger checkout above ${from}`);
-  }
-}
-
 /** The compiled worker beside this file; from the TypeScript sources (tests), its compiled copy in dist/. */
 function workerFile(): string {
   if (__filename.endsWith('.js')) return path.join(__dirname, 'heavy-job.worker.js');
-  const rel = path.relative(repoRoot(__dirname), __dirname);
-  return path.join(repoRoot(__dirname), 'dist', rel, 'heavy-job.worker.js');
+  const root = repoRoot();
+  return path.join(root, 'dist', path.relative(root, __dirname), 'heavy-job.worker.js');
 }
 
 /**
