@@ -226,8 +226,8 @@ export async function waitSettled(opts: {
     (s) =>
       'entries' in s &&
       s.entries > opts.events &&
-      // Both undefined is no answer: a transaction elsewhere in the cluster holding an xid
-      // keeps the high-water mark (and so the projector) below every entry.
+      // Both undefined is no answer: an open append of the ledger keeps the high-water
+      // mark (and so the projector) below every entry until it commits.
       s.head !== undefined &&
       s.head === s.checkpoint &&
       s.due === 0 &&

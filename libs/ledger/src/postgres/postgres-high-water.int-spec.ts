@@ -83,6 +83,45 @@ describe('PostgreSQL ledger with concurrent writers', () => {
     expect(await reader.verify()).toEqual({ ok: true, entries: 6, streams: 2 });
   });
 
+  it('does not wait for a transaction outside the ledger, however long it stays open', async () => {
+    const [a, , reader] = stores;
+    const otherSchema = `${schema}_other`;
+    const other = await PostgresLedgerStore.open({ connectionString: PG_URL, schema: otherSchema });
+    const otherWriter = new Client({ connectionString: PG_URL });
+    await otherWriter.connect();
+    try {
+      // Another application's write transaction, left open: it holds an xid ...
+      await raw.query('BEGIN');
+      await raw.query('SELECT pg_current_xact_id()');
+      // ... and another ledger of the same database, mid-append.
+      await otherWriter.query('BEGIN');
+      await otherWriter.query(`SELECT "${otherSchema}".allocate_positions(1)`);
+      const outcomes = await a.appendBatch([1, 2].map(() => dataCreated({ tenantId: 't' })));
+      const positions = outcomes.map((o) => (o.status === 'appended' ? o.entry.globalPosition : ''));
+      expect((await readEverything(reader)).map((e) => e.globalPosition)).toEqual(positions);
+      expect(await reader.lastPosition()).toBe(positions[1]);
+      // The other ledger's readers do wait for their own writer.
+      await other.appendBatch([dataCreated({ tenantId: 'o' })]);
+      expect(await other.lastPosition()).toBeUndefined();
+    } finally {
+      await raw.query('ROLLBACK');
+      await otherWriter.end();
+      await other.close();
+      await raw.query(`DROP SCHEMA IF EXISTS "${otherSchema}" CASCADE`);
+    }
+  });
+
+  it('refuses a read-only open of a ledger written before read_bound, and a read-write open upgrades it', async () => {
+    await raw.query(`DROP FUNCTION "${schema}".read_bound()`);
+    await expect(
+      PostgresLedgerStore.open({ connectionString: PG_URL, schema, readOnly: true }),
+    ).rejects.toThrow(/written by an older version .* open it once read-write/);
+    await (await PostgresLedgerStore.open({ connectionString: PG_URL, schema })).close();
+    const reader = await PostgresLedgerStore.open({ connectionString: PG_URL, schema, readOnly: true });
+    expect(await reader.lastPosition()).toBeUndefined();
+    await reader.close();
+  });
+
   it('moves past the gap a rolled-back append leaves', async () => {
     const [a, , reader] = stores;
     await a.appendBatch([dataCreated({ tenantId: 't' })]);

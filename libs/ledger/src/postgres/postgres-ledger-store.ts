@@ -30,7 +30,7 @@ import {
 import { groupsByHeads, rangePages, type StreamRange } from '../stream-groups';
 import { LedgerNotFoundError } from '../ledger-errors';
 import { verifyChains } from '../verify';
-import { highWaterNames, highWaterSchemaSql, SAFE_ROW } from './postgres-high-water';
+import { highWaterNames, highWaterSchemaSql, safeRowSql } from './postgres-high-water';
 import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
 import { lockKey, STREAM_LOCK_SQL, streamLockKeys } from './postgres-stream-locks';
 
@@ -109,7 +109,12 @@ export class PostgresLedgerStore implements LedgerStore {
           await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [store.lockName]);
           await client.query(postgresSchemaSql(tables));
           // A mutex per schema: two ledgers in one database allocate apart.
-          await client.query(highWaterSchemaSql(tables, lockKey(`retention-ledger-positions:${schema}`)));
+          await client.query(
+            highWaterSchemaSql(tables, {
+              mutex: lockKey(`retention-ledger-positions:${schema}`),
+              writers: lockKey(`retention-ledger-writers:${schema}`),
+            }),
+          );
         });
       }
     } catch (error) {
@@ -120,14 +125,21 @@ export class PostgresLedgerStore implements LedgerStore {
   }
 
   private async requireTables(schema: string): Promise<void> {
-    const { rows } = await this.pool.query<[string | null, string | null]>({
-      text: 'SELECT to_regclass($1), to_regclass($2)',
-      values: [this.t.entries, this.t.streams],
+    const { rows } = await this.pool.query<[string | null, string | null, string | null]>({
+      text: 'SELECT to_regclass($1), to_regclass($2), to_regprocedure($3)',
+      values: [this.t.entries, this.t.streams, `${highWaterNames(this.t).readBound}()`],
       rowMode: 'array',
     });
     if (rows[0][0] === null || rows[0][1] === null) {
       throw new LedgerNotFoundError(
         `no ledger in PostgreSQL schema ${schema} (a read-only command never creates one)`,
+      );
+    }
+    if (rows[0][2] === null) {
+      // Written by a version before read_bound: a read-write open (any ingest or run) adds it.
+      throw new LedgerNotFoundError(
+        `the ledger in PostgreSQL schema ${schema} was written by an older version and lacks ${highWaterNames(this.t).readBound}(); ` +
+          'open it once read-write (ingest or run) to upgrade it, then run this command again',
       );
     }
   }
@@ -308,7 +320,7 @@ export class PostgresLedgerStore implements LedgerStore {
   async readAll(after?: string, limit = 1000): Promise<{ entries: LedgerEntry[]; last: string | undefined }> {
     const { rows } = await this.pool.query<RecordRow>({
       text: `SELECT ${recordColumnsOf('e')} FROM ${this.t.entries} AS e ${this.visible}
-             WHERE e.global_position > $1 AND ${SAFE_ROW} ORDER BY e.global_position LIMIT $2`,
+             WHERE e.global_position > $1 AND ${safeRowSql(this.t, 'e')} ORDER BY e.global_position LIMIT $2`,
       values: [parseSequenceCursor(after), limit],
       rowMode: 'array',
     });
@@ -330,7 +342,7 @@ export class PostgresLedgerStore implements LedgerStore {
   async lastPosition(): Promise<string | undefined> {
     const { rows } = await this.pool.query<[string | null]>({
       // The high-water mark: the last position a global reader may pass (see postgres-high-water).
-      text: `SELECT max(global_position) FROM ${this.t.entries} WHERE ${SAFE_ROW}`,
+      text: `SELECT max(global_position) FROM ${this.t.entries} WHERE ${safeRowSql(this.t)}`,
       rowMode: 'array',
     });
     return rows[0][0] ?? undefined;
