@@ -26,6 +26,7 @@ import {
 } from '@app/proof';
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
+import { openSubjectKeyStore } from '@app/subject-keys';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '@app/pipeline';
 import { exclusiveRebuild, ProjectorModule } from '@app/pipeline';
@@ -130,11 +131,17 @@ export async function startRuntime(
         tally,
       })
     : undefined;
+  // Ingest seals subject parts, the dispatcher names subjects for their stores: both need the keys.
+  const subjectKeys =
+    services.includes('ingest') || services.includes('dispatcher')
+      ? await openSubjectKeyStore(config.subjectKeysUrl)
+      : undefined;
   const core: CoreContext = {
     config,
     log,
     kafka,
     ledger,
+    subjectKeys,
     // With the API, the projector's writes also time each command from issue to receipt.
     readModel:
       auditApi && metrics
@@ -165,6 +172,7 @@ export async function startRuntime(
     await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
+    await subjectKeys?.close();
     await ledger.close();
   };
   const modules = [

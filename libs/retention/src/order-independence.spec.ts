@@ -308,6 +308,26 @@ describe('property: order independence and idempotence of the fold', () => {
     );
   });
 
+  it('sealing the subject parts (ids replaced by pseudonyms) derives the same obligations, by pseudonym', () => {
+    const pseudonymOf = (subjectId: string) => `sp_${subjectId}`;
+    const seal = (f: Fact): Fact =>
+      f.subject === null || !('subjectId' in f.subject)
+        ? f
+        : { ...f, subject: { pseudonym: pseudonymOf(f.subject.subjectId), ciphertext: `sk1.${f.eventId}` } };
+    fc.assert(
+      fc.property(ledger, (entries) => {
+        const named = obligations(fold(entries)).map((o) =>
+          o.target.kind === 'subject'
+            ? { ...o, target: { ...o.target, subjectId: pseudonymOf(o.target.subjectId) } }
+            : o,
+        );
+        // Same ids, due dates, statuses and holds: only the subject's name differs.
+        expect(obligations(fold(entries.map(seal)))).toEqual(named);
+      }),
+      runs,
+    );
+  });
+
   it('the generator reaches the interesting cases', () => {
     // A check on the generator itself: the statuses, flags and removals the properties above range over.
     const seen = new Set<string>();
