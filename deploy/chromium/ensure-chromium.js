@@ -12,6 +12,7 @@
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const { aptInstall } = require('../tools/ensure-debian-tool');
 
 const KNOWN = ['/usr/lib/chromium/chromium', '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -44,12 +45,8 @@ function ensureChromium({ log = (m) => process.stderr.write(`[chromium] ${m}\n`)
         'or set CHROMIUM_PATH to a Chromium or Chrome binary',
     );
   }
-  log('not installed: apt-get install chromium (Debian package, about a minute)');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const stdio = ['ignore', 'ignore', 'inherit'];
-  execFileSync('apt-get', ['update', '-q'], { env, stdio });
-  execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { env, stdio });
-  const installed = findChromium();
+  // The project's one install lock: another worker may be installing kcat or promtool.
+  const installed = aptInstall('chromium', findChromium, (m) => log(`${m} (about a minute)`));
   if (!installed) throw new Error('apt-get installed "chromium" but no binary is at ' + KNOWN.join(' or '));
   log(`installed: ${installed}`);
   return installed;

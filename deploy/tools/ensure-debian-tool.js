@@ -8,7 +8,10 @@
  *   node deploy/tools/ensure-debian-tool.js kcat kcat        prints the binary's path
  *
  * Installing needs root and apt-get; without them the error says what to install. Jest
- * workers may ask at once, so installs are serialised by a lock directory.
+ * workers may ask at once, so every install of the project's (this file's and Chromium's,
+ * deploy/chromium) runs under one lock directory, and apt-get also waits for dpkg's own
+ * lock (another apt user on the machine) instead of failing at once: in CI, kcat's install
+ * failed on the dpkg lock while the browser test's Chromium install, unlocked then, held it.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -61,22 +64,32 @@ function ensureTool(binary, pkg = binary, { log = (m) => process.stderr.write(`[
   if (!canApt()) {
     throw new Error(`${binary} not found: install Debian's "${pkg}" package (apt-get install ${pkg})`);
   }
+  const installed = aptInstall(pkg, () => which(binary), log);
+  if (!installed) throw new Error(`apt-get installed "${pkg}" but "${binary}" is not on PATH`);
+  log(`installed: ${installed}`);
+  return installed;
+}
+
+/**
+ * Installs Debian's `pkg` under the project's install lock, unless `find` (asked again once
+ * the lock is held: another worker may have installed it meanwhile) already finds it.
+ * Returns what `find` gives after the install.
+ */
+function aptInstall(pkg, find, log) {
   return withLock(() => {
-    const again = which(binary);
+    const again = find();
     if (again) return again;
     log(`not installed: apt-get install ${pkg} (Debian package)`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     const stdio = ['ignore', 'ignore', 'inherit'];
-    execFileSync('apt-get', ['update', '-q'], { env, stdio });
-    execFileSync('apt-get', ['install', '-y', '-q', pkg], { env, stdio });
-    const installed = which(binary);
-    if (!installed) throw new Error(`apt-get installed "${pkg}" but "${binary}" is not on PATH`);
-    log(`installed: ${installed}`);
-    return installed;
+    const wait = ['-o', 'DPkg::Lock::Timeout=600'];
+    execFileSync('apt-get', [...wait, 'update', '-q'], { env, stdio });
+    execFileSync('apt-get', [...wait, 'install', '-y', '-q', pkg], { env, stdio });
+    return find();
   });
 }
 
-module.exports = { ensureTool, which };
+module.exports = { aptInstall, ensureTool, which };
 
 if (require.main === module) {
   const [binary, pkg] = process.argv.slice(2);

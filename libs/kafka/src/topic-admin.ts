@@ -1,4 +1,4 @@
-import { Admin, Kafka } from 'kafkajs';
+import { Admin, Kafka, KafkaJSError } from 'kafkajs';
 import type { TopicPolicy, TopicSpec } from './topic-settings';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -71,9 +71,21 @@ export async function ensureTopics(
   }
 }
 
-/** Records a topic holds (its partitions' high minus low watermarks); 0 when it does not exist. */
-export async function topicRecordCount(admin: Admin, topic: string): Promise<number> {
+/**
+ * Records a topic holds (its partitions' high minus low watermarks); 0 when it does not exist.
+ * A topic just created (or a partition whose leader just moved) answers "not the leader"
+ * for a moment — a retriable error, met in CI right after a test created its topics — so
+ * retriable errors are asked again a few times before they are passed on.
+ */
+export async function topicRecordCount(admin: Admin, topic: string, attempts = 20): Promise<number> {
   if (!(await admin.listTopics()).includes(topic)) return 0;
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    } catch (err) {
+      if (!(err instanceof KafkaJSError && err.retriable) || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }
