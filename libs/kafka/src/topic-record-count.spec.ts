@@ -3,12 +3,13 @@ import { topicRecordCount } from './topic-admin';
 
 // The broker's answer for a topic whose partitions have no leader yet (code 6), as kafkajs raises it.
 const notLeader = () =>
-  new KafkaJSProtocolError({
-    type: 'NOT_LEADER_OR_FOLLOWER',
-    code: 6,
-    retriable: true,
-    message: 'This server is not the leader for that topic-partition',
-  });
+  new KafkaJSProtocolError(
+    Object.assign(new Error('This server is not the leader for that topic-partition'), {
+      type: 'NOT_LEADER_OR_FOLLOWER',
+      code: 6,
+      retriable: true,
+    }),
+  );
 
 function adminAnswering(answers: Array<Error | Array<{ high: string; low: string }>>): Admin {
   return {
