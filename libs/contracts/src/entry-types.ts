@@ -20,6 +20,7 @@ export const ENTRY_TYPES = [
   'ObligationRetried',
   'ObligationResolved',
   'ObligationExtended',
+  'SubjectShredded',
 ] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
@@ -80,7 +81,16 @@ export interface EntryDataByType {
   };
   DeletionFailed: { commandId: string; region: string; store: string; completedAt: string; error?: string };
   PolicyActivated: { version: string; contentHash: string; policy: unknown };
+  /**
+   * A subject's key and id↔pseudonym mapping were destroyed (crypto-shredding). Holds no
+   * personal data: the pseudonym only. `forced`: shredded while obligations were owed or a
+   * hold covered the subject (`subjects shred --force`). Changes nothing the fold derives.
+   */
+  SubjectShredded: { pseudonym: string; trigger: ShredTrigger; forced: boolean } & OperatorPart;
 }
+
+/** Who asked for a shred: an operator, or the policy's own retention (`ledger.shredSubjectsAfter`). */
+export type ShredTrigger = 'operator' | 'policy';
 
 /**
  * The one designated place for personal data (DESIGN.md: subject identifiers).

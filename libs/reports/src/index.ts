@@ -7,3 +7,4 @@ export { durationText } from './duration-text';
 export { retriesExhausted } from './retries-exhausted';
 export * from './operator-actions';
 export * from './policy-diff';
+export * from './subjects';

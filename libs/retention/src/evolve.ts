@@ -116,6 +116,10 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
       return onReceiptEntry(state, e);
     case 'PolicyActivated':
       return onPolicyActivated(state, e, at);
+    case 'SubjectShredded':
+      // Shredding destroys a key, not a fact: the fold works on pseudonyms, so nothing derived
+      // changes (property: order-independence.spec.ts).
+      return state;
     default: {
       const _exhaustive: never = e;
       return _exhaustive;

@@ -84,3 +84,4 @@ export {
   type PolicyCandidate,
   type PolicyActivationDecision,
 } from './policy/activation';
+export * from './subjects/shred-refusal';

@@ -328,6 +328,29 @@ describe('property: order independence and idempotence of the fold', () => {
     );
   });
 
+  it('shredding any set of subjects, at any point of the stream, never changes the derived schedule', () => {
+    fc.assert(
+      fc.property(
+        ledger,
+        fc.subarray(SUBJECTS),
+        fc.array(fc.nat(), { maxLength: SUBJECTS.length }),
+        (entries, shredded, where) => {
+          const expected = obligations(fold(entries));
+          const withShreds = [...entries];
+          shredded.forEach((subject, i) =>
+            withShreds.splice(
+              (where[i] ?? 0) % (withShreds.length + 1),
+              0,
+              e.subjectShredded({ eventId: `op:shred:${subject}`, pseudonym: subject, at: 10 }),
+            ),
+          );
+          expect(obligations(fold(withShreds))).toEqual(expected);
+        },
+      ),
+      runs,
+    );
+  });
+
   it('the generator reaches the interesting cases', () => {
     // A check on the generator itself: the statuses, flags and removals the properties above range over.
     const seen = new Set<string>();
