@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isPseudonym, TopicNames } from '@app/contracts';
 import { openLedger } from '@app/ledger';
-import { openSubjectKeyStore } from '@app/subject-keys';
-import { consumeAll, ensureTopics, produce, randomPrefix, testKafka } from './support/kafka';
+import { openReadModel } from '@app/read-model';
+import { consumeAll, ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { exited, runCli, startCli, testEnv } from './support/cli-process';
 import { ZERO_DELAY_POLICY } from './support/policies';
 
@@ -19,11 +19,13 @@ function filesHolding(files: string[], needle: string): string[] {
 }
 
 /**
- * The running system with its subject key store: producers name a subject by its id; the
- * ledger and the read model keep only the subject's pseudonym and a ciphertext, while the
- * deletion command still tells the regional store the subject's id.
+ * The whole promise, with the running system and its subject key store: producers name a
+ * subject by its id; the ledger and the read model keep only the subject's pseudonym and a
+ * ciphertext, while the deletion command still tells the regional store the id; once the
+ * store confirms, the subject is shredded — and then the id is in no file the system owns,
+ * while verify, the audit and a rebuild show the same obligations, met, as before.
  */
-describe('subject parts sealed by the running system', () => {
+describe('subject parts sealed by the running system, and shredded', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-sealing-'));
   const prefix = randomPrefix();
   const keysFile = path.join(dir, 'subject-keys.db');
@@ -33,6 +35,7 @@ describe('subject parts sealed by the running system', () => {
     extra: { SUBJECT_KEYS_URL: `sqlite:${keysFile}`, DISPATCH_INTERVAL: 'PT0.2S' },
   });
   const log = path.join(dir, 'run.log');
+  const tenantId = 'acme';
   // Recognisable bytes: if any store or log kept the id, a byte scan finds it.
   const subjectId = `marker-${prefix.replace(/\W/g, '')}@example.com`;
 
@@ -40,75 +43,124 @@ describe('subject parts sealed by the running system', () => {
     if (!process.env.KEEP_TEST_FILES) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps the id out of the ledger, the read model and the log, and still names it in the command', async () => {
+  const cliJson = async <T>(args: string[], json = ['--json']): Promise<T> => {
+    const run = await runCli([...args, ...json], env);
+    if (run.code !== 0) throw new Error(`${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+    return JSON.parse(run.stdout) as T;
+  };
+  type Listed = Array<{ obligationId: string; status: string; target: { kind: string; subjectId?: string } }>;
+  type Audit = { obligations: Array<{ obligationId: string; verdict: string }> };
+
+  it('keeps the id out of every store and log, names it in the command, and forgets it at the shred', async () => {
     const kafka = testKafka();
     const topics = new TopicNames(prefix, ['eu']);
     await ensureTopics(kafka, topics.allTopics());
     const run = startCli(['run', '--only', 'ingest,projector,dispatcher'], env, log);
-    const tenantId = 'acme';
     const occurredAt = new Date(Date.now() - 60_000).toISOString();
+    const event = (fields: Record<string, unknown>) => ({
+      key: tenantId,
+      value: JSON.stringify({ tenantId, occurredAt, ...fields }),
+    });
     await produce(kafka, topics.lifecycle('data-created'), [
-      {
-        key: tenantId,
-        value: JSON.stringify({
-          eventId: `${prefix}created`,
-          tenantId,
-          occurredAt,
-          dataId: 'profile-1',
-          category: 'personal',
-          region: 'eu',
-          store: 'main',
-          subjectId,
-        }),
-      },
+      event({
+        eventId: `${prefix}created`,
+        dataId: 'profile-1',
+        category: 'personal',
+        region: 'eu',
+        store: 'main',
+        subjectId,
+      }),
     ]);
     await produce(kafka, topics.lifecycle('user-deleted'), [
+      event({ eventId: `${prefix}deleted`, subjectId, deletedBy: 'user' }),
+    ]);
+
+    // 1. The regional store is told the subject's id: it has to find the data. It confirms.
+    const [record] = await consumeAll(kafka, topics.commands('eu'), 1, 60_000);
+    const command = JSON.parse(record.value) as { commandId: string; target: unknown };
+    expect(command.target).toEqual({ kind: 'subject', subjectId, categories: ['personal'] });
+    await produce(kafka, topics.receipts('eu'), [
       {
         key: tenantId,
         value: JSON.stringify({
-          eventId: `${prefix}deleted`,
+          commandId: command.commandId,
           tenantId,
-          occurredAt,
-          subjectId,
-          deletedBy: 'user',
+          region: 'eu',
+          store: 'main',
+          status: 'completed',
+          completedAt: new Date().toISOString(),
         }),
       },
     ]);
-    const [command] = await consumeAll(kafka, topics.commands('eu'), 1, 60_000);
-    const sent = JSON.parse(command.value) as { target: { kind: string; subjectId: string } };
+    const confirmed = await waitFor(
+      () => cliJson<Listed>(['obligations', '--tenant', tenantId]),
+      (list) => list.length > 0 && list.every((o) => o.status === 'confirmed'),
+      60_000,
+      'the obligation confirmed',
+    );
     run.kill('SIGTERM');
     expect(await exited(run)).toBe(0);
 
-    // The regional store is told the subject's id: it has to find the data.
-    expect(sent.target).toEqual({ kind: 'subject', subjectId, categories: ['personal'] });
-
-    // The ledger holds the pseudonym and a ciphertext; the key store knows whose it is.
+    // 2. The ledger holds the pseudonym and a ciphertext; the read model links by the pseudonym.
     const ledger = await openLedger(env.LEDGER_URL!, { readOnly: true });
     const subjects = (await ledger.readAll()).entries.flatMap((e) => (e.subject ? [e.subject] : []));
-    expect(await ledger.verify()).toMatchObject({ ok: true });
     await ledger.close();
     expect(subjects).toHaveLength(2);
     const pseudonym = 'pseudonym' in subjects[0] ? subjects[0].pseudonym : '';
     expect(isPseudonym(pseudonym)).toBe(true);
     for (const s of subjects) expect(s).toEqual({ pseudonym, ciphertext: expect.stringMatching(/^sk1\./) });
-    const keys = await openSubjectKeyStore(`sqlite:${keysFile}`);
-    expect(await keys.lookup(tenantId, pseudonym)).toMatchObject({ state: 'active', subjectId });
-    await keys.close();
-
-    // The id's bytes: in no file of the ledger or the read model (WAL included), nor in the log.
-    const stores = [
+    expect(confirmed.map((o) => o.target.subjectId)).toEqual([pseudonym]);
+    const stores = () => [
       ...databaseFiles(path.join(dir, 'ledger.db')),
       ...databaseFiles(path.join(dir, 'read-model.db')),
     ];
-    expect(stores.length).toBeGreaterThanOrEqual(2);
-    expect(filesHolding([...stores, log], subjectId)).toEqual([]);
-    // The scan's control: the key store, which must hold it until the subject is shredded.
+    expect(stores().length).toBeGreaterThanOrEqual(2);
+    expect(filesHolding([...stores(), log], subjectId)).toEqual([]);
+    expect(filesHolding(stores(), pseudonym).length).toBeGreaterThan(0);
+    // The scan's control: the key store holds the id until the shred.
     expect(filesHolding(databaseFiles(keysFile), subjectId)).not.toEqual([]);
-    // The pseudonym is what the stores link by.
-    expect(filesHolding(stores, pseudonym).length).toBeGreaterThan(0);
+    const auditBefore = await cliJson<Audit>(['audit', '--tenant', tenantId, '--format', 'json'], []);
 
-    // Replay and verify need no key: they work on pseudonyms.
-    const verify = await runCli(['verify'], env);
-    expect(verify.code).toBe(0);
+    // 3. Nothing owed, no hold: the shred needs no --force.
+    const shred = await cliJson<{ forced: boolean; pseudonym: string }>([
+      'subjects',
+      'shred',
+      '--tenant',
+      tenantId,
+      '--subject',
+      subjectId,
+      '--reason',
+      'erasure complete',
+    ]);
+    expect(shred).toMatchObject({ forced: false, pseudonym });
+
+    // 4. The id's bytes are in no file of the ledger, the read model or the key store (WAL included), nor the log.
+    expect(filesHolding([...stores(), ...databaseFiles(keysFile), log], subjectId)).toEqual([]);
+    expect((await runCli(['verify'], env)).code).toBe(0);
+    // The audit shows the same obligations met, with the same ids; the subject is its pseudonym.
+    const auditAfter = await cliJson<Audit>(['audit', '--tenant', tenantId, '--format', 'json'], []);
+    expect(auditAfter.obligations.map((o) => [o.obligationId, o.verdict])).toEqual(
+      auditBefore.obligations.map((o) => [o.obligationId, o.verdict]),
+    );
+    expect(auditAfter.obligations.every((o) => o.verdict === 'met')).toBe(true);
+    // A replay of the whole ledger into a new read model gives the same obligations.
+    const rebuilt = await runCli(['rebuild'], env);
+    expect(rebuilt.code).toBe(0);
+    const readModel = await openReadModel(env.READ_MODEL_URL!);
+    const after = await readModel.obligations(tenantId);
+    await readModel.close();
+    expect(after.map((o) => [o.obligationId, o.status])).toEqual(
+      confirmed.map((o) => [o.obligationId, o.status]),
+    );
+    const view = await cliJson<{ key: { state: string }; shredded?: unknown }>([
+      'subjects',
+      'show',
+      '--tenant',
+      tenantId,
+      '--pseudonym',
+      pseudonym,
+    ]);
+    expect(view.key.state).toBe('shredded');
+    expect(view.shredded).toBeDefined();
   });
 });
