@@ -6,7 +6,7 @@ import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
 import { consumeAll, ensureTopics, produce, randomPrefix, testKafka, waitFor } from './support/kafka';
 import { exited, runCli, startCli, testEnv } from './support/cli-process';
-import { ZERO_DELAY_POLICY } from './support/policies';
+import { ZERO_DELAY_POLICY, zeroDelayPolicyYaml } from './support/policies';
 
 /** Every file of a SQLite database: the main file, its WAL and its shared-memory index. */
 function databaseFiles(dbFile: string): string[] {
@@ -36,8 +36,10 @@ describe('subject parts sealed by the running system, and shredded', () => {
   });
   const log = path.join(dir, 'run.log');
   const tenantId = 'acme';
-  // Recognisable bytes: if any store or log kept the id, a byte scan finds it.
-  const subjectId = `marker-${prefix.replace(/\W/g, '')}@example.com`;
+  // Recognisable bytes: if any store or log kept an id, a byte scan finds it.
+  const mark = prefix.replace(/\W/g, '');
+  const onDemand = `asked-${mark}@example.com`;
+  const byPolicy = `policy-${mark}@example.com`;
 
   afterAll(() => {
     if (!process.env.KEEP_TEST_FILES) fs.rmSync(dir, { recursive: true, force: true });
@@ -50,8 +52,14 @@ describe('subject parts sealed by the running system, and shredded', () => {
   };
   type Listed = Array<{ obligationId: string; status: string; target: { kind: string; subjectId?: string } }>;
   type Audit = { obligations: Array<{ obligationId: string; verdict: string }> };
+  type View = { key: { state: string }; shredded?: { data: { trigger: string; forced: boolean } } };
+  const stores = () => [
+    ...databaseFiles(path.join(dir, 'ledger.db')),
+    ...databaseFiles(path.join(dir, 'read-model.db')),
+  ];
+  const everyFile = () => [...stores(), ...databaseFiles(keysFile), log];
 
-  it('keeps the id out of every store and log, names it in the command, and forgets it at the shred', async () => {
+  it('keeps ids out of every store and log, names them in the commands, and forgets them when shredded', async () => {
     const kafka = testKafka();
     const topics = new TopicNames(prefix, ['eu']);
     await ensureTopics(kafka, topics.allTopics());
@@ -61,106 +69,118 @@ describe('subject parts sealed by the running system, and shredded', () => {
       key: tenantId,
       value: JSON.stringify({ tenantId, occurredAt, ...fields }),
     });
-    await produce(kafka, topics.lifecycle('data-created'), [
-      event({
-        eventId: `${prefix}created`,
-        dataId: 'profile-1',
-        category: 'personal',
-        region: 'eu',
-        store: 'main',
-        subjectId,
-      }),
-    ]);
-    await produce(kafka, topics.lifecycle('user-deleted'), [
-      event({ eventId: `${prefix}deleted`, subjectId, deletedBy: 'user' }),
-    ]);
+    for (const [n, subjectId] of [onDemand, byPolicy].entries()) {
+      await produce(kafka, topics.lifecycle('data-created'), [
+        event({
+          eventId: `${prefix}created-${n}`,
+          dataId: `profile-${n}`,
+          category: 'personal',
+          region: 'eu',
+          store: 'main',
+          subjectId,
+        }),
+      ]);
+      await produce(kafka, topics.lifecycle('user-deleted'), [
+        event({ eventId: `${prefix}deleted-${n}`, subjectId, deletedBy: 'user' }),
+      ]);
+    }
 
-    // 1. The regional store is told the subject's id: it has to find the data. It confirms.
-    const [record] = await consumeAll(kafka, topics.commands('eu'), 1, 60_000);
-    const command = JSON.parse(record.value) as { commandId: string; target: unknown };
-    expect(command.target).toEqual({ kind: 'subject', subjectId, categories: ['personal'] });
-    await produce(kafka, topics.receipts('eu'), [
-      {
+    // 1. The regional store is told each subject's id: it has to find the data. It confirms.
+    const records = await consumeAll(kafka, topics.commands('eu'), 2, 60_000);
+    const commands = records.map(
+      (r) => JSON.parse(r.value) as { commandId: string; target: { subjectId: string } },
+    );
+    expect(commands.map((c) => c.target.subjectId).sort()).toEqual([onDemand, byPolicy].sort());
+    await produce(
+      kafka,
+      topics.receipts('eu'),
+      commands.map((c) => ({
         key: tenantId,
         value: JSON.stringify({
-          commandId: command.commandId,
+          commandId: c.commandId,
           tenantId,
           region: 'eu',
           store: 'main',
           status: 'completed',
           completedAt: new Date().toISOString(),
         }),
-      },
-    ]);
+      })),
+    );
     const confirmed = await waitFor(
       () => cliJson<Listed>(['obligations', '--tenant', tenantId]),
-      (list) => list.length > 0 && list.every((o) => o.status === 'confirmed'),
+      (list) => list.length === 2 && list.every((o) => o.status === 'confirmed'),
       60_000,
-      'the obligation confirmed',
+      'both obligations confirmed',
     );
     run.kill('SIGTERM');
     expect(await exited(run)).toBe(0);
 
-    // 2. The ledger holds the pseudonym and a ciphertext; the read model links by the pseudonym.
+    // 2. The ledger holds pseudonyms and ciphertexts; the read model links by the pseudonyms.
     const ledger = await openLedger(env.LEDGER_URL!, { readOnly: true });
     const subjects = (await ledger.readAll()).entries.flatMap((e) => (e.subject ? [e.subject] : []));
     await ledger.close();
-    expect(subjects).toHaveLength(2);
-    const pseudonym = 'pseudonym' in subjects[0] ? subjects[0].pseudonym : '';
-    expect(isPseudonym(pseudonym)).toBe(true);
-    for (const s of subjects) expect(s).toEqual({ pseudonym, ciphertext: expect.stringMatching(/^sk1\./) });
-    expect(confirmed.map((o) => o.target.subjectId)).toEqual([pseudonym]);
-    const stores = () => [
-      ...databaseFiles(path.join(dir, 'ledger.db')),
-      ...databaseFiles(path.join(dir, 'read-model.db')),
-    ];
+    expect(subjects).toHaveLength(4);
+    for (const s of subjects)
+      expect(s).toEqual({ pseudonym: expect.any(String), ciphertext: expect.stringMatching(/^sk1\./) });
+    const pseudonyms = [...new Set(subjects.map((s) => ('pseudonym' in s ? s.pseudonym : '')))];
+    expect(pseudonyms.every(isPseudonym)).toBe(true);
+    expect(confirmed.map((o) => o.target.subjectId).sort()).toEqual([...pseudonyms].sort());
     expect(stores().length).toBeGreaterThanOrEqual(2);
-    expect(filesHolding([...stores(), log], subjectId)).toEqual([]);
-    expect(filesHolding(stores(), pseudonym).length).toBeGreaterThan(0);
-    // The scan's control: the key store holds the id until the shred.
-    expect(filesHolding(databaseFiles(keysFile), subjectId)).not.toEqual([]);
+    expect(filesHolding([...stores(), log], onDemand)).toEqual([]);
+    expect(filesHolding([...stores(), log], byPolicy)).toEqual([]);
+    // The scan's control: the key store holds the ids until they are shredded.
+    expect(filesHolding(databaseFiles(keysFile), onDemand)).not.toEqual([]);
     const auditBefore = await cliJson<Audit>(['audit', '--tenant', tenantId, '--format', 'json'], []);
 
-    // 3. Nothing owed, no hold: the shred needs no --force.
-    const shred = await cliJson<{ forced: boolean; pseudonym: string }>([
+    // 3. On demand: nothing owed, no hold, so no --force needed.
+    const asked = await cliJson<{ forced: boolean; pseudonym: string }>([
       'subjects',
       'shred',
       '--tenant',
       tenantId,
       '--subject',
-      subjectId,
+      onDemand,
       '--reason',
       'erasure complete',
     ]);
-    expect(shred).toMatchObject({ forced: false, pseudonym });
+    expect(asked.forced).toBe(false);
+    expect(filesHolding(everyFile(), onDemand)).toEqual([]);
+    expect(filesHolding(databaseFiles(keysFile), byPolicy)).not.toEqual([]);
 
-    // 4. The id's bytes are in no file of the ledger, the read model or the key store (WAL included), nor the log.
-    expect(filesHolding([...stores(), ...databaseFiles(keysFile), log], subjectId)).toEqual([]);
+    // 4. By the policy's own retention: a policy with ledger.shredSubjectsAfter, and the projector's process.
+    fs.writeFileSync(
+      env.RETENTION_POLICY!,
+      zeroDelayPolicyYaml('zero-delay-2') + 'ledger: { shredSubjectsAfter: PT0S }\n',
+    );
+    const projector = startCli(['run', '--only', 'projector'], { ...env, SHRED_INTERVAL: 'PT0.2S' }, log);
+    const other = pseudonyms.find((p) => p !== asked.pseudonym)!;
+    const shredded = await waitFor(
+      () => cliJson<View>(['subjects', 'show', '--tenant', tenantId, '--pseudonym', other]),
+      (view) => view.key.state === 'shredded' && view.shredded !== undefined,
+      60_000,
+      'the policy to shred the other subject',
+    );
+    projector.kill('SIGTERM');
+    expect(await exited(projector)).toBe(0);
+    expect(shredded.shredded?.data).toMatchObject({ trigger: 'policy', forced: false });
+
+    // 5. Neither id's bytes are in any file of the ledger, read model or key store (WAL included), nor the log.
+    expect(filesHolding(everyFile(), onDemand)).toEqual([]);
+    expect(filesHolding(everyFile(), byPolicy)).toEqual([]);
     expect((await runCli(['verify'], env)).code).toBe(0);
-    // The audit shows the same obligations met, with the same ids; the subject is its pseudonym.
+    // The audit shows the same obligations met, with the same ids.
     const auditAfter = await cliJson<Audit>(['audit', '--tenant', tenantId, '--format', 'json'], []);
     expect(auditAfter.obligations.map((o) => [o.obligationId, o.verdict])).toEqual(
       auditBefore.obligations.map((o) => [o.obligationId, o.verdict]),
     );
-    expect(auditAfter.obligations.every((o) => o.verdict === 'met')).toBe(true);
+    expect(auditAfter.obligations.map((o) => o.verdict)).toEqual(['met', 'met']);
     // A replay of the whole ledger into a new read model gives the same obligations.
-    const rebuilt = await runCli(['rebuild'], env);
-    expect(rebuilt.code).toBe(0);
+    expect((await runCli(['rebuild'], env)).code).toBe(0);
     const readModel = await openReadModel(env.READ_MODEL_URL!);
     const after = await readModel.obligations(tenantId);
     await readModel.close();
-    expect(after.map((o) => [o.obligationId, o.status])).toEqual(
-      confirmed.map((o) => [o.obligationId, o.status]),
-    );
-    const view = await cliJson<{ key: { state: string }; shredded?: unknown }>([
-      'subjects',
-      'show',
-      '--tenant',
-      tenantId,
-      '--pseudonym',
-      pseudonym,
-    ]);
-    expect(view.key.state).toBe('shredded');
-    expect(view.shredded).toBeDefined();
+    const byId = (list: Array<{ obligationId: string; status: string }>) =>
+      list.map((o) => [o.obligationId, o.status]).sort();
+    expect(byId(after)).toEqual(byId(confirmed));
   });
 });

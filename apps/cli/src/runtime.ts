@@ -27,6 +27,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
 import { openSubjectKeyStore } from '@app/subject-keys';
+import { SubjectRetention } from '@app/reports';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '@app/pipeline';
 import { exclusiveRebuild, ProjectorModule } from '@app/pipeline';
@@ -131,11 +132,11 @@ export async function startRuntime(
         tally,
       })
     : undefined;
-  // Ingest seals subject parts, the dispatcher names subjects for their stores: both need the keys.
-  const subjectKeys =
-    services.includes('ingest') || services.includes('dispatcher')
-      ? await openSubjectKeyStore(config.subjectKeysUrl)
-      : undefined;
+  // Ingest seals subject parts, the dispatcher names subjects for their stores, the projector's
+  // process shreds what the policy's ledger.shredSubjectsAfter says: they need the keys.
+  const subjectKeys = services.some((s) => s !== 'api')
+    ? await openSubjectKeyStore(config.subjectKeysUrl)
+    : undefined;
   const core: CoreContext = {
     config,
     log,
@@ -166,7 +167,13 @@ export async function startRuntime(
     services.includes('projector') && checkpointKey
       ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
       : undefined;
+  const retention =
+    services.includes('projector') && subjectKeys
+      ? new SubjectRetention({ ledger, keys: subjectKeys, clock, intervalMs: config.shredIntervalMs, log })
+      : undefined;
+  retention?.start();
   const closeStores = async () => {
+    await retention?.stop();
     await checkpointer?.stop();
     await checkpointStore.close();
     await tally?.close();

@@ -8,3 +8,4 @@ export { retriesExhausted } from './retries-exhausted';
 export * from './operator-actions';
 export * from './policy-diff';
 export * from './subjects';
+export * from './subject-retention';

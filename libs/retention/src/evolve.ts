@@ -118,7 +118,8 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
       return onPolicyActivated(state, e, at);
     case 'SubjectShredded':
       // Shredding destroys a key, not a fact: the fold works on pseudonyms, so nothing derived
-      // changes (property: order-independence.spec.ts).
+      // changes (property: order-independence.spec.ts); it is only remembered as done.
+      (state.shreddedSubjects ??= new Set()).add(e.data.pseudonym);
       return state;
     default: {
       const _exhaustive: never = e;

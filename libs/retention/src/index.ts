@@ -85,3 +85,5 @@ export {
   type PolicyActivationDecision,
 } from './policy/activation';
 export * from './subjects/shred-refusal';
+export * from './subjects/shred-due';
+export { policyAt } from './derive';

@@ -18,18 +18,25 @@ export interface ShredBlockers {
 
 /** The subject's obligations: those that purge the subject, or a data item that is the subject's. */
 export function subjectObligations(state: TenantState, subject: string): Obligation[] {
-  return obligations(state).filter((o) =>
+  return obligationsOfSubject(state, obligations(state), subject);
+}
+
+/** `subjectObligations` out of a list already derived (asked for many subjects of one state). */
+export function obligationsOfSubject(
+  state: TenantState,
+  all: readonly Obligation[],
+  subject: string,
+): Obligation[] {
+  return all.filter((o) =>
     o.target.kind === 'subject'
       ? o.target.subjectId === subject
       : o.target.kind === 'data' && state.data.get(o.target.dataId)?.subjectId === subject,
   );
 }
 
-export function shredBlockers(state: TenantState, subject: string): ShredBlockers {
-  const pendingObligationIds = subjectObligations(state, subject)
-    .filter(isOwed)
-    .map((o) => o.obligationId);
-  const items = [...state.data.values()].filter((d) => d.subjectId === subject);
+/** Legal holds in force that cover the subject: naming it, one of its data items, or the whole tenant. */
+export function coveringHoldIds(state: TenantState, subject: string): string[] {
+  const items = state.subjects.get(subject)?.data ?? [];
   const holdIds = new Set<string>();
   for (const hold of holdIntervals(state)) {
     if (hold.to !== Infinity) continue;
@@ -38,7 +45,14 @@ export function shredBlockers(state: TenantState, subject: string): ShredBlocker
     if (hold.subjectId === subject || tenantWide || items.some((item) => holdScopeCovers(hold, item)))
       holdIds.add(hold.holdId);
   }
-  return { pendingObligationIds, holdIds: [...holdIds].sort() };
+  return [...holdIds].sort();
+}
+
+export function shredBlockers(state: TenantState, subject: string): ShredBlockers {
+  const pendingObligationIds = subjectObligations(state, subject)
+    .filter(isOwed)
+    .map((o) => o.obligationId);
+  return { pendingObligationIds, holdIds: coveringHoldIds(state, subject) };
 }
 
 /** The refusal to print, or undefined when the subject may be shredded. Names ids, never the subject's id. */
