@@ -15,6 +15,7 @@ import { benchDispatch, type DispatchPhase } from './dispatch.bench';
 import { benchScrape } from './scrape.bench';
 import { benchPgAppend } from './pg-append.bench';
 import { benchSubjectKeys } from './subject-keys.bench';
+import { benchSealing } from './sealing.bench';
 import { benchProof } from './proof.bench';
 import { ApiScenario, benchApi } from './api.bench';
 import type { LoadFigures } from './wrk';
@@ -146,6 +147,26 @@ async function subjectKeysOnly(): Promise<void> {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** Append and rebuild with sealed subject parts, each as a ratio to the same run without (issue 10). */
+async function sealingFigures(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
+  const n = Number(process.env.BENCH_SEALING_EVENTS || 100_000);
+  const entries: NewEntry[] = lifecycleEntries(n, { tenants: 1000, seed: 'sealing' });
+  const f = await benchSealing(dir, entries);
+  line(
+    'machine',
+    `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, load ${os.loadavg()[0].toFixed(2)}, node ${process.version}`,
+  );
+  line('sealing: entries (with a subject part)', `${fmt(f.entries)} (${fmt(f.withSubject)})`);
+  line('append, plain subject parts (baseline)', `${fmt(f.plainAppendPerSec)} entries/s`);
+  line('append, sealed (sealBatch per batch of 1000)', `${fmt(f.sealedAppendPerSec)} entries/s`);
+  line('sealed ÷ plain append', (f.sealedAppendPerSec / f.plainAppendPerSec).toFixed(2));
+  line('rebuild from the plain ledger (baseline)', `${fmt(f.plainRebuildPerSec)} entries/s`);
+  line('rebuild from the sealed ledger', `${fmt(f.sealedRebuildPerSec)} entries/s`);
+  line('sealed ÷ plain rebuild', (f.sealedRebuildPerSec / f.plainRebuildPerSec).toFixed(2));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 async function proofFigures(dir: string): Promise<void> {
   const p = await benchProof(dir, CHECKPOINT_N, CHECKPOINT_STREAMS, BUNDLE_N);
   const s = (x: number) => `${(x / 1000).toFixed(2)} s`;
@@ -235,10 +256,13 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'append') return appendOnly();
   if (process.env.BENCH_ONLY === 'pg-append') return pgAppendFigures();
   if (process.env.BENCH_ONLY === 'subject-keys') return subjectKeysOnly();
+  if (process.env.BENCH_ONLY === 'sealing') return sealingFigures();
   const only = process.env.BENCH_ONLY;
   const known = ['ingest', 'ingest-scale', 'dispatch', 'rebuild', 'checkpoint', 'scrape', 'api'];
   if (only !== undefined && !known.includes(only)) {
-    throw new Error(`unknown BENCH_ONLY=${only} (append, pg-append, subject-keys, ${known.join(', ')})`);
+    throw new Error(
+      `unknown BENCH_ONLY=${only} (append, pg-append, subject-keys, sealing, ${known.join(', ')})`,
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-bench-'));
   if (only === 'scrape') {
@@ -339,6 +363,9 @@ async function main(): Promise<void> {
 
   process.stdout.write('\n');
   await proofFigures(dir);
+
+  process.stdout.write('\n');
+  await sealingFigures();
 
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -2,10 +2,20 @@
  * Starts the local Kafka broker for integration and e2e tests unless KAFKA_BROKERS
  * points at one. Workers inherit KAFKA_BROKERS from this process.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const broker = require('../../deploy/kafka/broker.js');
 
 export default async function globalSetup(): Promise<void> {
+  // Processes under test seal subject parts; a test that does not name its own key store
+  // shares one in a temporary directory instead of ./data in the checkout.
+  process.env.SUBJECT_KEYS_URL ??= `sqlite:${path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'rl-test-keys-')),
+    'subject-keys.db',
+  )}`;
   if (process.env.KAFKA_BROKERS) return;
   const { brokers, startedHere } = await broker.ensureBroker({
     quiet: process.env.CI !== 'true',

@@ -10,11 +10,13 @@ import {
   LOGGER,
   Logger,
   READ_MODEL,
+  SUBJECT_KEYS,
   WORK_SIGNAL,
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
+import type { SubjectKeyStore } from '@app/subject-keys';
 import { KNOWN_CATEGORIES } from '@app/pipeline';
 
 export interface CoreContext {
@@ -22,6 +24,8 @@ export interface CoreContext {
   log: Logger;
   kafka: Kafka;
   ledger: LedgerStore;
+  /** The subject key store (SUBJECT_KEYS_URL), opened only for the services that seal or reveal subjects. */
+  subjectKeys?: SubjectKeyStore;
   readModel: ReadModel;
   clock: Clock;
   categories: ReadonlySet<string>;
@@ -42,6 +46,7 @@ export class CoreModule {
       { provide: CLOCK, useValue: ctx.clock },
       { provide: KNOWN_CATEGORIES, useValue: ctx.categories },
       { provide: WORK_SIGNAL, useValue: ctx.signal },
+      { provide: SUBJECT_KEYS, useValue: ctx.subjectKeys },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

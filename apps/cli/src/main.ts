@@ -8,6 +8,7 @@ import { replayCommand } from './commands/replay.command';
 import { verifyCommand } from './commands/verify.command';
 import { statsCommand } from './commands/stats.command';
 import { obligationsCommand } from './commands/obligations.command';
+import { subjectsCommand } from './commands/subjects.command';
 import { auditCommand } from './commands/audit.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { keysCommand } from './commands/keys.command';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     exportCommand(),
     verifyBundleCommand(),
     obligationsCommand(),
+    subjectsCommand(),
     auditCommand(),
     statsCommand(),
     rebuildCommand(),

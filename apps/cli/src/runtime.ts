@@ -26,6 +26,8 @@ import {
 } from '@app/proof';
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
+import { openSubjectKeyStore } from '@app/subject-keys';
+import { SubjectRetention } from '@app/reports';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '@app/pipeline';
 import { exclusiveRebuild, ProjectorModule } from '@app/pipeline';
@@ -130,11 +132,17 @@ export async function startRuntime(
         tally,
       })
     : undefined;
+  // Ingest seals subject parts, the dispatcher names subjects for their stores, the projector's
+  // process shreds what the policy's ledger.shredSubjectsAfter says: they need the keys.
+  const subjectKeys = services.some((s) => s !== 'api')
+    ? await openSubjectKeyStore(config.subjectKeysUrl)
+    : undefined;
   const core: CoreContext = {
     config,
     log,
     kafka,
     ledger,
+    subjectKeys,
     // With the API, the projector's writes also time each command from issue to receipt.
     readModel:
       auditApi && metrics
@@ -159,12 +167,19 @@ export async function startRuntime(
     services.includes('projector') && checkpointKey
       ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
       : undefined;
+  const retention =
+    services.includes('projector') && subjectKeys
+      ? new SubjectRetention({ ledger, keys: subjectKeys, clock, intervalMs: config.shredIntervalMs, log })
+      : undefined;
+  retention?.start();
   const closeStores = async () => {
+    await retention?.stop();
     await checkpointer?.stop();
     await checkpointStore.close();
     await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
+    await subjectKeys?.close();
     await ledger.close();
   };
   const modules = [

@@ -50,6 +50,8 @@ export interface AppConfig {
   /** PEM file of the Ed25519 checkpoint signing key (created on first use). */
   checkpointKey: string;
   checkpointIntervalMs: number;
+  /** SHRED_INTERVAL: how often the projector's process applies the policy's ledger.shredSubjectsAfter. */
+  shredIntervalMs: number;
   subjectKeysUrl: string;
   /** OTLP endpoint for traces; tracing is off when unset. */
   otelEndpoint: string | undefined;
@@ -292,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     topics: topicConfig(env),
     checkpointKey: env.CHECKPOINT_KEY || './data/checkpoint-key.pem',
     checkpointIntervalMs: isoDurationMs(env, 'CHECKPOINT_INTERVAL', 'PT1H', 1),
+    shredIntervalMs: isoDurationMs(env, 'SHRED_INTERVAL', 'PT1H', 1),
     subjectKeysUrl: storeUrl(env, 'SUBJECT_KEYS_URL', 'sqlite:./data/subject-keys.db', [
       'sqlite:',
       'postgres://',

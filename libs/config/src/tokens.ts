@@ -10,3 +10,4 @@ export const LEDGER_STORE = Symbol('LEDGER_STORE');
 export const KAFKA = Symbol('KAFKA');
 export const READ_MODEL = Symbol('READ_MODEL');
 export const WORK_SIGNAL = Symbol('WORK_SIGNAL');
+export const SUBJECT_KEYS = Symbol('SUBJECT_KEYS');

@@ -20,6 +20,7 @@ export const ENTRY_TYPES = [
   'ObligationRetried',
   'ObligationResolved',
   'ObligationExtended',
+  'SubjectShredded',
 ] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
@@ -80,15 +81,50 @@ export interface EntryDataByType {
   };
   DeletionFailed: { commandId: string; region: string; store: string; completedAt: string; error?: string };
   PolicyActivated: { version: string; contentHash: string; policy: unknown };
+  /**
+   * A subject's key and id↔pseudonym mapping were destroyed (crypto-shredding). Holds no
+   * personal data: the pseudonym only. `forced`: shredded while obligations were owed or a
+   * hold covered the subject (`subjects shred --force`). Changes nothing the fold derives.
+   */
+  SubjectShredded: { pseudonym: string; trigger: ShredTrigger; forced: boolean } & OperatorPart;
 }
+
+/** Who asked for a shred: an operator, or the policy's own retention (`ledger.shredSubjectsAfter`). */
+export type ShredTrigger = 'operator' | 'policy';
 
 /**
  * The one designated place for personal data (DESIGN.md: subject identifiers).
- * The hash chain covers only a salted digest of this part, so the part itself can
- * later be encrypted per subject and its key shredded without breaking the chain.
+ * The hash chain covers only a digest of the part as stored, so the part can be
+ * sealed (encrypted per subject) and its key shredded without breaking the chain.
+ * Two forms:
+ * - `PlainSubject`: the subject's id, stored in plaintext with a random salt (the
+ *   form of every entry appended without a subject key store);
+ * - `SealedSubject`: the subject's pseudonym and the ciphertext of `{"subjectId":…}`
+ *   under the subject's own key (docs/subject-data.md). The pseudonym is what the fold
+ *   links by, so everything derived stays the same once the key is destroyed.
  */
-export interface SubjectPart {
+export type SubjectPart = PlainSubject | SealedSubject;
+
+export interface PlainSubject {
   subjectId: string;
+}
+
+export interface SealedSubject {
+  pseudonym: string;
+  /** `sk1.` + base64url(nonce ‖ ciphertext ‖ tag), from the subject key store. */
+  ciphertext: string;
+}
+
+export function isSealed(subject: SubjectPart): subject is SealedSubject {
+  return 'pseudonym' in subject;
+}
+
+/**
+ * The name the fold knows a subject by: its pseudonym when sealed, its id when plain.
+ * The two never meet: ingest refuses a producer subjectId of the pseudonym form.
+ */
+export function subjectKeyOf(subject: SubjectPart): string {
+  return isSealed(subject) ? subject.pseudonym : subject.subjectId;
 }
 
 /** Where an entry came from (provenance); hashed, but not part of the eventId payload identity. */
@@ -126,8 +162,8 @@ export type LedgerEntry<T extends EntryType = EntryType> = NewEntry<T> & {
   /** When the ledger stored it (wall clock of the appender; never used by the projection). */
   recordedAt: string;
   /**
-   * What the hash covers of the subject part: sha256 of the stored `{salt, subjectId}`
-   * (null without a subject). With it a replayed entry is everything its hash covers.
+   * What the hash covers of the subject part: sha256 of it as stored (`{salt, subjectId}`
+   * or `{ciphertext, pseudonym}`; null without a subject). With it a replayed entry is everything its hash covers.
    */
   subjectDigest: string | null;
   prevHash: string;

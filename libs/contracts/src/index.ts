@@ -26,3 +26,4 @@ export * from './ledger-ids';
 export * from './validation/free-text';
 export * from './cloudevents';
 export * from './dead-letter-headers';
+export * from './subject-pseudonym';

@@ -249,6 +249,19 @@ describe('parseRecord rejections', () => {
         /prefix ".*:" is reserved for entries the system writes/,
       ),
     );
+    it('refuses a producer subjectId of the pseudonym form, without quoting it', () => {
+      const subjectId = 'sp_abcdefghijklmnopqrstuvwxyz';
+      const reason = reasonOf(record('user-deleted', { ...envelope, subjectId, deletedBy: 'admin' }));
+      expect(reason).toBe(
+        "subjectId: the form sp_ + 26 base32 characters is reserved for the ledger's pseudonyms",
+      );
+      // Not the form: an ordinary id that merely starts alike.
+      expect(
+        entryOf(record('user-deleted', { ...envelope, subjectId: 'sp_alice', deletedBy: 'admin' })).subject,
+      ).toEqual({
+        subjectId: 'sp_alice',
+      });
+    });
     it('a null-valued header is carried, and a null ce_id header is a reason, not a crash', () => {
       const ok = parseRecord(
         { ...record('subscription-ended', envelope), headers: { 'trace-id': null } },

@@ -10,6 +10,7 @@ import { SubscriptionReactivatedDto } from './events/subscription-reactivated.dt
 import { UserDeletedDto } from './events/user-deleted.dto';
 import type { RawRecord } from './raw-record';
 import { receiptEventId, reservedEventIdPrefix } from './ledger-ids';
+import { isPseudonym } from './subject-pseudonym';
 import { sanitiseFreeText } from './validation/free-text';
 import { unwrapStructured } from './cloudevents/structured';
 import { DeletionReceiptDto } from './receipts/deletion-receipt.dto';
@@ -197,6 +198,13 @@ function subjectOf(subjectId: string | undefined): SubjectPart | null {
   return subjectId === undefined ? null : { subjectId };
 }
 
+/** A subjectId of the pseudonym form would pass for the ledger's pseudonym of another subject. */
+function checkSubjectId(subjectId: string | undefined): Rejection | undefined {
+  if (subjectId === undefined || !isPseudonym(subjectId)) return undefined;
+  // The value is personal data: the reason names its form, never the value.
+  return reject("subjectId: the form sp_ + 26 base32 characters is reserved for the ledger's pseudonyms");
+}
+
 function entry<T extends EntryType>(
   type: T,
   dto: LifecycleEventDto,
@@ -219,12 +227,14 @@ function entry<T extends EntryType>(
 
 /** Checks shared by every lifecycle event once its schema is valid. */
 function checkEnvelope(
-  dto: LifecycleEventDto,
+  dto: LifecycleEventDto & { subjectId?: string },
   raw: RawRecord,
   ctx: ParseContext,
 ): { ok: true; iso: string } | Rejection {
   const keyProblem = checkKey(raw, dto.tenantId);
   if (keyProblem !== undefined) return reject(keyProblem);
+  const subjectProblem = checkSubjectId(dto.subjectId);
+  if (subjectProblem !== undefined) return subjectProblem;
   const reserved = reservedEventIdPrefix(dto.eventId);
   if (reserved !== undefined) {
     return reject(

@@ -2,7 +2,7 @@ import type { NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, LedgerInputError, prepareEntries } from './append-plan';
 import { canonicalEntry } from './canonical';
 import { ChainVerifier, GENESIS_HASH, toChainLink } from './hash-chain';
-import { parseStoredSubject, subjectDigest } from './subject';
+import { parseStoredSubject, type StoredPlainSubject, subjectDigest } from './subject';
 import { dataCreated, subscriptionEnded } from './testing/entries';
 
 describe('prepareEntries', () => {
@@ -152,7 +152,7 @@ describe('chainEntries', () => {
       () => undefined,
       'now',
     );
-    const stored = records.map((r) => parseStoredSubject(r.subjectJson!));
+    const stored = records.map((r) => parseStoredSubject(r.subjectJson!) as StoredPlainSubject);
     expect(stored[0]).toEqual({ subjectId: 'alice', salt: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(stored[0].salt).not.toBe(stored[1].salt);
     expect(records[0].subjectDigest).toBe(subjectDigest(stored[0].salt, 'alice'));

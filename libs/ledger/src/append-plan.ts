@@ -1,11 +1,11 @@
 import { ENTRY_TYPES, type EntrySource, type NewEntry } from '@app/contracts/entry-types';
 import { assertWellFormed, canonicalJson } from '@app/contracts/canonical-json';
-import { canonicalSource, canonicalSubject } from './canonical';
+import { canonicalSource } from './canonical';
 import type { NewChainRecord } from './chain-record';
 import { entryHash, GENESIS_HASH } from './hash-chain';
 import type { AppendOutcome, StreamHead } from './ledger-store';
 import { payloadHash } from './payload-hash';
-import { newSalts, storedSubjectDigest } from './subject';
+import { newSalts, storedSubjectDigest, storedSubjectJson } from './subject';
 
 /**
  * The adapter-independent steps of `appendBatch`: validate and hash the input,
@@ -58,6 +58,15 @@ function checkSource(source: EntrySource | null): void {
   checkText(source.offset, 'source.offset');
 }
 
+function checkSubject(subject: NewEntry['subject']): void {
+  if (subject === null) return;
+  if (typeof subject !== 'object') throw new Error('subject must be an object or null');
+  if ('pseudonym' in subject) {
+    requireString(subject.pseudonym, 'subject.pseudonym');
+    requireString(subject.ciphertext, 'subject.ciphertext');
+  } else requireString(subject.subjectId, 'subject.subjectId');
+}
+
 /** Validates each entry and computes its canonical data and payload hash; throws LedgerInputError on the first bad one. */
 export function prepareEntries(entries: readonly NewEntry[]): PreparedEntry[] {
   const prepared = new Array<PreparedEntry>(entries.length);
@@ -72,10 +81,7 @@ export function prepareEntries(entries: readonly NewEntry[]): PreparedEntry[] {
       if (typeof data !== 'object' || data === null || Array.isArray(data))
         throw new Error('data must be an object');
       const dataJson = canonicalJson(data);
-      if (entry.subject !== null) {
-        if (typeof entry.subject !== 'object') throw new Error('subject must be an object or null');
-        requireString(entry.subject.subjectId, 'subject.subjectId');
-      }
+      checkSubject(entry.subject);
       checkSource(entry.source);
       prepared[index] = {
         index,
@@ -86,7 +92,7 @@ export function prepareEntries(entries: readonly NewEntry[]): PreparedEntry[] {
           type: entry.type,
           occurredAt: entry.occurredAt,
           dataJson,
-          subjectId: entry.subject === null ? null : entry.subject.subjectId,
+          subject: entry.subject,
         }),
       };
     } catch (error) {
@@ -151,10 +157,12 @@ export function chainEntries(
   recordedAt: string,
 ): { records: NewChainRecord[]; heads: Map<string, StreamHead> } {
   const heads = new Map<string, StreamHead>();
-  let subjects = 0;
-  for (const p of toAppend) if (p.entry.subject !== null) subjects++;
-  const salts = newSalts(subjects);
+  let plainSubjects = 0;
+  for (const p of toAppend)
+    if (p.entry.subject !== null && !('pseudonym' in p.entry.subject)) plainSubjects++;
+  const salts = newSalts(plainSubjects);
   let nextSalt = 0;
+  const salt = (): string => salts[nextSalt++];
   const records = new Array<NewChainRecord>(toAppend.length);
   for (let i = 0; i < toAppend.length; i++) {
     const { entry, dataJson } = toAppend[i];
@@ -170,8 +178,7 @@ export function chainEntries(
       };
       heads.set(entry.tenantId, current);
     }
-    const subjectJson =
-      entry.subject === null ? null : canonicalSubject(salts[nextSalt++], entry.subject.subjectId);
+    const subjectJson = entry.subject === null ? null : storedSubjectJson(entry.subject, salt);
     const record: NewChainRecord = {
       tenantId: entry.tenantId,
       streamPosition: current.position + 1,

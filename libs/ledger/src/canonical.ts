@@ -43,6 +43,11 @@ export function canonicalSubject(salt: string, subjectId: string): string {
   return '{"salt":' + quoteJson(salt) + ',"subjectId":' + quoteJson(subjectId) + '}';
 }
 
+/** RFC 8785 form of a sealed subject part `{ciphertext, pseudonym}`: what its digest hashes. */
+export function canonicalSealedSubject(pseudonym: string, ciphertext: string): string {
+  return '{"ciphertext":' + quoteJson(ciphertext) + ',"pseudonym":' + quoteJson(pseudonym) + '}';
+}
+
 /**
  * The canonical encoding of an entry's hashed form, built by concatenation in
  * RFC 8785 key order (data, eventId, occurredAt, prevHash, recordedAt, source,

@@ -6,7 +6,7 @@ import type {
   NewEntry,
 } from '@app/contracts/entry-types';
 import type { HashedFields } from './canonical';
-import { parseStoredSubject } from './subject';
+import { publicSubject, subjectPartOf } from './subject';
 
 /**
  * One stored entry as the adapters keep it: the hashed fields, the subject part
@@ -14,7 +14,7 @@ import { parseStoredSubject } from './subject';
  * verification reads; `LedgerEntry` is what everyone else reads.
  */
 export interface ChainRecord extends HashedFields {
-  /** Canonical `{salt, subjectId}`; null without a subject, or (later) once its key is shredded. */
+  /** Canonical `{salt, subjectId}` or `{ciphertext, pseudonym}`; null without a subject. */
   subjectJson: string | null;
   hash: string;
 }
@@ -33,8 +33,7 @@ export function toLedgerEntry(record: ChainRecord, globalPosition: string): Ledg
     type: record.type as EntryType,
     occurredAt: record.occurredAt,
     data: JSON.parse(record.dataJson) as EntryDataByType[EntryType],
-    subject:
-      record.subjectJson === null ? null : { subjectId: parseStoredSubject(record.subjectJson).subjectId },
+    subject: record.subjectJson === null ? null : subjectPartOf(record.subjectJson),
     source: record.sourceJson === null ? null : (JSON.parse(record.sourceJson) as EntrySource),
     streamPosition: record.streamPosition,
     globalPosition,
@@ -59,7 +58,7 @@ export function appendedEntry(entry: NewEntry, record: ChainRecord, globalPositi
     type: entry.type,
     occurredAt: entry.occurredAt,
     data: entry.data,
-    subject: entry.subject === null ? null : { subjectId: entry.subject.subjectId },
+    subject: entry.subject === null ? null : publicSubject(entry.subject),
     source:
       source === null ? null : { topic: source.topic, partition: source.partition, offset: source.offset },
     streamPosition: record.streamPosition,

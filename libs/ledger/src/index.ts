@@ -24,7 +24,7 @@ export {
   type ChainLink,
 } from './hash-chain';
 export { payloadHash } from './payload-hash';
-export { subjectDigest, type StoredSubject } from './subject';
+export { publicSubject, subjectDigest, subjectPartOf, type StoredSubject } from './subject';
 export { verifyChains } from './verify';
 
 // Adapters. PostgreSQL and EventStoreDB as types only, so importing this module

@@ -24,12 +24,28 @@ describe('payloadHash and subjectDigest', () => {
       numRuns: 500,
       seed: 4,
     });
-    const reference = referenceCanonicalize([...payloads, ...subjects]);
-    payloads.forEach((p, i) =>
-      expect(payloadHash({ ...p, dataJson: canonicalJson(p.data) })).toBe(sha(reference[i])),
+    // A sealed subject: the pseudonym in subjectId's place, the ciphertext left out.
+    const sealed = fc.sample(
+      fc.record({ tenantId: text, type: text, occurredAt: text, data: fc.constant({}), pseudonym: text }),
+      { numRuns: 200, seed: 5 },
+    );
+    const reference = referenceCanonicalize([...payloads, ...subjects, ...sealed]);
+    payloads.forEach(({ subjectId, ...p }, i) =>
+      expect(
+        payloadHash({
+          ...p,
+          dataJson: canonicalJson(p.data),
+          subject: subjectId === null ? null : { subjectId },
+        }),
+      ).toBe(sha(reference[i])),
     );
     subjects.forEach((s, i) =>
       expect(subjectDigest(s.salt, s.subjectId)).toBe(sha(reference[payloads.length + i])),
+    );
+    sealed.forEach(({ pseudonym, ...p }, i) =>
+      expect(payloadHash({ ...p, dataJson: '{}', subject: { pseudonym, ciphertext: `sk1.${i}` } })).toBe(
+        sha(reference[payloads.length + subjects.length + i]),
+      ),
     );
   });
 });

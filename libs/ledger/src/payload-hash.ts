@@ -1,4 +1,5 @@
 import { quoteJson } from '@app/contracts/canonical-json';
+import type { SubjectPart } from '@app/contracts/entry-types';
 import { sha256Hex } from './sha256';
 
 /** The parts of an entry that make up its identity for eventId idempotency. */
@@ -8,7 +9,7 @@ export interface PayloadFields {
   occurredAt: string;
   /** Canonical JSON of `data`. */
   dataJson: string;
-  subjectId: string | null;
+  subject: SubjectPart | null;
 }
 
 /**
@@ -16,7 +17,9 @@ export interface PayloadFields {
  * "same eventId, different payload" (a conflict). Provenance (source), arrival
  * (recordedAt) and the random salt are excluded: a redelivery from another
  * offset, or later, is still the same fact. Canonical JSON of
- * {data, occurredAt, subjectId, tenantId, type}, in RFC 8785 key order.
+ * {data, occurredAt, subjectId, tenantId, type}, in RFC 8785 key order; for a sealed
+ * subject `pseudonym` takes `subjectId`'s place (no plaintext in the hash, and the
+ * ciphertext, random per encryption, is left out so a redelivery still matches).
  */
 export function payloadHash(p: PayloadFields): string {
   return sha256Hex(
@@ -24,12 +27,18 @@ export function payloadHash(p: PayloadFields): string {
       p.dataJson +
       ',"occurredAt":' +
       quoteJson(p.occurredAt) +
-      ',"subjectId":' +
-      (p.subjectId === null ? 'null' : quoteJson(p.subjectId)) +
+      subjectField(p.subject) +
       ',"tenantId":' +
       quoteJson(p.tenantId) +
       ',"type":' +
       quoteJson(p.type) +
       '}',
   );
+}
+
+function subjectField(subject: SubjectPart | null): string {
+  if (subject === null) return ',"subjectId":null';
+  return 'pseudonym' in subject
+    ? ',"pseudonym":' + quoteJson(subject.pseudonym)
+    : ',"subjectId":' + quoteJson(subject.subjectId);
 }

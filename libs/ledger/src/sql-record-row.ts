@@ -1,6 +1,6 @@
 import type { EntryDataByType, EntryFacts, EntryType } from '@app/contracts/entry-types';
 import type { ChainRecord, NewChainRecord } from './chain-record';
-import { parseStoredSubject } from './subject';
+import { subjectPartOf } from './subject';
 
 /**
  * The column layout shared by the SQL adapters (SQLite and PostgreSQL), read in
@@ -79,7 +79,7 @@ export function rowToFacts(row: FactRow): EntryFacts {
     type: row[2] as EntryType,
     occurredAt: row[3],
     data: JSON.parse(row[4]) as EntryDataByType[EntryType],
-    subject: subjectJson === null ? null : { subjectId: parseStoredSubject(subjectJson).subjectId },
+    subject: subjectJson === null ? null : subjectPartOf(subjectJson),
   };
 }
 

@@ -1,15 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { SubjectPart } from '@app/contracts/entry-types';
-import { canonicalSubject } from './canonical';
+import type { PlainSubject, SealedSubject, SubjectPart } from '@app/contracts/entry-types';
+import { canonicalSealedSubject, canonicalSubject } from './canonical';
 import { sha256Hex } from './sha256';
 
 /**
- * The subject part as stored: the personal data plus the salt of its digest,
- * kept together as one canonical JSON text (`subject_json`). It lives outside
- * the hashed envelope, so it can later be encrypted with a per-subject key and
- * the key shredded; the chain keeps only the digest.
+ * The subject part as stored, one canonical JSON text (`subject_json`) outside the
+ * hashed envelope; the chain keeps only its digest. Plain: the id with the salt of its
+ * digest. Sealed: the pseudonym and the ciphertext (random nonce, so no salt) — the
+ * digest then covers the pseudonym the fold links by, and confirms no guessed id.
  */
-export interface StoredSubject extends SubjectPart {
+export type StoredSubject = StoredPlainSubject | SealedSubject;
+
+export interface StoredPlainSubject extends PlainSubject {
   /** 16 random bytes, hex: stops anyone confirming a guessed subjectId against the digest. */
   salt: string;
 }
@@ -24,13 +26,44 @@ export function storedSubjectDigest(subjectJson: string): string {
   return sha256Hex(subjectJson);
 }
 
+type StoredFields = Partial<Record<'salt' | 'subjectId' | 'pseudonym' | 'ciphertext', unknown>>;
+
 /** Reads a stored subject part back; throws on anything that is not one. */
 export function parseStoredSubject(subjectJson: string): StoredSubject {
-  const parsed = JSON.parse(subjectJson) as Partial<StoredSubject> | null;
+  const parsed = JSON.parse(subjectJson) as StoredFields | null;
+  if (typeof parsed?.pseudonym === 'string' && typeof parsed.ciphertext === 'string') {
+    return { pseudonym: parsed.pseudonym, ciphertext: parsed.ciphertext };
+  }
   if (typeof parsed?.subjectId !== 'string' || typeof parsed.salt !== 'string') {
-    throw new Error('stored subject part is not {salt, subjectId}');
+    throw new Error('stored subject part is neither {salt, subjectId} nor {ciphertext, pseudonym}');
   }
   return { subjectId: parsed.subjectId, salt: parsed.salt };
+}
+
+/** What readers get of a stored subject part: the salt stays inside the ledger. */
+export function subjectPartOf(subjectJson: string): SubjectPart {
+  return publicSubject(parseStoredSubject(subjectJson));
+}
+
+/** A subject part without anything the ledger keeps to itself (a copy: callers may hold the input). */
+export function publicSubject(subject: SubjectPart): SubjectPart {
+  return 'pseudonym' in subject
+    ? { pseudonym: subject.pseudonym, ciphertext: subject.ciphertext }
+    : { subjectId: subject.subjectId };
+}
+
+/** The stored text of a subject part: sealed as given, plain with a fresh salt. */
+export function storedSubjectJson(subject: SubjectPart, salt: () => string): string {
+  return canonicalStoredSubject(
+    'pseudonym' in subject ? subject : { subjectId: subject.subjectId, salt: salt() },
+  );
+}
+
+/** RFC 8785 form of a stored subject part, either form. */
+export function canonicalStoredSubject(stored: StoredSubject): string {
+  return 'pseudonym' in stored
+    ? canonicalSealedSubject(stored.pseudonym, stored.ciphertext)
+    : canonicalSubject(stored.salt, stored.subjectId);
 }
 
 const SALT_BYTES = 16;

@@ -18,3 +18,5 @@ export * from './dispatcher/create-dispatcher';
 export * from './dispatcher/command-id';
 export * from './dispatcher/dispatcher.module';
 export * from './dispatcher/dispatcher.service';
+export * from './ingest/subject-sealer';
+export * from './dispatcher/reveal-subjects';

@@ -7,3 +7,5 @@ export { durationText } from './duration-text';
 export { retriesExhausted } from './retries-exhausted';
 export * from './operator-actions';
 export * from './policy-diff';
+export * from './subjects';
+export * from './subject-retention';

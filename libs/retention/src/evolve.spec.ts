@@ -25,6 +25,7 @@ const oneOfEach: Record<EntryType, NewEntry> = {
   ObligationRetried: e.retried({ obligationId: 'ob.x' }),
   ObligationResolved: e.resolved({ obligationId: 'ob.x', resolution: 'waived' }),
   ObligationExtended: e.extended({ obligationId: 'ob.x', until: 40 }),
+  SubjectShredded: e.subjectShredded({ pseudonym: 'u1' }),
 };
 
 describe('evolve', () => {

@@ -1,4 +1,10 @@
-import type { EntryFacts, EntryType, HoldContext, OperatorPart } from '@app/contracts/entry-types';
+import {
+  subjectKeyOf,
+  type EntryFacts,
+  type EntryType,
+  type HoldContext,
+  type OperatorPart,
+} from '@app/contracts/entry-types';
 import { parseInstant } from '@app/contracts/validation/rfc3339';
 import {
   markAllDirty,
@@ -54,7 +60,8 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
   }
   const at = parseInstant(e.occurredAt);
   if (Number.isNaN(at)) return ignore(state, e.eventId);
-  const subjectId = e.subject?.subjectId ?? null;
+  // The fold's subject id is the ledger's name for the subject: its pseudonym once sealed.
+  const subjectId = e.subject === null ? null : subjectKeyOf(e.subject);
   switch (e.type) {
     case 'DataCreated': {
       const store = storeRef(state, e.data.region, e.data.store);
@@ -109,6 +116,11 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
       return onReceiptEntry(state, e);
     case 'PolicyActivated':
       return onPolicyActivated(state, e, at);
+    case 'SubjectShredded':
+      // Shredding destroys a key, not a fact: the fold works on pseudonyms, so nothing derived
+      // changes (property: order-independence.spec.ts); it is only remembered as done.
+      (state.shreddedSubjects ??= new Set()).add(e.data.pseudonym);
+      return state;
     default: {
       const _exhaustive: never = e;
       return _exhaustive;

@@ -84,3 +84,6 @@ export {
   type PolicyCandidate,
   type PolicyActivationDecision,
 } from './policy/activation';
+export * from './subjects/shred-refusal';
+export * from './subjects/shred-due';
+export { policyAt } from './derive';

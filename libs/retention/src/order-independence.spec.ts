@@ -308,6 +308,49 @@ describe('property: order independence and idempotence of the fold', () => {
     );
   });
 
+  it('sealing the subject parts (ids replaced by pseudonyms) derives the same obligations, by pseudonym', () => {
+    const pseudonymOf = (subjectId: string) => `sp_${subjectId}`;
+    const seal = (f: Fact): Fact =>
+      f.subject === null || !('subjectId' in f.subject)
+        ? f
+        : { ...f, subject: { pseudonym: pseudonymOf(f.subject.subjectId), ciphertext: `sk1.${f.eventId}` } };
+    fc.assert(
+      fc.property(ledger, (entries) => {
+        const named = obligations(fold(entries)).map((o) =>
+          o.target.kind === 'subject'
+            ? { ...o, target: { ...o.target, subjectId: pseudonymOf(o.target.subjectId) } }
+            : o,
+        );
+        // Same ids, due dates, statuses and holds: only the subject's name differs.
+        expect(obligations(fold(entries.map(seal)))).toEqual(named);
+      }),
+      runs,
+    );
+  });
+
+  it('shredding any set of subjects, at any point of the stream, never changes the derived schedule', () => {
+    fc.assert(
+      fc.property(
+        ledger,
+        fc.subarray(SUBJECTS),
+        fc.array(fc.nat(), { maxLength: SUBJECTS.length }),
+        (entries, shredded, where) => {
+          const expected = obligations(fold(entries));
+          const withShreds = [...entries];
+          shredded.forEach((subject, i) =>
+            withShreds.splice(
+              (where[i] ?? 0) % (withShreds.length + 1),
+              0,
+              e.subjectShredded({ eventId: `op:shred:${subject}`, pseudonym: subject, at: 10 }),
+            ),
+          );
+          expect(obligations(fold(withShreds))).toEqual(expected);
+        },
+      ),
+      runs,
+    );
+  });
+
   it('the generator reaches the interesting cases', () => {
     // A check on the generator itself: the statuses, flags and removals the properties above range over.
     const seen = new Set<string>();

@@ -56,6 +56,8 @@ export interface TenantState {
   invalidPolicies: Array<{ eventId: string; issues: readonly PolicyIssue[] }> | null;
   /** Entries ignored because a timestamp or the subject could not be read (eventIds, for diagnostics). */
   ignoredEntries: string[] | null;
+  /** Subjects with a SubjectShredded fact, by the fold's name (pseudonym): never asked to shred again. Derives nothing. */
+  shreddedSubjects: Set<string> | null;
   /** Incremental derivation bookkeeping (see `drainChanges`); not facts. */
   readonly derivation: DerivationBook;
 }
@@ -219,6 +221,7 @@ export function initialState(tenantId: string): TenantState {
     operations: null,
     invalidPolicies: null,
     ignoredEntries: null,
+    shreddedSubjects: null,
     derivation: {
       tenantGroup: new TenantGroup(),
       dirty: null,

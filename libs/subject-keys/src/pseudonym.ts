@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { isPseudonym, PSEUDONYM_PATTERN } from '@app/contracts/subject-pseudonym';
+
+export { isPseudonym, PSEUDONYM_PATTERN };
 
 /** RFC 4648 base32 alphabet, lower case: no padding, no look-alikes of mixed case, safe in URLs and file names. */
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const PREFIX = 'sp_';
 const BYTES = 16; // 128 random bits: collisions are out of reach, guessing one is too
-export const PSEUDONYM_PATTERN = /^sp_[a-z2-7]{26}$/;
 
 function base32(bytes: Uint8Array): string {
   let out = '';
@@ -29,8 +31,4 @@ function base32(bytes: Uint8Array): string {
  */
 export function newPseudonym(): string {
   return PREFIX + base32(randomBytes(BYTES));
-}
-
-export function isPseudonym(value: string): boolean {
-  return PSEUDONYM_PATTERN.test(value);
 }

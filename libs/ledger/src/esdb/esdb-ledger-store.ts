@@ -15,7 +15,7 @@ import {
 import type { EntryFacts, EntrySource, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
 import { chainEntries, classifyEntries, prepareEntries } from '../append-plan';
 import { canonicalJson } from '@app/contracts/canonical-json';
-import { canonicalSource, canonicalSubject, type HashedEnvelope } from '../canonical';
+import { canonicalSource, type HashedEnvelope } from '../canonical';
 import { appendedEntry, toLedgerEntry, type ChainRecord, type NewChainRecord } from '../chain-record';
 import { GENESIS_HASH, toChainLink, type ChainLink } from '../hash-chain';
 import type {
@@ -27,7 +27,7 @@ import type {
   VerifyOptions,
   VerifyResult,
 } from '../ledger-store';
-import { parseStoredSubject, type StoredSubject } from '../subject';
+import { canonicalStoredSubject, parseStoredSubject, type StoredSubject } from '../subject';
 import { streamsOneAtATime, streamsOneByOne } from '../stream-groups';
 import { verifyChains } from '../verify';
 import { encodeEsdbCursor, parseEsdbCursor } from './esdb-cursor';
@@ -88,7 +88,7 @@ function toRecord(body: StoredEvent): ChainRecord {
     // Re-encoding is safe: the canonical form is a function of the JSON value, which the store keeps.
     dataJson: canonicalJson(body.data),
     subjectDigest: body.subjectDigest,
-    subjectJson: body.subject === null ? null : canonicalSubject(body.subject.salt, body.subject.subjectId),
+    subjectJson: body.subject === null ? null : canonicalStoredSubject(body.subject),
     sourceJson: body.source === null ? null : canonicalSource(body.source),
     prevHash: body.prevHash,
     hash: body.hash,

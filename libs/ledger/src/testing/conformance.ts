@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry, PlainSubject } from '@app/contracts/entry-types';
 import { LedgerInputError } from '../append-plan';
 import { UnknownTenantError } from '../ledger-errors';
 import { GENESIS_HASH } from '../hash-chain';
@@ -144,10 +144,31 @@ export function describeLedgerConformance(
         }),
       );
       // The subject part comes back as the contract's SubjectPart: no salt or digest leaks out.
-      expect(entries[0].subject).toStrictEqual({ subjectId: input[0].subject?.subjectId });
+      expect(entries[0].subject).toStrictEqual({ subjectId: (input[0].subject as PlainSubject).subjectId });
       expect(await collect(store.readStream(a))).toEqual([entries[0], entries[2]]);
       expect(await collect(store.readStream(b))).toEqual([entries[1]]);
       expect((await store.readAll()).entries).toEqual(entries);
+    });
+
+    it('keeps a sealed subject part as given: read back, verified, and a redelivery matched by its pseudonym', async () => {
+      const a = make.tenant();
+      const sealed = { pseudonym: 'sp_aaaaaaaaaaaaaaaaaaaaaaaaaa', ciphertext: 'sk1.first-encryption' };
+      const entry = make.data(a, { subject: sealed });
+      const [first] = (await store.appendBatch([entry, make.data(a)])).map(appended);
+      expect(first.subject).toStrictEqual(sealed);
+      expect((await collect(store.readStream(a)))[0]).toEqual(first);
+      expect((await collect(store.readStreams([{ tenantId: a }])))[0][0].subject).toStrictEqual(sealed);
+      // A redelivery is sealed again (a fresh nonce): same pseudonym, another ciphertext, same fact.
+      const again = { ...entry, subject: { ...sealed, ciphertext: 'sk1.second-encryption' } };
+      expect(await store.appendBatch([again])).toEqual([{ status: 'duplicate', eventId: entry.eventId }]);
+      // Another pseudonym is another subject: a conflict, not a duplicate.
+      const other = { ...entry, subject: { ...sealed, pseudonym: 'sp_bbbbbbbbbbbbbbbbbbbbbbbbbb' } };
+      expect((await store.appendBatch([other]))[0].status).toBe('conflict');
+      // The plaintext form of the same eventId is another payload too.
+      expect((await store.appendBatch([{ ...entry, subject: { subjectId: 'x' } }]))[0].status).toBe(
+        'conflict',
+      );
+      expect(await store.verify()).toEqual({ ok: true, entries: 2, streams: 1 });
     });
 
     it('numbers each stream from 1 and links every entry to the previous hash', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { DeletionCommand, deletionCommandHeaders, TopicNames } from '@app/contracts';
 import {
@@ -18,10 +18,12 @@ import {
   LOGGER,
   Logger,
   READ_MODEL,
+  SUBJECT_KEYS,
   WORK_SIGNAL,
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
+import type { SubjectKeyStore } from '@app/subject-keys';
 import {
   leaseHolder,
   openLeaseStore,
@@ -32,6 +34,7 @@ import {
 import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import type { Dispatcher } from './dispatcher';
 import { createDispatcher, dispatchSettings } from './create-dispatcher';
+import { subjectRevealer } from './reveal-subjects';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -54,6 +57,7 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
     @Inject(READ_MODEL) readModel: ReadModel,
     @Inject(CLOCK) now: Clock,
     @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
+    @Optional() @Inject(SUBJECT_KEYS) subjectKeys?: SubjectKeyStore,
   ) {
     this.topics = new TopicNames(config.topicPrefix, config.regions);
     this.producer = new IdempotentProducer(kafka);
@@ -63,6 +67,12 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
       now,
       settings: dispatchSettings(config),
       publish: (commands) => this.publish(commands),
+      reveal: subjectKeys && subjectRevealer(subjectKeys),
+      onRefused: (command, reason) =>
+        this.log.error(
+          { commandId: command.commandId, obligationId: command.obligationId, reason },
+          'deletion command not published: its subject cannot be named for the store',
+        ),
       // Several dispatchers on one read model share the due work through leases (DISPATCH_LEASE).
       claim: (names) => this.leases!.claim(names, this.holder, now().getTime(), config.dispatchLeaseMs),
       recoverEveryMs: config.dispatchLeaseMs,

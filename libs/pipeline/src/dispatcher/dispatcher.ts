@@ -5,6 +5,7 @@ import { decide, type DispatchRules } from '@app/retention';
 import { OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 import { commandIdFor, issuedEventId } from './command-id';
 import { buildCommand, issuedCommands } from './deletion-command.builder';
+import type { SubjectRevealer } from './reveal-subjects';
 
 export interface DispatcherOptions {
   batchSize: number;
@@ -36,6 +37,13 @@ export interface DispatcherDeps {
   claim?: (names: string[]) => Promise<Set<string>>;
   /** How often to look for issued commands nobody published (a dead dispatcher's); default never after start. */
   recoverEveryMs?: number;
+  /**
+   * Names each subject target's subject for its store (reveal-subjects.ts). Absent: commands
+   * are published as the read model holds them (a ledger without sealed subjects).
+   */
+  reveal?: SubjectRevealer;
+  /** Told of each command `reveal` refused; it stays unpublished and the sweep asks again. */
+  onRefused?: (command: DeletionCommand, reason: string) => void;
   /** Failpoint for crash tests: runs between the ledger append and the publish. */
   afterAppend?: () => void;
 }
@@ -49,6 +57,8 @@ export interface DispatchCounters {
   receiptTimeouts: number;
   /** Publishes that failed; their commands are published again by a later pass. */
   publishFailures: number;
+  /** Commands not published because their subject could not be named (shredded or unknown). */
+  refused: number;
 }
 
 type Work = { o: ObligationRecord; attempt: number; receiptTimeout?: boolean };
@@ -75,6 +85,7 @@ export class Dispatcher {
     retried: 0,
     receiptTimeouts: 0,
     publishFailures: 0,
+    refused: 0,
   };
   private lastSweep: number | undefined;
   private sweepNow = true;
@@ -227,10 +238,20 @@ export class Dispatcher {
     return commands;
   }
 
+  /** The commands whose subjects could be named; the rest are reported and left unpublished. */
+  private async revealed(commands: DeletionCommand[]): Promise<DeletionCommand[]> {
+    if (this.deps.reveal === undefined || commands.length === 0) return commands;
+    const { ready, refused } = await this.deps.reveal(commands);
+    for (const { command, reason } of refused) this.deps.onRefused?.(command, reason);
+    this.counters.refused += refused.length;
+    return ready;
+  }
+
   private async publishUnmarked(commands: DeletionCommand[], now: Date): Promise<number> {
     if (commands.length === 0) return 0;
     const done = await this.deps.readModel.published(commands.map((c) => c.commandId));
-    const todo = commands.filter((c) => !done.has(c.commandId));
+    const unpublished = commands.filter((c) => !done.has(c.commandId));
+    const todo = await this.revealed(unpublished);
     if (todo.length === 0) return 0;
     try {
       await this.deps.publish(todo);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { TopicNames } from '@app/contracts';
 import {
@@ -10,10 +10,12 @@ import {
   LEDGER_STORE,
   LOGGER,
   Logger,
+  SUBJECT_KEYS,
   WORK_SIGNAL,
   WorkSignal,
 } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
+import type { SubjectKeyStore } from '@app/subject-keys';
 import {
   BatchConsumer,
   DeadLetterPublisher,
@@ -24,6 +26,7 @@ import {
 import type { Ingestor } from './ingestor';
 import { createIngestor, ingestSettings } from './create-ingestor';
 import { KNOWN_CATEGORIES } from './known-categories';
+import { ledgerSealer } from './subject-sealer';
 
 /** Wires the batch consumer over every lifecycle and receipt topic to the ledger. */
 @Injectable()
@@ -40,6 +43,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(KNOWN_CATEGORIES) categories: ReadonlySet<string>,
     @Inject(CLOCK) now: Clock,
     @Inject(WORK_SIGNAL) private readonly signal: WorkSignal,
+    @Optional() @Inject(SUBJECT_KEYS) subjectKeys?: SubjectKeyStore,
   ) {
     const topics = new TopicNames(config.topicPrefix, config.regions);
     this.producer = new IdempotentProducer(kafka);
@@ -48,6 +52,13 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       ledger,
       now,
       settings: ingestSettings(config, categories),
+      seal:
+        subjectKeys &&
+        ledgerSealer(ledger, subjectKeys, () =>
+          this.log.warn(
+            'this ledger stores subject ids in plaintext (its first subject part is plain): new entries stay plain until it is migrated (docs/subject-data.md)',
+          ),
+        ),
       deadLetter: (rejections, at, between) => {
         for (const r of rejections) {
           this.log.warn(

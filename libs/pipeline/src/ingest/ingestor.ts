@@ -1,3 +1,4 @@
+import type { SubjectSealer } from './subject-sealer';
 import { parseSafely } from './parse-safely';
 import { isEntry, NewEntry, ParseContext, RawRecord } from '@app/contracts';
 import { backoffMs, BackoffOptions, faultKind } from '@app/config';
@@ -31,6 +32,8 @@ export interface IngestorDeps {
    * reason to reject, or undefined. `accepted`: the entries of this batch accepted before it.
    */
   check?: (entry: NewEntry, accepted: readonly NewEntry[]) => Promise<string | undefined>;
+  /** Seals the batch's subject parts before the append (subject-sealer.ts); absent: stored plain. */
+  seal?: SubjectSealer;
   retry?: BackoffOptions;
   sleep?: (ms: number) => Promise<void>;
   onTransient?: (err: unknown, attempt: number) => void;
@@ -122,8 +125,9 @@ export class Ingestor {
       if (reason !== undefined) rejections.push({ record, reason });
       return reason === undefined;
     });
+    const toAppend = await this.sealed(accepted, control);
     const appendStarted = Date.now();
-    for (const { outcome, candidate } of await this.appendIsolating(accepted, rejections, control)) {
+    for (const { outcome, candidate } of await this.appendIsolating(toAppend, rejections, control)) {
       const span = spans?.get(candidate.record);
       if (span) {
         span.child('ledger.append', appendStarted, {
@@ -146,6 +150,21 @@ export class Ingestor {
       await this.deadLetterAll(rejections, control);
       this.counters.rejected += rejections.length;
     }
+  }
+
+  /** The candidates with their subject parts sealed: one key store round trip, retried like the ledger. */
+  private async sealed(candidates: Candidate[], control: BatchControl): Promise<Candidate[]> {
+    const seal = this.deps.seal;
+    if (seal === undefined || candidates.length === 0) return candidates;
+    const entries = await this.retrying(
+      () =>
+        seal(
+          candidates.map((c) => c.entry),
+          this.deps.now(),
+        ),
+      control,
+    );
+    return candidates.map((c, i) => ({ entry: entries[i], record: c.record }));
   }
 
   /** Dead-letters every rejection once: a retry after a partial publish sends only the rest. */
@@ -178,7 +197,11 @@ export class Ingestor {
       const group = groups.shift()!;
       try {
         const outcomes = await this.retrying(
-          () => this.deps.ledger.appendBatch(group.map((c) => c.entry), this.deps.now()),
+          () =>
+            this.deps.ledger.appendBatch(
+              group.map((c) => c.entry),
+              this.deps.now(),
+            ),
           control,
         );
         outcomes.forEach((outcome, i) => results.push({ outcome, candidate: group[i] }));

@@ -12,9 +12,7 @@ export async function exclusiveRebuild(
   const leases = await openLeaseStore(readModelUrl);
   try {
     const lock = new ProjectorLock(leases, leaseHolder('rebuild'));
-    return await lock.exclusive(() =>
-      createProjector(ledger, readModel, 'rebuild').rebuild(onProgress),
-    );
+    return await lock.exclusive(() => createProjector(ledger, readModel, 'rebuild').rebuild(onProgress));
   } finally {
     await leases.close();
   }

@@ -1,4 +1,4 @@
-import type { EntryDataByType, EntryType } from '@app/contracts';
+import type { EntryDataByType, EntryType, SubjectPart } from '@app/contracts';
 import type { HashedEnvelope } from '@app/ledger';
 import type { FoldEntry } from '@app/reports';
 import type { SignedTreeHead } from '../checkpoint';
@@ -58,7 +58,7 @@ export type BundleCheckpoint = SignedTreeHead;
 /** A subjects.jsonl line: the stored subject part of one tenant entry (outside the hash, bound by its digest). */
 export interface SubjectLine {
   streamPosition: number;
-  /** The stored text `{"salt":…,"subjectId":…}` exactly; its SHA-256 is the entry's subjectDigest. */
+  /** The stored text (`{"salt":…,"subjectId":…}` or `{"ciphertext":…,"pseudonym":…}`) exactly; its SHA-256 is the entry's subjectDigest. */
   subjectJson: string;
 }
 
@@ -66,14 +66,14 @@ export interface SubjectLine {
 export type EnvelopeLine = HashedEnvelope;
 
 /** What the report fold reads of an entry line (and its subject line, if any). */
-export function foldEntryOf(e: EnvelopeLine, hash: string, subjectId: string | undefined): FoldEntry {
+export function foldEntryOf(e: EnvelopeLine, hash: string, subject: SubjectPart | undefined): FoldEntry {
   return {
     eventId: e.eventId,
     tenantId: e.tenantId,
     type: e.type as EntryType,
     occurredAt: e.occurredAt,
     data: e.data as EntryDataByType[EntryType],
-    subject: subjectId === undefined ? null : { subjectId },
+    subject: subject ?? null,
     recordedAt: e.recordedAt,
     streamPosition: e.streamPosition,
     hash,

@@ -9,7 +9,7 @@ import {
   type LedgerStore,
   type StreamHead,
 } from '@app/ledger';
-import { parseStoredSubject } from '@app/ledger/subject';
+import { subjectPartOf } from '@app/ledger/subject';
 import {
   foldReport,
   renderHtml,
@@ -53,7 +53,7 @@ function foldOf(r: ChainRecord): FoldEntry {
     type: r.type as EntryType,
     occurredAt: r.occurredAt,
     data: JSON.parse(r.dataJson),
-    subject: r.subjectJson === null ? null : { subjectId: parseStoredSubject(r.subjectJson).subjectId },
+    subject: r.subjectJson === null ? null : subjectPartOf(r.subjectJson),
     recordedAt: r.recordedAt,
     streamPosition: r.streamPosition,
     hash: r.hash,

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { canonicalJson } from '@app/contracts/canonical-json';
-import { parseStoredSubject } from '@app/ledger/subject';
+import type { SubjectPart } from '@app/contracts/entry-types';
+import { subjectPartOf } from '@app/ledger/subject';
 import { headLeaf, treeHeadProblem } from '../checkpoint';
 import { leafHash, rootFromInclusionProof } from '../merkle';
 import { keyIdOf, parsePublicKey } from '../signing-key';
@@ -201,9 +202,9 @@ function checkHeadProof(
   }
 }
 
-/** 6. Subject parts: each hashes to its entry's digest. Returns subjectId by stream position. */
-function subjectParts(tenant: Chain, read: Read): Map<number, string> {
-  const subjects = new Map<number, string>();
+/** 6. Subject parts: each hashes to its entry's digest. Returns the part by stream position. */
+function subjectParts(tenant: Chain, read: Read): Map<number, SubjectPart> {
+  const subjects = new Map<number, SubjectPart>();
   const subjectText = read(FILES.subjects).toString('utf8');
   for (const raw of subjectText === '' ? [] : subjectText.replace(/\n$/, '').split('\n')) {
     const s = JSON.parse(raw) as SubjectLine;
@@ -213,7 +214,7 @@ function subjectParts(tenant: Chain, read: Read): Map<number, string> {
         `${FILES.subjects}: the subject part of position ${s.streamPosition} does not match its entry's subjectDigest`,
       );
     }
-    subjects.set(s.streamPosition, parseStoredSubject(s.subjectJson).subjectId);
+    subjects.set(s.streamPosition, subjectPartOf(s.subjectJson));
   }
   return subjects;
 }
@@ -223,7 +224,7 @@ function checkReport(
   manifest: Manifest,
   tenant: Chain,
   policy: Chain,
-  subjects: Map<number, string>,
+  subjects: Map<number, SubjectPart>,
   read: Read,
 ): NonNullable<Manifest['report']> {
   const report = json<{ tenantId: string; asOf: string; ledger?: Manifest['report'] }>(

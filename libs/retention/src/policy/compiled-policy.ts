@@ -27,6 +27,8 @@ export interface CompiledRules {
 export interface CompiledPolicy extends CompiledRules {
   readonly version: string;
   readonly expedited: CompiledDeletion;
+  /** `ledger.shredSubjectsAfter`, or null when the policy shreds only on demand. */
+  readonly shredSubjectsAfter: CompiledDuration | null;
   /** Per region with overrides: its rules. */
   readonly regions: ReadonlyMap<string, CompiledRules>;
 }
@@ -124,6 +126,7 @@ export function compilePolicy(policy: Policy, version: string = policy.version):
     ...compileRules(policy, null, undefined),
     version,
     expedited: { after: duration(expedited.after), deadline: duration(expedited.deadline) },
+    shredSubjectsAfter: policy.ledger ? duration(policy.ledger.shredSubjectsAfter) : null,
     regions,
   };
   compiledCache.set(policy, compiled);

@@ -162,7 +162,7 @@ describe('policy: bad files stop start-up with a message naming the field', () =
       'rules.audit-log.onDataDeletion.deadline',
     ]);
     expect(error.message).toContain(
-      'retention: unknown key "retention" (allowed: version, description, categories, rules, regions, expedited)',
+      'retention: unknown key "retention" (allowed: version, description, categories, rules, regions, expedited, ledger)',
     );
   });
 

@@ -5,6 +5,7 @@ import type {
   CategoryRules,
   DeletionRule,
   ExpeditedRule,
+  LedgerRetention,
   MaxAgeRule,
   Policy,
   RegionRules,
@@ -89,7 +90,7 @@ export function checkPolicyMemo(value: unknown): ReturnType<typeof checkPolicy> 
   return result;
 }
 
-const ROOT_KEYS = ['version', 'description', 'categories', 'rules', 'regions', 'expedited'] as const;
+const ROOT_KEYS = ['version', 'description', 'categories', 'rules', 'regions', 'expedited', 'ledger'] as const;
 const RULE_KEYS = ['onDataDeletion', 'onSubjectDeletion', 'onSubscriptionEnd', 'maxAge'] as const;
 const CATEGORY_KEYS = [...RULE_KEYS, 'locked'] as const;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,63}$/;
@@ -173,6 +174,7 @@ function readPolicy(value: unknown, issues: PolicyIssue[]): Policy | undefined {
   const regions = value.regions === undefined ? undefined : readRegions(value.regions, categories, issues);
   const expedited =
     value.expedited === undefined ? undefined : readExpedited(value.expedited, 'expedited', issues);
+  const ledger = value.ledger === undefined ? undefined : readLedgerRetention(value.ledger, 'ledger', issues);
   if (version === undefined || categories === undefined || rules === undefined) return undefined;
   // Optional keys are left out when absent, so existing policies keep their canonical form and hash.
   return {
@@ -182,7 +184,20 @@ function readPolicy(value: unknown, issues: PolicyIssue[]): Policy | undefined {
     rules,
     ...(regions === undefined ? {} : { regions }),
     ...(expedited === undefined ? {} : { expedited }),
+    ...(ledger === undefined ? {} : { ledger }),
   };
+}
+
+function readLedgerRetention(value: unknown, path: string, issues: PolicyIssue[]): LedgerRetention | undefined {
+  if (!isMapping(value)) {
+    issues.push({ path, message: `must be a mapping { shredSubjectsAfter }, got ${describe(value)}` });
+    return undefined;
+  }
+  const before = issues.length;
+  rejectUnknownKeys(value, ['shredSubjectsAfter'], path, issues);
+  const after = readDuration(value, 'shredSubjectsAfter', path, issues);
+  if (issues.length > before || !after) return undefined;
+  return { shredSubjectsAfter: after.iso };
 }
 
 function readRegions(

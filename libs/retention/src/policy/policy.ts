@@ -87,6 +87,17 @@ export interface Policy {
   readonly regions?: Readonly<Record<string, RegionRules>>;
   /** Default `DEFAULT_EXPEDITED`. */
   readonly expedited?: ExpeditedRule;
+  /** The ledger's own retention of personal data (absent: subjects are shredded only on demand). */
+  readonly ledger?: LedgerRetention;
+}
+
+/**
+ * `ledger: { shredSubjectsAfter: P30D }`: a deleted subject whose obligations are all final
+ * (met, cancelled or resolved) and that no legal hold covers is crypto-shredded that long after
+ * the last of them settled (docs/subject-data.md).
+ */
+export interface LedgerRetention {
+  readonly shredSubjectsAfter: string;
 }
 
 /** Version string of the built-in default policy. */

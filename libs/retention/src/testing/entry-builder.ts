@@ -129,6 +129,16 @@ export class EntryBuilder {
     });
   }
 
+  subjectShredded(o: Common & { pseudonym: string; forced?: boolean; trigger?: 'operator' | 'policy' }) {
+    return this.entry('SubjectShredded', o, {
+      pseudonym: o.pseudonym,
+      trigger: o.trigger ?? 'operator',
+      forced: o.forced ?? false,
+      actor: 'ops',
+      reason: 'test',
+    });
+  }
+
   subscriptionReactivated(o: Common = {}) {
     return this.entry('SubscriptionReactivated', o, {});
   }
