@@ -6,7 +6,7 @@ import { loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
 import { ensureTopics, systemTopicSpecs, type TopicDrift } from '@app/kafka';
 import { runCli, testEnv } from './support/cli-process';
-import { randomPrefix, testKafka } from './support/kafka';
+import { randomPrefix, testKafka, waitFor } from './support/kafka';
 
 /** Topics as an operator configures them, on the shared test broker (nothing is stopped here). */
 describe('system topics', () => {
@@ -90,6 +90,13 @@ describe('system topics', () => {
     } finally {
       await admin.disconnect();
     }
+    // KRaft: the broker answers from its metadata image, which may lag the controller's commit.
+    await waitFor(
+      () => settingsOf(names.commands('eu')),
+      (c) => c['retention.ms'] === '-1',
+      30_000,
+      'the legacy topic',
+    );
   }
 
   it('an existing system topic with another retention is brought to the configured one, its other settings kept', async () => {
@@ -98,7 +105,13 @@ describe('system topics', () => {
     const { topics } = loadConfig({ COMMANDS_RETENTION: 'P7D' });
     const drifts: TopicDrift[] = [];
     await ensureTopics(testKafka(), systemTopicSpecs(names, topics), topics, 3, (d) => drifts.push(d));
-    expect(await settingsOf(names.commands('eu'))).toEqual({
+    const aligned = await waitFor(
+      () => settingsOf(names.commands('eu')),
+      (c) => c['retention.ms'] !== '-1',
+      30_000,
+      'the altered retention',
+    );
+    expect(aligned).toEqual({
       'retention.ms': String(7 * 86_400_000),
       'segment.ms': '86400000',
       'max.message.bytes': '2000000',
