@@ -3,7 +3,7 @@ import { isEntry, NewEntry, ParseContext, RawRecord } from '@app/contracts';
 import { backoffMs, BackoffOptions, faultKind } from '@app/config';
 import { LedgerInputError, type AppendOutcome, type LedgerStore } from '@app/ledger';
 import { DeadLetterSendError, type BatchControl, type Rejection } from '@app/kafka';
-import { isInputFault } from './input-fault';
+import { inputFaultText, isInputFault } from './input-fault';
 import { KnownData, type Placement } from './known-data';
 import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 
@@ -138,7 +138,7 @@ export class Ingestor {
       else
         rejections.push({
           record: candidate.record,
-          reason: `eventId "${outcome.eventId}": ${outcome.reason}`,
+          reason: outcome.reason,
         });
     }
     if (rejections.length > 0) {
@@ -178,7 +178,11 @@ export class Ingestor {
       const group = groups.shift()!;
       try {
         const outcomes = await this.retrying(
-          () => this.deps.ledger.appendBatch(group.map((c) => c.entry), this.deps.now()),
+          () =>
+            this.deps.ledger.appendBatch(
+              group.map((c) => c.entry),
+              this.deps.now(),
+            ),
           control,
         );
         outcomes.forEach((outcome, i) => results.push({ outcome, candidate: group[i] }));
@@ -200,8 +204,10 @@ export class Ingestor {
 
   private isolate(candidate: Candidate, err: unknown, rejections: Rejection[]): void {
     this.counters.isolated++;
-    const message = err instanceof Error ? err.message : String(err);
-    rejections.push({ record: candidate.record, reason: `the ledger refused the entry: ${message}` });
+    rejections.push({
+      record: candidate.record,
+      reason: `the ledger refused the entry: ${inputFaultText(err)}`,
+    });
   }
 
   /** Runs `op`, retrying transient faults with backoff while the consumer runs; anything else is thrown. */
