@@ -38,6 +38,21 @@ describe('ingest: no log line and no dead-letter reason quotes a value of the re
     }
     const log = fs.readFileSync(logFile, 'utf8');
     expect(log).toContain('record dead-lettered');
+    // The topics were made here without retention: the process set it (docs/kafka.md).
+    const changed = log
+      .split('\n')
+      .filter((l) => l.includes('system topic setting changed to the configured value'))
+      .map((l) => JSON.parse(l) as { topic: string; config: string; wanted: string });
+    expect(changed).toContainEqual(
+      expect.objectContaining({
+        topic: names.commands('eu'),
+        config: 'retention.ms',
+        wanted: String(28 * 86_400_000),
+      }),
+    );
+    expect(changed).toContainEqual(
+      expect.objectContaining({ topic: names.deadLetter, config: 'segment.ms', wanted: '86400000' }),
+    );
     expect(markerFragments(log)).toEqual([]);
     for (const d of dead) {
       const value = JSON.parse(d.value) as DeadLetterValue;
