@@ -109,10 +109,27 @@ async function alignRetention(admin: Admin, present: TopicSpec[], apply: boolean
     .map((spec) => ({ spec, entries: spec.configEntries.filter((e) => RETENTION_CONFIGS.includes(e.name)) }))
     .filter((w) => w.entries.length > 0);
   if (wanted.length === 0) return [];
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: wanted.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.spec.topic })),
-  });
+  let resources: Awaited<ReturnType<Admin['describeConfigs']>>['resources'];
+  try {
+    ({ resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: wanted.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.spec.topic })),
+    }));
+  } catch (err) {
+    // A principal without DescribeConfigs (docs/kafka.md "ACLs") still runs; it is told what it cannot check.
+    if (!isAuthorizationError(err)) throw err;
+    const note = 'not allowed to DescribeConfigs the topic (ACL); its retention is not checked';
+    return wanted.flatMap((w) =>
+      w.entries.map((e) => ({
+        topic: w.spec.topic,
+        config: e.name,
+        found: null,
+        wanted: e.value,
+        applied: false,
+        note,
+      })),
+    );
+  }
   const drifts: TopicDrift[] = [];
   for (const w of wanted) {
     const current = resources.find((r) => r.resourceName === w.spec.topic)?.configEntries ?? [];
@@ -158,17 +175,28 @@ async function alterTopicConfig(
   }
   const merged = new Map(own.map((c) => [c.configName, c.configValue as string]));
   for (const c of changes) merged.set(c.name, c.value);
-  await admin.alterConfigs({
-    validateOnly: false,
-    resources: [
-      {
-        type: ConfigResourceTypes.TOPIC,
-        name: topic,
-        configEntries: [...merged].map(([name, value]) => ({ name, value })),
-      },
-    ],
-  });
+  try {
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: topic,
+          configEntries: [...merged].map(([name, value]) => ({ name, value })),
+        },
+      ],
+    });
+  } catch (err) {
+    if (!isAuthorizationError(err)) throw err;
+    return 'not allowed to AlterConfigs the topic (ACL); change it with kafka-configs.sh';
+  }
   return undefined;
+}
+
+/** kafkajs' TOPIC_/CLUSTER_AUTHORIZATION_FAILED (a KafkaJSProtocolError's `type`). */
+function isAuthorizationError(err: unknown): boolean {
+  const type = typeof err === 'object' && err !== null ? (err as { type?: unknown }).type : undefined;
+  return typeof type === 'string' && type.endsWith('AUTHORIZATION_FAILED');
 }
 
 /**
