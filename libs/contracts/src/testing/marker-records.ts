@@ -4,9 +4,12 @@
  * be, and a check that finds any piece of the marker in a text (V8's JSON.parse errors, for
  * one, quote about ten characters around the error).
  */
-export const MARKER = 'MARKER-4f1c@qz7w.xq';
+// Letters outside hex and English runs: a UUID, a hash or a word in a log line never holds
+// four of them in a row by chance (the first marker, MARKER-4f1c, shares "er-4" with a kafkajs
+// memberId such as retention-ledger-4…).
+export const MARKER = 'MqZxKw-Pv@Jq.zx';
 /** The marker in the shape a tenantId, region or store may take (no `@`). */
-export const MARKER_ID = 'marker-4f1c';
+export const MARKER_ID = 'mqzxkw-pvjq';
 
 /** Every run of 4 characters of the markers that `text` contains (case-insensitive). */
 export function markerFragments(text: string): string[] {
@@ -44,7 +47,7 @@ const receipt = {
   status: 'completed',
   completedAt: '2024-05-01T14:00:00Z',
 };
-const LONG = MARKER.repeat(40);
+const LONG = MARKER.repeat(80);
 
 /** Malformed JSON with the marker at the start, the middle and the end, one case per V8 error message. */
 const MALFORMED: Array<[string, string]> = [
@@ -125,7 +128,11 @@ const INVALID: MarkedRecord[] = [
     topic: 'user-deleted',
     value: Buffer.concat([text(`{"subjectId":"${MARKER}`), Buffer.from([0xff, 0xfe]), text('"}')]),
   },
-  { name: 'oversized', topic: 'user-deleted', value: json({ ...userDeleted, padding: LONG.repeat(400) }) },
+  {
+    name: 'oversized',
+    topic: 'user-deleted',
+    value: json({ ...userDeleted, padding: MARKER + '.'.repeat(300 * 1024) }),
+  },
   {
     name: 'unknown category',
     topic: 'data-created',
