@@ -213,9 +213,7 @@ describe('bad input published with kcat', () => {
       (d) => JSON.parse(d.value) as DeadLetterValue,
     );
     const hit = dead.find((d) => d.headers.case === 'backdated');
-    expect(hit?.reason).toMatch(
-      /occurredAt 0001-01-01T00:00:00.000Z is before .*2000-01-01T00:00:00.000Z \(MIN_OCCURRED_AT\)/,
-    );
+    expect(hit?.reason).toMatch(/^occurredAt is before .*2000-01-01T00:00:00.000Z \(MIN_OCCURRED_AT\)/);
     expect(await streamIds(ledger, 'tenant-e')).toEqual(['e-ok']);
   }, 60_000);
 });

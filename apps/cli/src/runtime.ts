@@ -16,7 +16,14 @@ import {
   WorkSignal,
 } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { createKafka, ensureTopics, IdempotentProducer, securityFailure, topicSpec } from '@app/kafka';
+import {
+  createKafka,
+  driftMessage,
+  ensureTopics,
+  IdempotentProducer,
+  securityFailure,
+  topicSpec,
+} from '@app/kafka';
 import {
   Checkpointer,
   loadOrCreateSigningKey,
@@ -360,7 +367,10 @@ function startCheckpointer(deps: {
     publish: async (checkpoint) => {
       // One partition keeps checkpoints in order; CHECKPOINTS_RETENTION (forever by default) applies.
       const topics = deps.config.topics;
-      if (!topicReady) await ensureTopics(deps.kafka, [topicSpec(topic, 'checkpoints', topics)], topics, 1);
+      if (!topicReady)
+        await ensureTopics(deps.kafka, [topicSpec(topic, 'checkpoints', topics)], topics, 1, (d) =>
+          deps.log.warn(d, driftMessage(d)),
+        );
       topicReady = true;
       await producer.send(topic, [{ key: 'checkpoint', value: JSON.stringify(checkpoint) }]);
     },

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { TopicNames } from '@app/contracts';
 import {
   createKafka,
+  driftMessage,
   ensureTopics,
   KafkaSecurityError,
   MissingTopicsError,
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const explain = (err: unknown) => {
     throw securityFailure(err, config.kafka) ?? err;
   };
-  // Standalone runs may come up before the ledger has created the topics; existing ones are left alone.
+  // Standalone runs may come up before the ledger has created the topics; existing ones are the
+  // ledger's, so their retention is only reported when it differs, never changed from here.
   await ensureTopics(
     kafka,
     [
@@ -46,7 +48,9 @@ async function main(): Promise<void> {
       topicSpec(topics.commands(config.region), 'commands', config.topics),
       topicSpec(topics.receipts(config.region), 'receipts', config.topics),
     ],
-    config.topics,
+    { ...config.topics, alignExisting: false },
+    3,
+    (d) => log.warn(d, driftMessage(d)),
   ).catch(explain);
 
   let stopping: Promise<void> | undefined;

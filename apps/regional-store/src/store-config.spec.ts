@@ -21,7 +21,7 @@ describe('readStoreConfig', () => {
       topics: {
         create: true,
         replicationFactor: undefined,
-        retentionMs: { commands: 2592000000, receipts: 2592000000, deadLetters: 2592000000, checkpoints: -1 },
+        retentionMs: { commands: 2419200000, receipts: 2419200000, deadLetters: 2419200000, checkpoints: -1 },
       },
     });
   });

@@ -54,6 +54,26 @@ describe('loadConfig', () => {
     expect(c.topics.retentionMs.checkpoints).toBe(-1);
   });
 
+  it('keeps commands, receipts and dead letters 28 days by default, checkpoints forever', () => {
+    expect(loadConfig({}).topics.retentionMs).toEqual({
+      commands: 28 * 86_400_000,
+      receipts: 28 * 86_400_000,
+      deadLetters: 28 * 86_400_000,
+      checkpoints: -1,
+    });
+  });
+
+  it('refuses a COMMANDS_RETENTION shorter than RECEIPT_TIMEOUT, naming both', () => {
+    expect(() => loadConfig({ COMMANDS_RETENTION: 'PT30M' })).toThrow(
+      /^COMMANDS_RETENTION must be at least RECEIPT_TIMEOUT \(3600000 ms\), got 1800000 ms/,
+    );
+    expect(() => loadConfig({ COMMANDS_RETENTION: 'PT2H', RECEIPT_TIMEOUT: 'PT3H' })).toThrow(ConfigError);
+    expect(loadConfig({ COMMANDS_RETENTION: 'PT1H' }).topics.retentionMs.commands).toBe(3_600_000);
+    expect(
+      loadConfig({ COMMANDS_RETENTION: 'forever', RECEIPT_TIMEOUT: 'P7D' }).topics.retentionMs.commands,
+    ).toBe(-1);
+  });
+
   it('gives the contract defaults of v1.1', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({

@@ -218,9 +218,11 @@ export function topicConfig(env: NodeJS.ProcessEnv): TopicConfig {
     replicationFactor:
       rf === undefined || rf === '' ? undefined : positiveInt(env, 'KAFKA_REPLICATION_FACTOR', 1, 32),
     retentionMs: {
-      commands: retentionMs(env, 'COMMANDS_RETENTION', 'P30D'),
-      receipts: retentionMs(env, 'RECEIPTS_RETENTION', 'P30D'),
-      deadLetters: retentionMs(env, 'DEAD_LETTER_RETENTION', 'P30D'),
+      // P28D: with segment.ms of a day and the dispatcher's retry window (about 5 h by default),
+      // a command naming a subject is gone within the 30-day promise (docs/kafka.md "Retention").
+      commands: retentionMs(env, 'COMMANDS_RETENTION', 'P28D'),
+      receipts: retentionMs(env, 'RECEIPTS_RETENTION', 'P28D'),
+      deadLetters: retentionMs(env, 'DEAD_LETTER_RETENTION', 'P28D'),
       checkpoints: retentionMs(env, 'CHECKPOINTS_RETENTION', 'forever'),
     },
   };
@@ -237,6 +239,21 @@ function trustProxy(raw: string | undefined): boolean | number | string {
     );
   }
   return raw;
+}
+
+/**
+ * A command the broker drops before its RECEIPT_TIMEOUT ran out is lost to a store that was
+ * down meanwhile, and nothing re-issues it until the timeout: retention must cover it.
+ */
+function checkCommandRetention(topics: TopicConfig, receiptTimeoutMs: number): TopicConfig {
+  const commands = topics.retentionMs.commands;
+  if (commands !== -1 && commands < receiptTimeoutMs) {
+    throw new ConfigError(
+      `COMMANDS_RETENTION must be at least RECEIPT_TIMEOUT (${receiptTimeoutMs} ms), got ${commands} ms: ` +
+        'a command would expire before it is re-issued',
+    );
+  }
+  return topics;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -291,7 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     receiptTimeoutMs: isoDurationMs(env, 'RECEIPT_TIMEOUT', 'PT1H', 1),
     dispatchLeaseMs: isoDurationMs(env, 'DISPATCH_LEASE', 'PT30S', 1),
     kafka: kafkaConnection(env),
-    topics: topicConfig(env),
+    topics: checkCommandRetention(topicConfig(env), isoDurationMs(env, 'RECEIPT_TIMEOUT', 'PT1H', 1)),
     checkpointKey: env.CHECKPOINT_KEY || './data/checkpoint-key.pem',
     checkpointIntervalMs: isoDurationMs(env, 'CHECKPOINT_INTERVAL', 'PT1H', 1),
     shredIntervalMs: isoDurationMs(env, 'SHRED_INTERVAL', 'PT1H', 1),

@@ -51,7 +51,7 @@ export const KEY_MAX_BYTES = 1024;
 /** Encoded headers beyond this budget are left out; a single header value is cut to HEADER_VALUE_MAX_BYTES. */
 export const HEADERS_MAX_BYTES = 32 * 1024;
 export const HEADER_VALUE_MAX_BYTES = 4096;
-/** Reasons quote bounded pieces of input already; this bounds what a parser message might add. */
+/** Reasons quote no input (parse-record.ts); this bounds what a longer list of field problems might add. */
 export const REASON_MAX_CHARS = 2000;
 
 /**

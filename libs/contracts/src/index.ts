@@ -6,6 +6,7 @@ export * from './validation/field-rules';
 export { Field, OptionalField } from './validation/field.decorator';
 export * from './validation/rfc3339';
 export * from './validation/validate-dto';
+export * from './validation/json-text';
 export * from './events/lifecycle-event.dto';
 export * from './events/deleted-by';
 export * from './events/data-created.dto';

@@ -73,7 +73,7 @@ describe('parseRecord rejections', () => {
       ));
     it('rejects a receipts topic of an unconfigured region', () =>
       expect(reasonOf(record('deletion-receipts.ap', { ...receipt, region: 'ap' }))).toBe(
-        'unknown region "ap" in topic "deletion-receipts.ap" (configured: eu, us)',
+        'unknown region in topic "deletion-receipts.ap" (configured: eu, us)',
       ));
   });
 
@@ -191,22 +191,22 @@ describe('parseRecord rejections', () => {
   describe('category must be a policy category', () => {
     it('rejects an unknown category', () =>
       expect(reasonOf(record('data-created', { ...created, category: 'x' }))).toBe(
-        'unknown category "x" (known: personal, audit-log)',
+        'unknown category (known: personal, audit-log)',
       ));
     it('is case-sensitive', () =>
       expect(reasonOf(record('data-created', { ...created, category: 'Personal' }))).toBe(
-        'unknown category "Personal" (known: personal, audit-log)',
+        'unknown category (known: personal, audit-log)',
       ));
   });
 
   describe('region must be a configured region', () => {
     it('rejects data created in an unknown region', () =>
       expect(reasonOf(record('data-created', { ...created, region: 'ap' }))).toBe(
-        'unknown region "ap" (configured: eu, us)',
+        'unknown region (configured: eu, us)',
       ));
     it('rejects a receipt naming an unknown region', () =>
       expect(reasonOf(record('deletion-receipts.eu', { ...receipt, region: 'ap' }))).toBe(
-        'unknown region "ap" (configured: eu, us)',
+        'unknown region (configured: eu, us)',
       ));
   });
 
@@ -214,12 +214,12 @@ describe('parseRecord rejections', () => {
     const future = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
     it('rejects occurredAt beyond now + maxFutureSkewMs', () =>
       expect(reasonOf(record('subscription-ended', { ...envelope, occurredAt: future(SKEW_MS + 1) }))).toBe(
-        'occurredAt 2024-06-01T00:05:00.001Z is far in the future (more than 300000 ms after 2024-06-01T00:00:00.000Z)',
+        'occurredAt is far in the future (more than 300000 ms after 2024-06-01T00:00:00.000Z)',
       ));
     it('compares instants, not texts (an offset that puts it past the limit)', () =>
       expect(
         reasonOf(record('subscription-ended', { ...envelope, occurredAt: '2024-05-31T23:00:00-02:00' })),
-      ).toMatch(/^occurredAt 2024-06-01T01:00:00.000Z is far in the future/));
+      ).toMatch(/^occurredAt is far in the future/));
     it('accepts occurredAt exactly at the limit', () =>
       expect(
         entryOf(record('subscription-ended', { ...envelope, occurredAt: future(SKEW_MS) })).occurredAt,
@@ -232,13 +232,11 @@ describe('parseRecord rejections', () => {
     it('rejects an event before MIN_OCCURRED_AT (backdating would rewrite the past)', () =>
       expect(
         reasonOf(record('subscription-ended', { ...envelope, occurredAt: '1999-12-31T23:59:59.999Z' })),
-      ).toBe(
-        'occurredAt 1999-12-31T23:59:59.999Z is before the earliest accepted time 2000-01-01T00:00:00.000Z (MIN_OCCURRED_AT)',
-      ));
+      ).toBe('occurredAt is before the earliest accepted time 2000-01-01T00:00:00.000Z (MIN_OCCURRED_AT)'));
     it('rejects a receipt completed before MIN_OCCURRED_AT', () =>
       expect(
         reasonOf(record('deletion-receipts.eu', { ...receipt, completedAt: '0001-01-01T00:00:00Z' })),
-      ).toMatch(/^completedAt 0001-01-01T00:00:00.000Z is before/));
+      ).toMatch(/^completedAt is before/));
     it.each([
       'issued:c-1',
       'receipt:c-1:completed:2024-01-01T00:00:00.000Z',
@@ -284,7 +282,7 @@ describe('parseRecord rejections', () => {
     it('rejects a receipt whose completedAt is far in the future', () =>
       expect(
         reasonOf(record('deletion-receipts.eu', { ...receipt, completedAt: '2030-01-01T00:00:00Z' })),
-      ).toMatch(/^completedAt 2030-01-01T00:00:00.000Z is far in the future/));
+      ).toMatch(/^completedAt is far in the future/));
     it('follows ctx.now from one call to the next', () => {
       const raw = record('subscription-ended', { ...envelope, occurredAt: future(SKEW_MS + 1) });
       expect(parseRecord(raw, { ...ctx, now: new Date(NOW.getTime() + 1) }).ok).toBe(true);
@@ -295,15 +293,15 @@ describe('parseRecord rejections', () => {
   describe('a Kafka key, when present, must equal tenantId', () => {
     it('rejects a different key', () =>
       expect(reasonOf(record('data-created', created, { key: 'globex' }))).toBe(
-        'record key "globex" differs from tenantId "acme"',
+        'record key differs from tenantId',
       ));
     it('rejects a key that is not UTF-8', () =>
       expect(reasonOf(record('data-created', created, { key: Buffer.from([0xff]) }))).toBe(
-        'record key "\ufffd" differs from tenantId "acme"',
+        'record key differs from tenantId',
       ));
-    it('bounds a long key in the reason', () =>
+    it('quotes neither the key nor the tenantId (the dead letter carries both)', () =>
       expect(reasonOf(record('data-created', created, { key: 'k'.repeat(500) }))).toBe(
-        `record key "${'k'.repeat(80)}…" differs from tenantId "acme"`,
+        'record key differs from tenantId',
       ));
     it('accepts no key', () =>
       expect(parseRecord(record('data-created', created, { key: null }), ctx).ok).toBe(true));
@@ -311,14 +309,14 @@ describe('parseRecord rejections', () => {
       expect(parseRecord(record('data-created', created, { key: Buffer.alloc(0) }), ctx).ok).toBe(true));
     it('checks receipts too', () =>
       expect(reasonOf(record('deletion-receipts.eu', receipt, { key: 'globex' }))).toBe(
-        'record key "globex" differs from tenantId "acme"',
+        'record key differs from tenantId',
       ));
   });
 
   describe('receipts: residency (semantics 7)', () => {
     it('rejects a receipt whose region differs from its topic region', () =>
       expect(reasonOf(record('deletion-receipts.eu', { ...receipt, region: 'us' }))).toBe(
-        'receipt region "us" does not match region "eu" of topic deletion-receipts.eu',
+        'receipt region does not match region eu of topic deletion-receipts.eu',
       ));
     it('accepts a receipt on its own region topic', () =>
       expect(parseRecord(record('deletion-receipts.us', { ...receipt, region: 'us' }), ctx).ok).toBe(true));
@@ -482,7 +480,7 @@ describe('parseRecord mappings', () => {
   it('legal-hold with an unknown category is rejected', () => {
     expect(
       reasonOf(record('legal-hold', { ...envelope, holdId: 'h', action: 'placed', category: 'secret' })),
-    ).toMatch(/unknown category "secret"/);
+    ).toMatch(/^unknown category \(known: /);
   });
 
   it('a release keeps its context but no scope (it ends every placement of its id)', () => {
@@ -670,7 +668,7 @@ describe('parseRecord CloudEvents binary mode', () => {
       reasonOf(
         record('subscription-ended', bare, { headers: { ce_id: 'ce-1', ce_time: '2031-01-01T00:00:00Z' } }),
       ),
-    ).toMatch(/^occurredAt 2031-01-01T00:00:00.000Z is far in the future/);
+    ).toMatch(/^occurredAt is far in the future/);
   });
 
   it('without value field or header, the field is reported missing', () => {

@@ -16,6 +16,7 @@ import { unwrapStructured } from './cloudevents/structured';
 import { DeletionReceiptDto } from './receipts/deletion-receipt.dto';
 import type { LifecycleTopic, TopicNames } from './topics';
 import { describeProblems, DtoClass, validateDto } from './validation/validate-dto';
+import { parseJsonText } from './validation/json-text';
 import { normaliseRfc3339 } from './validation/rfc3339';
 
 export type { RawRecord } from './raw-record';
@@ -47,10 +48,12 @@ const NONE: ReadonlySet<string> = new Set();
 type Rejection = { ok: false; reason: string };
 const reject = (reason: string): Rejection => ({ ok: false, reason });
 
-/** Bounded, escaped rendering of untrusted text inside a reason. */
-function quote(text: string, max = 80): string {
-  return JSON.stringify(text.length > max ? text.slice(0, max) + '…' : text);
-}
+/**
+ * Reasons name the field and the rule a record broke, never a value of it: a reason goes to
+ * the dead letter's headers, the logs and the metrics, where the record's bytes (and the
+ * personal data in them) do not. The dead letter carries the record itself for whoever may
+ * read it. Names from the configuration (topics, categories, regions, limits) may appear.
+ */
 
 function listOf(values: ReadonlySet<string>): string {
   return [...values].join(', ');
@@ -77,12 +80,9 @@ function decodeObject(
   } catch {
     return reject('value is not valid UTF-8');
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return reject(`malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) return reject(json.reason);
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return reject(`JSON value is ${describeJsonType(parsed)}, not an object`);
   }
@@ -155,7 +155,7 @@ function checkKey(raw: RawRecord, tenantId: string): string | undefined {
   // An empty key is treated as no key: some clients cannot tell the two apart.
   if (raw.key === null || raw.key.length === 0) return undefined;
   const key = raw.key.toString('utf8');
-  return key === tenantId ? undefined : `record key ${quote(key)} differs from tenantId ${quote(tenantId)}`;
+  return key === tenantId ? undefined : 'record key differs from tenantId';
 }
 
 /**
@@ -179,12 +179,12 @@ function checkTime(field: string, text: string, ctx: ParseContext): { ok: true; 
   const iso = normaliseRfc3339(text);
   if (Date.parse(iso) < ctx.minOccurredAtMs) {
     return reject(
-      `${field} ${iso} is before the earliest accepted time ${new Date(ctx.minOccurredAtMs).toISOString()} (MIN_OCCURRED_AT)`,
+      `${field} is before the earliest accepted time ${new Date(ctx.minOccurredAtMs).toISOString()} (MIN_OCCURRED_AT)`,
     );
   }
   if (iso > futureLimit(ctx)) {
     return reject(
-      `${field} ${iso} is far in the future (more than ${ctx.maxFutureSkewMs} ms after ${ctx.now.toISOString()})`,
+      `${field} is far in the future (more than ${ctx.maxFutureSkewMs} ms after ${ctx.now.toISOString()})`,
     );
   }
   return { ok: true, iso };
@@ -237,9 +237,7 @@ function checkEnvelope(
   if (subjectProblem !== undefined) return subjectProblem;
   const reserved = reservedEventIdPrefix(dto.eventId);
   if (reserved !== undefined) {
-    return reject(
-      `eventId ${quote(dto.eventId)}: the prefix "${reserved}" is reserved for entries the system writes`,
-    );
+    return reject(`eventId: the prefix "${reserved}" is reserved for entries the system writes`);
   }
   return checkTime('occurredAt', dto.occurredAt, ctx);
 }
@@ -250,7 +248,7 @@ function checkKnown(
   known: ReadonlySet<string>,
 ): string | undefined {
   if (known.has(value)) return undefined;
-  return `unknown ${kind} ${quote(value)} (${kind === 'category' ? 'known' : 'configured'}: ${listOf(known)})`;
+  return `unknown ${kind} (${kind === 'category' ? 'known' : 'configured'}: ${listOf(known)})`;
 }
 
 function parseLifecycle(
@@ -396,9 +394,7 @@ function parseReceipt(
   if (unknownRegion !== undefined) return reject(unknownRegion);
   // Residency (DESIGN.md semantics 7): a store may speak only for its own region.
   if (r.region !== topicRegion) {
-    return reject(
-      `receipt region ${quote(r.region)} does not match region ${quote(topicRegion)} of topic ${raw.topic}`,
-    );
+    return reject(`receipt region does not match region ${topicRegion} of topic ${raw.topic}`);
   }
   const time = checkTime('completedAt', r.completedAt, ctx);
   if (!time.ok) return time;
@@ -456,10 +452,10 @@ function parseReceipt(
  */
 export function parseRecord(raw: RawRecord, ctx: ParseContext): ParseResult {
   const topic = ctx.topics.classify(raw.topic);
-  if (topic === undefined) return reject(`topic ${quote(raw.topic)} is not a contract topic`);
+  if (topic === undefined) return reject(`topic ${JSON.stringify(raw.topic)} is not a contract topic`);
   if (topic.kind === 'receipts' && !ctx.regions.has(topic.region)) {
     return reject(
-      `unknown region ${quote(topic.region)} in topic ${quote(raw.topic)} (configured: ${listOf(ctx.regions)})`,
+      `unknown region in topic ${JSON.stringify(raw.topic)} (configured: ${listOf(ctx.regions)})`,
     );
   }
   const decoded = decodeObject(raw, ctx);

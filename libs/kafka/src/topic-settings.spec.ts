@@ -23,6 +23,28 @@ describe('topic settings', () => {
     expect(
       topicSpec('p.ledger-checkpoints', 'checkpoints', { create: true, retentionMs }).configEntries,
     ).toEqual([{ name: 'retention.ms', value: '-1' }]);
+    expect(topicSpec('p.x', 'commands', { create: true, retentionMs }).configEntries).toEqual([
+      { name: 'retention.ms', value: '1000' },
+      { name: 'segment.ms', value: '1000' },
+    ]);
+  });
+
+  it('closes segments within a day (or the retention, if shorter), so a quiet topic drops records on time', () => {
+    const segment = (kind: 'commands' | 'receipts' | 'deadLetters' | 'checkpoints') =>
+      topicSpec('t', kind, {
+        create: true,
+        retentionMs: {
+          commands: 3_600_000,
+          receipts: 28 * 86_400_000,
+          deadLetters: 86_400_000,
+          checkpoints: -1,
+        },
+      }).configEntries.find((e) => e.name === 'segment.ms')?.value;
+    expect(segment('commands')).toBe('3600000');
+    expect(segment('receipts')).toBe('86400000');
+    expect(segment('deadLetters')).toBe('86400000');
+    expect(segment('checkpoints')).toBeUndefined();
+    expect(topicSpec('t', 'lifecycle', { create: true }).configEntries).toEqual([]);
   });
 
   it.each([

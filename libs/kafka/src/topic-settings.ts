@@ -13,6 +13,11 @@ export interface TopicPolicy {
   replicationFactor?: number;
   /** retention.ms per kind; -1 keeps forever. Lifecycle topics keep the broker's default. */
   retentionMs?: Partial<Record<RetainedTopicKind, number>>;
+  /**
+   * Whether ensureTopics changes the retention of topics that exist (default: `create`).
+   * False for a process that only uses topics another owns (a regional store).
+   */
+  alignExisting?: boolean;
 }
 
 /** One topic and the settings it is created with. */
@@ -20,6 +25,17 @@ export interface TopicSpec {
   topic: string;
   configEntries: Array<{ name: string; value: string }>;
 }
+
+/** Longest `segment.ms` a retained system topic gets (docs/kafka.md "Topics"). */
+export const MAX_SEGMENT_MS = 86_400_000;
+
+/**
+ * The settings that bound how long a record stays: the ones ensureTopics also aligns on
+ * topics that already exist. Kafka deletes only closed segments, and the active segment of
+ * a quiet topic closes after `segment.ms` (7 days by the broker's default), so without it
+ * a record could outlive `retention.ms` by a week.
+ */
+export const RETENTION_CONFIGS: readonly string[] = ['retention.ms', 'segment.ms'];
 
 /**
  * The settings a new topic gets. With 3 or more replicas, `min.insync.replicas` is a
@@ -34,6 +50,9 @@ export function topicSpec(
   const configEntries: TopicSpec['configEntries'] = [];
   const retention = kind === 'lifecycle' ? undefined : policy.retentionMs?.[kind];
   if (retention !== undefined) configEntries.push({ name: 'retention.ms', value: String(retention) });
+  if (retention !== undefined && retention > 0) {
+    configEntries.push({ name: 'segment.ms', value: String(Math.min(retention, MAX_SEGMENT_MS)) });
+  }
   const rf = policy.replicationFactor;
   if (rf !== undefined && rf >= 3) {
     configEntries.push({ name: 'min.insync.replicas', value: String(Math.floor(rf / 2) + 1) });

@@ -21,7 +21,8 @@ export class LedgerInputError extends Error {
     readonly eventId: unknown,
     message: string,
   ) {
-    super(`ledger entry #${index} (eventId ${JSON.stringify(eventId)}): ${message}`);
+    // The eventId stays a property: the message becomes a dead-letter reason and a log line.
+    super(`ledger entry #${index}: ${message}`);
   }
 }
 

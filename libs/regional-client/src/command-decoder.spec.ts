@@ -1,3 +1,10 @@
+import {
+  malformedJsonTexts,
+  MARKER,
+  MARKER_ID,
+  markerFragments,
+} from '@app/contracts/testing/marker-records';
+import type { RawRecord } from '@app/contracts';
 import { decodeCommand } from './command-decoder';
 import { commandRecord, deletionCommand } from './testing/deletion-command.fixture';
 
@@ -33,7 +40,10 @@ describe('decodeCommand', () => {
       commandRecord(deletionCommand({ region: 'us' }), { topic: 'deletion-commands.eu' }),
       'eu',
     );
-    expect(decoded).toEqual({ ok: false, reason: expect.stringMatching(/residency.*"us".*"eu"/) });
+    expect(decoded).toEqual({
+      ok: false,
+      reason: "residency: the command's region is not this store's region eu; not executed",
+    });
   });
 
   it('refuses a record whose key is not the tenantId, but tolerates no key', () => {
@@ -41,4 +51,36 @@ describe('decodeCommand', () => {
     expect(decodeCommand(commandRecord(cmd, { key: 'tenant-b' }), 'eu').ok).toBe(false);
     expect(decodeCommand(commandRecord(cmd, { key: null }), 'eu').ok).toBe(true);
   });
+
+  // A refusal is logged ('deletion command refused'); a command may name a subject.
+  const subject = (subjectId: unknown, more: object = {}) =>
+    commandRecord({
+      ...deletionCommand(),
+      target: { kind: 'subject', subjectId, categories: ['personal'] },
+      ...more,
+    });
+  it.each([
+    ...malformedJsonTexts().map(([name, text]): [string, RawRecord] => [
+      `malformed JSON: ${name}`,
+      commandRecord(text, { raw: true }),
+    ]),
+    ['subjectId too long', subject(MARKER.repeat(40))],
+    ['subjectId not a string', subject(7, { store: MARKER.repeat(40) })],
+    [
+      'categories empty',
+      commandRecord({ ...deletionCommand(), target: { kind: 'subject', subjectId: MARKER, categories: [] } }),
+    ],
+    ['another region', subject(MARKER, { region: MARKER_ID })],
+    ['a key that is not the tenantId', commandRecord(deletionCommand(), { key: MARKER })],
+    ['a bad dueAt', subject(MARKER, { dueAt: MARKER })],
+    ['a bad reason', subject(MARKER, { reason: MARKER })],
+  ] satisfies Array<[string, RawRecord]>)(
+    'quotes no value of the command in its reason: %s',
+    (_name, record) => {
+      const decoded = decodeCommand(record, 'eu');
+      expect(decoded.ok).toBe(false);
+      const reason = decoded.ok ? '' : decoded.reason;
+      expect({ reason, fragments: markerFragments(reason) }).toEqual({ reason, fragments: [] });
+    },
+  );
 });

@@ -3,6 +3,7 @@ import {
   DeletionCommandDto,
   DeletionTarget,
   describeProblems,
+  parseJsonText,
   RawRecord,
   validateDto,
 } from '@app/contracts';
@@ -13,11 +14,6 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function refuse(reason: string): { ok: false; reason: string } {
   return { ok: false, reason };
-}
-
-/** Bounded, escaped rendering of untrusted text inside a reason. */
-function quote(text: string, max = 80): string {
-  return JSON.stringify(text.length > max ? text.slice(0, max) + '…' : text);
 }
 
 /** Only the fields of the target's kind reach the handler; extra keys are tolerated, never acted on. */
@@ -40,25 +36,28 @@ function ownTarget(target: DeletionTarget): DeletionTarget {
  */
 export function decodeCommand(raw: RawRecord, region: string): DecodedCommand {
   if (raw.value === null || raw.value.length === 0) return refuse('empty value');
-  let parsed: unknown;
+  // A refusal is logged: like ingest's dead-letter reasons it names the rule, never a value (a
+  // command may name a subject).
+  let text: string;
   try {
-    parsed = JSON.parse(utf8.decode(raw.value));
-  } catch (e) {
-    return refuse(e instanceof SyntaxError ? `malformed JSON: ${e.message}` : 'value is not valid UTF-8');
+    text = utf8.decode(raw.value);
+  } catch {
+    return refuse('value is not valid UTF-8');
   }
+  const json = parseJsonText(text);
+  if (!json.ok) return refuse(json.reason);
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     return refuse('value is not a JSON object');
   const v = validateDto(DeletionCommandDto, parsed as Record<string, unknown>);
   if (!v.ok) return refuse(describeProblems(v.problems));
   const c = v.value;
   if (c.region !== region) {
-    return refuse(
-      `residency: command region ${quote(c.region)} is not this store's region ${quote(region)}; not executed`,
-    );
+    return refuse(`residency: the command's region is not this store's region ${region}; not executed`);
   }
   // The contract keys records by tenantId; a different key means a misrouted or forged record.
   if (raw.key !== null && raw.key.length > 0 && raw.key.toString('utf8') !== c.tenantId) {
-    return refuse(`record key ${quote(raw.key.toString('utf8'))} differs from tenantId ${quote(c.tenantId)}`);
+    return refuse('record key differs from tenantId');
   }
   const command: DeletionCommand = {
     commandId: c.commandId,

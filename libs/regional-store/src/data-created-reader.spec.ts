@@ -1,4 +1,5 @@
 import type { RawRecord } from '@app/contracts';
+import { malformedJsonTexts, markerFragments } from '@app/contracts/testing/marker-records';
 import { readDataCreated } from './data-created-reader';
 
 function record(value: unknown): RawRecord {
@@ -53,5 +54,13 @@ describe('readDataCreated', () => {
       kind: 'invalid',
       reason: expect.stringMatching(/dataId/),
     });
+  });
+
+  // A skipped record is logged ('data-created record skipped').
+  it.each(malformedJsonTexts())('quotes no byte of malformed JSON in its reason: %s', (_name, text) => {
+    const outcome = readDataCreated(record(text), 'eu');
+    const reason = outcome.kind === 'invalid' ? outcome.reason : '';
+    expect(reason).toMatch(/^malformed JSON: /);
+    expect(markerFragments(reason)).toEqual([]);
   });
 });

@@ -1,4 +1,11 @@
-import { DataCreatedDto, describeProblems, normaliseRfc3339, RawRecord, validateDto } from '@app/contracts';
+import {
+  DataCreatedDto,
+  describeProblems,
+  normaliseRfc3339,
+  parseJsonText,
+  RawRecord,
+  validateDto,
+} from '@app/contracts';
 import type { DataItem } from './data-item';
 
 export type DataCreatedOutcome =
@@ -14,12 +21,9 @@ export type DataCreatedOutcome =
 export function readDataCreated(raw: RawRecord, region: string): DataCreatedOutcome {
   if (raw.value === null || raw.value.length === 0) return { kind: 'invalid', reason: 'empty value' };
   const text = raw.value.toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return { kind: 'invalid', reason: `malformed JSON: ${e instanceof Error ? e.message : String(e)}` };
-  }
+  const json = parseJsonText(text);
+  if (!json.ok) return { kind: 'invalid', reason: json.reason };
+  const parsed = json.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { kind: 'invalid', reason: 'value is not a JSON object' };
   }

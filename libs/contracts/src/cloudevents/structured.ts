@@ -37,8 +37,7 @@ export function unwrapStructured(value: Record<string, unknown>, contentType: st
     ok: false,
     reason: `CloudEvent (structured mode): ${reason}`,
   });
-  if (value.specversion !== '1.0')
-    return fail(`specversion must be "1.0", got ${JSON.stringify(value.specversion)}`);
+  if (value.specversion !== '1.0') return fail('specversion must be "1.0"');
   for (const attr of REQUIRED) {
     if (typeof value[attr] !== 'string' || value[attr] === '')
       return fail(`${attr} must be a non-empty string`);
@@ -47,7 +46,7 @@ export function unwrapStructured(value: Record<string, unknown>, contentType: st
   if (value.data_base64 !== undefined)
     return fail('data_base64 is not accepted: the event must be JSON `data`');
   if (!isJsonMediaType(value.datacontenttype)) {
-    return fail(`datacontenttype must be application/json, got ${JSON.stringify(value.datacontenttype)}`);
+    return fail('datacontenttype must be application/json (or another +json type)');
   }
   const data = value.data;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -31,7 +31,7 @@ import {
   type LeaseStore,
   type ReadModel,
 } from '@app/read-model';
-import { ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
+import { driftMessage, ensureTopics, IdempotentProducer, systemTopicSpecs } from '@app/kafka';
 import type { Dispatcher } from './dispatcher';
 import { createDispatcher, dispatchSettings } from './create-dispatcher';
 import { subjectRevealer } from './reveal-subjects';
@@ -122,7 +122,13 @@ export class DispatcherService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureTopics(this.kafka, systemTopicSpecs(this.topics, this.config.topics), this.config.topics);
+    await ensureTopics(
+      this.kafka,
+      systemTopicSpecs(this.topics, this.config.topics),
+      this.config.topics,
+      3,
+      (d) => this.log.warn(d, driftMessage(d)),
+    );
     await this.producer.connect();
     this.leases = await openLeaseStore(this.config.readModelUrl);
     // Restarted after a crash on this host: take the dead process's commands at once.

@@ -38,8 +38,9 @@ export function holdReleaseCheck(
     // Open at `at`: a placement at or before it that no other release in [placement, at] ended.
     const open = placements.some((p) => p <= at && !releases.some((r) => r >= p && r <= at));
     if (open) return undefined;
+    // Named, not quoted: a holdId or a case reference may name a person.
     return placements.length === 0
-      ? `release of legal hold "${holdId}", which tenant ${entry.tenantId} never placed`
-      : `release of legal hold "${holdId}" at ${entry.occurredAt}: no placement of it is active then in tenant ${entry.tenantId}'s stream`;
+      ? "release of a legal hold (holdId) that the tenant's stream never placed"
+      : "release of a legal hold (holdId): no placement of it is active at its occurredAt in the tenant's stream";
   };
 }

@@ -19,6 +19,7 @@ import type { SubjectKeyStore } from '@app/subject-keys';
 import {
   BatchConsumer,
   DeadLetterPublisher,
+  driftMessage,
   ensureTopics,
   IdempotentProducer,
   systemTopicSpecs,
@@ -91,7 +92,9 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     const topics = new TopicNames(this.config.topicPrefix, this.config.regions);
-    await ensureTopics(this.kafka, systemTopicSpecs(topics, this.config.topics), this.config.topics);
+    await ensureTopics(this.kafka, systemTopicSpecs(topics, this.config.topics), this.config.topics, 3, (d) =>
+      this.log.warn(d, driftMessage(d)),
+    );
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.config.ingestGroupId,
       topics: topics.ingestTopics(),

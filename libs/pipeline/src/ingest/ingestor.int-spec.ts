@@ -4,6 +4,7 @@ import path from 'node:path';
 import { RawRecord, TopicNames } from '@app/contracts';
 import { LedgerStore, openLedger } from '@app/ledger';
 import type { Rejection } from '@app/kafka';
+import { MARKER, markerFragments } from '@app/contracts/testing/marker-records';
 import { Ingestor } from './ingestor';
 
 const topics = new TopicNames('', ['eu']);
@@ -37,7 +38,10 @@ function created(n: number, over: Record<string, unknown> = {}) {
  * refusing one entry's data (PostgreSQL 22P05 untranslatable character), `busy` a locked
  * database for the first n appends.
  */
-function faulty(ledger: LedgerStore, opts: { refuse?: string; busy?: number }): LedgerStore {
+function faulty(
+  ledger: LedgerStore,
+  opts: { refuse?: string; busy?: number; refusal?: { message: string; code: string } },
+): LedgerStore {
   let busy = opts.busy ?? 0;
   return new Proxy(ledger, {
     get(target, prop, receiver) {
@@ -45,7 +49,9 @@ function faulty(ledger: LedgerStore, opts: { refuse?: string; busy?: number }): 
       return async (entries: Parameters<LedgerStore['appendBatch']>[0]) => {
         if (busy-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
         if (entries.some((e) => e.eventId === opts.refuse))
-          throw Object.assign(new Error('untranslatable character'), { code: '22P05' });
+          throw Object.assign(new Error(opts.refusal?.message ?? 'untranslatable character'), {
+            code: opts.refusal?.code ?? '22P05',
+          });
         return target.appendBatch(entries);
       };
     },
@@ -92,6 +98,32 @@ describe('Ingestor: per-record isolation and transient faults', () => {
     expect(ing.counters).toMatchObject({ appended: 11, isolated: 1, rejected: 1 });
   });
 
+  it("no reason of the ledger's own checks quotes a value: conflicts, duplicates, a store's refusal", async () => {
+    const marked = (n: number, over: Record<string, unknown> = {}) =>
+      created(n, { dataId: `${MARKER}-${n}`, subjectId: MARKER, store: `${MARKER}-store`, ...over });
+    // PostgreSQL quotes the value it could not take (22P02 invalid_text_representation).
+    const refusal = { message: `invalid input syntax for type json: "${MARKER}"`, code: '22P02' };
+    const ing = ingestor(faulty(ledger, { refuse: 'e-9', refusal }));
+    await ing.handle([record(0, marked(0)), record(1, marked(1))]);
+    await ing.handle([
+      record(2, marked(0, { eventId: 'e-2', category: 'audit-log', store: `${MARKER}-other` })),
+      record(3, { ...marked(1), subjectId: `${MARKER}-changed` }),
+      record(9, marked(9)),
+    ]);
+    dead.sort((a, b) => Number(a.record.offset) - Number(b.record.offset));
+    expect(dead.map((d) => d.record.offset)).toEqual(['2', '3', '9']);
+    for (const d of dead)
+      expect({ reason: d.reason, fragments: markerFragments(d.reason) }).toEqual({
+        reason: d.reason,
+        fragments: [],
+      });
+    expect(dead.map((d) => d.reason)).toEqual([
+      'conflict: this dataId was created before with another category and store; a dataId keeps the category, region and store it was created with',
+      'eventId is already in the ledger with a different payload (tenantId, type, occurredAt, data or subject differ)',
+      'the ledger refused the entry: the store refused it (22P02)',
+    ]);
+  });
+
   it('a transient store fault is retried with backoff and dead-letters nothing', async () => {
     const ing = ingestor(faulty(ledger, { busy: 3 }));
     await ing.handle([record(0, created(0)), record(1, created(1))]);
@@ -109,9 +141,9 @@ describe('Ingestor: per-record isolation and transient faults', () => {
       record(3, created(3, { dataId: 'd-new' })),
       record(4, created(4, { dataId: 'd-new', store: 'archive' })),
     ]);
-    expect(dead.map((d) => [d.record.offset, d.reason.replace(/ of tenant.*/, '')])).toEqual([
-      ['1', 'conflict: dataId "d-0"'],
-      ['4', 'conflict: dataId "d-new"'],
+    expect(dead.map((d) => [d.record.offset, d.reason.replace(/;.*/, '')])).toEqual([
+      ['1', 'conflict: this dataId was created before with another category'],
+      ['4', 'conflict: this dataId was created before with another store'],
     ]);
     expect((await ledger.counts()).entries).toBe(3);
   });

@@ -4,7 +4,7 @@ import { isEntry, NewEntry, ParseContext, RawRecord } from '@app/contracts';
 import { backoffMs, BackoffOptions, faultKind } from '@app/config';
 import { LedgerInputError, type AppendOutcome, type LedgerStore } from '@app/ledger';
 import { DeadLetterSendError, type BatchControl, type Rejection } from '@app/kafka';
-import { isInputFault } from './input-fault';
+import { inputFaultText, isInputFault } from './input-fault';
 import { KnownData, type Placement } from './known-data';
 import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 
@@ -142,7 +142,7 @@ export class Ingestor {
       else
         rejections.push({
           record: candidate.record,
-          reason: `eventId "${outcome.eventId}": ${outcome.reason}`,
+          reason: outcome.reason,
         });
     }
     if (rejections.length > 0) {
@@ -223,8 +223,10 @@ export class Ingestor {
 
   private isolate(candidate: Candidate, err: unknown, rejections: Rejection[]): void {
     this.counters.isolated++;
-    const message = err instanceof Error ? err.message : String(err);
-    rejections.push({ record: candidate.record, reason: `the ledger refused the entry: ${message}` });
+    rejections.push({
+      record: candidate.record,
+      reason: `the ledger refused the entry: ${inputFaultText(err)}`,
+    });
   }
 
   /** Runs `op`, retrying transient faults with backoff while the consumer runs; anything else is thrown. */

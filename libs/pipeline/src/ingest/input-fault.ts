@@ -21,3 +21,27 @@ export function isInputFault(err: unknown): boolean {
   if (typeof code !== 'string') return err instanceof Error && err.name === 'CanonicalJsonError';
   return PG_INPUT.test(code) || SQLITE_INPUT.test(code);
 }
+
+/** What the codes of input faults mean, in words that quote nothing. */
+const INPUT_FAULT_TEXT: Record<string, string> = {
+  '22001': 'value too long',
+  '22021': 'invalid byte sequence for the encoding',
+  '22P05': 'untranslatable character',
+  '54000': 'program limit exceeded',
+  SQLITE_TOOBIG: 'string or blob too big',
+  SQLITE_MISMATCH: 'datatype mismatch',
+};
+
+/**
+ * An input fault as a dead-letter reason. Our own checks (LedgerInputError,
+ * CanonicalJsonError) word their messages without values; a store's message may quote the
+ * value it choked on (PostgreSQL: `invalid input syntax for type json`, its detail
+ * `Token "…" is invalid`), so a store's fault is told by its code alone.
+ */
+export function inputFaultText(err: unknown): string {
+  if (err instanceof LedgerInputError) return err.message;
+  if (err instanceof Error && err.name === 'CanonicalJsonError') return err.message;
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string') return 'the store refused it';
+  return INPUT_FAULT_TEXT[code] ?? `the store refused it (${code.slice(0, 32)})`;
+}

@@ -14,8 +14,10 @@ const MAX_TENANTS = 2000;
 /** Entries read between turns of the event loop (BENCH_ONLY=api: the API starved behind catch-ups). */
 const YIELD_EVERY = 500;
 
-function describe(p: Placement): string {
-  return `category "${p.category}", region "${p.region}", store "${p.store}"`;
+/** Which of category, region and store differ: named, never quoted (a reason is logged). */
+function differing(known: Placement, d: Placement): string {
+  const names = (['category', 'region', 'store'] as const).filter((f) => known[f] !== d[f]);
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
 /**
@@ -66,6 +68,6 @@ export class KnownData {
     }
     if (known.category === d.category && known.region === d.region && known.store === d.store)
       return undefined;
-    return `conflict: dataId "${d.dataId}" of tenant ${entry.tenantId} was created with ${describe(known)}; this data-created says ${describe(d)}`;
+    return `conflict: this dataId was created before with another ${differing(known, d)}; a dataId keeps the category, region and store it was created with`;
   }
 }

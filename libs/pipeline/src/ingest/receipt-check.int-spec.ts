@@ -58,19 +58,25 @@ describe('receiptCheck', () => {
   });
 
   it('rejects a receipt for an unknown commandId', async () => {
-    expect(await check(receipt({ commandId: 'c-404' }))).toMatch(/unknown commandId "c-404"/);
+    expect(await check(receipt({ commandId: 'c-404' }))).toBe(
+      'receipt for a commandId the ledger never issued',
+    );
   });
 
   it('rejects a receipt from another region than the command went to', async () => {
-    expect(await check(receipt({ region: 'us' }))).toMatch(/region "us".*went to region "eu"/);
+    expect(await check(receipt({ region: 'us' }))).toBe(
+      'receipt from another region than its command went to (eu)',
+    );
   });
 
   it('rejects a receipt from another store', async () => {
-    expect(await check(receipt({ store: 'archive' }))).toMatch(/store "archive"/);
+    expect(await check(receipt({ store: 'archive' }))).toBe(
+      'receipt from another store than its command went to',
+    );
   });
 
   it("rejects a receipt naming another tenant than the command's", async () => {
-    expect(await check(receipt({ tenantId: 'globex' }))).toMatch(/another tenant/);
+    expect(await check(receipt({ tenantId: 'globex' }))).toBe("receipt's tenantId is not its command's");
   });
 
   it('leaves lifecycle events alone', async () => {

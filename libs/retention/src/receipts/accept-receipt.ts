@@ -37,24 +37,21 @@ export function fromCommandStore(receipt: StorePlace, command: StorePlace): bool
   return receipt.region === command.region && receipt.store === command.store;
 }
 
-/** Whether a receipt is accepted, and why not; `issued` undefined: the ledger has no such command. */
+/**
+ * Whether a receipt is accepted, and why not; `issued` undefined: the ledger has no such
+ * command. The reason is a dead letter's and a log line's: it names fields, never quotes them.
+ */
 export function acceptReceipt(receipt: ReceiptClaim, issued: IssuedCommandRef | undefined): ReceiptVerdict {
   const refuse = (reason: string): ReceiptVerdict => ({ accepted: false, reason });
-  if (issued === undefined) return refuse(`receipt for unknown commandId "${receipt.commandId}"`);
+  if (issued === undefined) return refuse('receipt for a commandId the ledger never issued');
   if (issued.region !== receipt.region) {
-    return refuse(
-      `receipt from region "${receipt.region}" for command ${receipt.commandId}, which went to region "${issued.region}"`,
-    );
+    return refuse(`receipt from another region than its command went to (${issued.region})`);
   }
   if (issued.store !== receipt.store) {
-    return refuse(
-      `receipt from store "${receipt.store}" for command ${receipt.commandId}, which went to store "${issued.store}"`,
-    );
+    return refuse('receipt from another store than its command went to');
   }
   if (issued.tenantId !== receipt.tenantId) {
-    return refuse(
-      `receipt for tenant "${receipt.tenantId}" but command ${receipt.commandId} belongs to another tenant`,
-    );
+    return refuse("receipt's tenantId is not its command's");
   }
   return ACCEPTED;
 }
