@@ -1,4 +1,4 @@
-import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry, SubjectPart } from '@app/contracts/entry-types';
 import type { ChainRecord } from './chain-record';
 
 export type AppendOutcome =
@@ -98,6 +98,13 @@ export interface LedgerStore {
   readStreams(streams: readonly StreamPrefix[], pageEntries?: number): AsyncIterable<EntryFacts[]>;
   /** The stored entry with this eventId (any tenant), if any. */
   findByEventId(eventId: string): Promise<LedgerEntry | undefined>;
+  /**
+   * The subject parts of the stored entries among these eventIds (null: stored without a
+   * subject), in one query; eventIds not stored are absent. Ingest asks before sealing, so a
+   * redelivery names the subject by the pseudonym it already has (see subject-sealer.ts).
+   * Optional: without it, callers ask `findByEventId` per eventId.
+   */
+  storedSubjects?(eventIds: readonly string[]): Promise<Map<string, SubjectPart | null>>;
   /** The cursor of the last entry in global order; undefined for an empty ledger. */
   lastPosition(): Promise<string | undefined>;
   /** Every stream's head, ordered by tenantId. */

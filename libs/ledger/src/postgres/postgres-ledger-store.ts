@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { createPgPool, schemaLockName } from '@app/config/pg-pool';
-import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry, SubjectPart } from '@app/contracts/entry-types';
+import { subjectPartOf } from '../subject';
 import { chainEntries, classifyEntries, prepareEntries, type PreparedEntry } from '../append-plan';
 import { appendedEntry, toLedgerEntry, type ChainRecord } from '../chain-record';
 import { toChainLink, type ChainLink } from '../hash-chain';
@@ -337,6 +338,15 @@ export class PostgresLedgerStore implements LedgerStore {
       rowMode: 'array',
     });
     return rows.length === 0 ? undefined : toLedgerEntry(rowToRecord(rows[0]), rowCursor(rows[0]));
+  }
+
+  async storedSubjects(eventIds: readonly string[]): Promise<Map<string, SubjectPart | null>> {
+    const { rows } = await this.pool.query<[string, string | null]>({
+      text: `SELECT event_id, subject_json FROM ${this.t.entries} WHERE event_id = ANY($1::text[])`,
+      values: [eventIds],
+      rowMode: 'array',
+    });
+    return new Map(rows.map(([eventId, json]) => [eventId, json === null ? null : subjectPartOf(json)]));
   }
 
   async lastPosition(): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { EntryFacts, LedgerEntry, NewEntry } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry, SubjectPart } from '@app/contracts/entry-types';
+import { subjectPartOf } from '../subject';
 import { toLedgerEntry, type ChainRecord } from '../chain-record';
 import type { ChainLink } from '../hash-chain';
 import {
@@ -193,6 +194,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly stmt: {
     allPage: Database.Statement<[number, number], RecordRow>;
     byEventId: Database.Statement<[string], RecordRow>;
+    subjectsByEventId: Database.Statement<[string], [string, string | null]>;
     lastPosition: Database.Statement<[], number>;
     heads: Database.Statement<[], StreamHead>;
     head: Database.Statement<[string], StreamHead>;
@@ -231,6 +233,11 @@ export class SqliteLedgerStore implements LedgerStore {
       byEventId: db
         .prepare<[string], RecordRow>(
           `SELECT ${recordColumnsOf('e')} FROM ledger_entries AS e ${VISIBLE} WHERE e.event_id = ?`,
+        )
+        .raw(),
+      subjectsByEventId: db
+        .prepare<[string], [string, string | null]>(
+          `SELECT e.event_id, e.subject_json FROM json_each(?) AS j JOIN ledger_entries AS e ON e.event_id = j.value`,
         )
         .raw(),
       lastPosition: db
@@ -288,6 +295,11 @@ export class SqliteLedgerStore implements LedgerStore {
   async findByEventId(eventId: string): Promise<LedgerEntry | undefined> {
     const row = this.stmt.byEventId.get(eventId);
     return row === undefined ? undefined : toLedgerEntry(rowToRecord(row), rowCursor(row));
+  }
+
+  async storedSubjects(eventIds: readonly string[]): Promise<Map<string, SubjectPart | null>> {
+    const rows = this.stmt.subjectsByEventId.all(JSON.stringify(eventIds));
+    return new Map(rows.map(([eventId, json]) => [eventId, json === null ? null : subjectPartOf(json)]));
   }
 
   async lastPosition(): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntryFacts, LedgerEntry, NewEntry, PlainSubject } from '@app/contracts/entry-types';
+import type { EntryFacts, LedgerEntry, NewEntry, PlainSubject, SubjectPart } from '@app/contracts/entry-types';
 import { LedgerInputError } from '../append-plan';
 import { UnknownTenantError } from '../ledger-errors';
 import { GENESIS_HASH } from '../hash-chain';
@@ -169,6 +169,23 @@ export function describeLedgerConformance(
         'conflict',
       );
       expect(await store.verify()).toEqual({ ok: true, entries: 2, streams: 1 });
+    });
+
+    it('tells the stored subject parts of a batch of eventIds in one call', async () => {
+      if (store.storedSubjects === undefined) return; // optional: callers fall back to findByEventId
+      const a = make.tenant();
+      const sealed = { pseudonym: 'sp_cccccccccccccccccccccccccc', ciphertext: 'sk1.x' };
+      const entries = [make.data(a, { subject: sealed }), make.data(a), make.data(a, { subject: null })];
+      await store.appendBatch(entries);
+      const found = await store.storedSubjects([...entries.map((e) => e.eventId), 'never-stored']);
+      expect(found).toEqual(
+        new Map<string, SubjectPart | null>([
+          [entries[0].eventId, sealed],
+          [entries[1].eventId, { subjectId: (entries[1].subject as PlainSubject).subjectId }],
+          [entries[2].eventId, null],
+        ]),
+      );
+      expect(await store.storedSubjects([])).toEqual(new Map());
     });
 
     it('numbers each stream from 1 and links every entry to the previous hash', async () => {

@@ -79,6 +79,31 @@ describe('sealing subject parts at ingest, and naming them again for the stores'
     expect(await keys.findPseudonym('t', 'bob')).toBeUndefined();
   });
 
+  it('a redelivery keeps its stored pseudonym, and after the shred never brings the id back into the key store', async () => {
+    const seal = ledgerSealer(ledger, keys, () => undefined);
+    const first = dataCreated({ tenantId: 't', subject: { subjectId: 'erin@example.com' } });
+    const [stored] = await ledger.appendBatch(await seal([first], NOW), NOW);
+    const part = stored.status === 'appended' ? stored.entry.subject : null;
+    // While the key exists: the same part again, so the ledger sees the same fact.
+    expect((await seal([first], NOW))[0].subject).toEqual(part);
+    expect((await ledger.appendBatch(await seal([first], NOW), NOW))[0].status).toBe('duplicate');
+    // Another id under the same eventId is sealed as what it is: a conflict.
+    const other = { ...first, subject: { subjectId: 'frank@example.com' } };
+    expect((await ledger.appendBatch(await seal([other], NOW), NOW))[0].status).toBe('conflict');
+
+    await keys.shred('t', [(part as { pseudonym: string }).pseudonym], NOW);
+    const keysFile = path.join(dir, 'keys.db');
+    const holdsId = () =>
+      [keysFile, `${keysFile}-wal`].some(
+        (f) => fs.existsSync(f) && fs.readFileSync(f).includes('erin@example.com'),
+      );
+    expect(holdsId()).toBe(false);
+    // The late redelivery: still a duplicate, and no new key or mapping for the id.
+    expect((await ledger.appendBatch(await seal([first], NOW), NOW))[0].status).toBe('duplicate');
+    expect(await keys.findPseudonym('t', 'erin@example.com')).toBeUndefined();
+    expect(holdsId()).toBe(false);
+  });
+
   it('names a sealed subject in its command while the key exists, and refuses once it was shredded', async () => {
     const [sealed] = await ledgerSealer(
       ledger,
