@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ConfigResourceTypes } from 'kafkajs';
 import { loadConfig } from '@app/config';
 import { TopicNames } from '@app/contracts';
-import { ensureTopics, systemTopicSpecs, type TopicDrift } from '@app/kafka';
+import { ensureTopics, retryingRetriable, systemTopicSpecs, type TopicDrift } from '@app/kafka';
 import { runCli, testEnv } from './support/cli-process';
 import { randomPrefix, testKafka, waitFor } from './support/kafka';
 
@@ -54,16 +54,19 @@ describe('system topics', () => {
     const admin = testKafka().admin();
     await admin.connect();
     try {
-      const { resources } = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [
-          {
-            type: ConfigResourceTypes.TOPIC,
-            name: topic,
-            configNames: ['retention.ms', 'segment.ms', 'max.message.bytes'],
-          },
-        ],
-      });
+      // Right after a create the broker may not host the topic yet: a retriable error, asked again.
+      const { resources } = await retryingRetriable(() =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [
+            {
+              type: ConfigResourceTypes.TOPIC,
+              name: topic,
+              configNames: ['retention.ms', 'segment.ms', 'max.message.bytes'],
+            },
+          ],
+        }),
+      );
       return Object.fromEntries(resources[0].configEntries.map((e) => [e.configName, e.configValue]));
     } finally {
       await admin.disconnect();

@@ -111,10 +111,12 @@ async function alignRetention(admin: Admin, present: TopicSpec[], apply: boolean
   if (wanted.length === 0) return [];
   let resources: Awaited<ReturnType<Admin['describeConfigs']>>['resources'];
   try {
-    ({ resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: wanted.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.spec.topic })),
-    }));
+    ({ resources } = await retryingRetriable(() =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: wanted.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.spec.topic })),
+      }),
+    ));
   } catch (err) {
     // A principal without DescribeConfigs (docs/kafka.md "ACLs") still runs; it is told what it cannot check.
     if (!isAuthorizationError(err)) throw err;
@@ -176,16 +178,18 @@ async function alterTopicConfig(
   const merged = new Map(own.map((c) => [c.configName, c.configValue as string]));
   for (const c of changes) merged.set(c.name, c.value);
   try {
-    await admin.alterConfigs({
-      validateOnly: false,
-      resources: [
-        {
-          type: ConfigResourceTypes.TOPIC,
-          name: topic,
-          configEntries: [...merged].map(([name, value]) => ({ name, value })),
-        },
-      ],
-    });
+    await retryingRetriable(() =>
+      admin.alterConfigs({
+        validateOnly: false,
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: topic,
+            configEntries: [...merged].map(([name, value]) => ({ name, value })),
+          },
+        ],
+      }),
+    );
   } catch (err) {
     if (!isAuthorizationError(err)) throw err;
     return 'not allowed to AlterConfigs the topic (ACL); change it with kafka-configs.sh';
@@ -200,20 +204,25 @@ function isAuthorizationError(err: unknown): boolean {
 }
 
 /**
- * Records a topic holds (its partitions' high minus low watermarks); 0 when it does not exist.
- * A topic just created (or a partition whose leader just moved) answers "not the leader"
- * for a moment — a retriable error, met in CI right after a test created its topics — so
- * retriable errors are asked again a few times before they are passed on.
+ * Runs an admin call, asking again a few times on a retriable error: a topic just created
+ * (or a partition whose leader just moved) answers "not the leader" or "does not host this
+ * topic-partition" for a moment, while the broker's metadata image catches up with the
+ * controller — met in CI right after a test, or another process, created the topics.
  */
-export async function topicRecordCount(admin: Admin, topic: string, attempts = 20): Promise<number> {
-  if (!(await admin.listTopics()).includes(topic)) return 0;
+export async function retryingRetriable<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+      return await op();
     } catch (err) {
       if (!(err instanceof KafkaJSError && err.retriable) || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
   }
+}
+
+/** Records a topic holds (its partitions' high minus low watermarks); 0 when it does not exist. */
+export async function topicRecordCount(admin: Admin, topic: string, attempts = 20): Promise<number> {
+  if (!(await admin.listTopics()).includes(topic)) return 0;
+  const offsets = await retryingRetriable(() => admin.fetchTopicOffsets(topic), attempts);
+  return offsets.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
 }
