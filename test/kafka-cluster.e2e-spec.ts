@@ -26,7 +26,9 @@ describe('ingest on a three-broker cluster that loses a broker mid-stream', () =
 
   beforeAll(async () => {
     cluster = await startPrivateBroker({ nodes: 3, heap: '256m' });
-  }, 120_000);
+    // Three JVMs on two cores: a loaded machine took over 120 s to bring them up (a start-up
+    // wait, not a figure under test).
+  }, 240_000);
 
   let stopIngest: (() => void) | undefined;
 
