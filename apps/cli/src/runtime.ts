@@ -140,10 +140,8 @@ export async function startRuntime(
       })
     : undefined;
   // Ingest seals subject parts, the dispatcher names subjects for their stores, the projector's
-  // process shreds what the policy's ledger.shredSubjectsAfter says: they need the keys.
-  const subjectKeys = services.some((s) => s !== 'api')
-    ? await openSubjectKeyStore(config.subjectKeysUrl)
-    : undefined;
+  // process shreds what the policy's ledger.shredSubjectsAfter says, the API shows subjects.
+  const subjectKeys = await openSubjectKeyStore(config.subjectKeysUrl);
   const core: CoreContext = {
     config,
     log,
@@ -174,10 +172,9 @@ export async function startRuntime(
     services.includes('projector') && checkpointKey
       ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
       : undefined;
-  const retention =
-    services.includes('projector') && subjectKeys
-      ? new SubjectRetention({ ledger, keys: subjectKeys, clock, intervalMs: config.shredIntervalMs, log })
-      : undefined;
+  const retention = services.includes('projector')
+    ? new SubjectRetention({ ledger, keys: subjectKeys, clock, intervalMs: config.shredIntervalMs, log })
+    : undefined;
   retention?.start();
   const closeStores = async () => {
     await retention?.stop();
@@ -186,7 +183,7 @@ export async function startRuntime(
     await tally?.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
-    await subjectKeys?.close();
+    await subjectKeys.close();
     await ledger.close();
   };
   const modules = [

@@ -16,6 +16,7 @@ import type { PipelineProbes } from './pipeline-probes';
 import { AuditController } from './routes/audit.controller';
 import { LedgerController } from './routes/ledger.controller';
 import { ObligationsController } from './routes/obligations.controller';
+import { SubjectsController } from './routes/subjects.controller';
 import { OperatorActionsController } from './routes/operator-actions.controller';
 import { RebuildController } from './routes/rebuild.controller';
 import { StatsController } from './routes/stats.controller';
@@ -68,6 +69,7 @@ export class AuditApiModule {
         LedgerController,
         ObligationsController,
         OperatorActionsController,
+        SubjectsController,
         AuditController,
         VerifyController,
         CheckpointController,
