@@ -9,6 +9,7 @@ import { verifyCommand } from './commands/verify.command';
 import { statsCommand } from './commands/stats.command';
 import { obligationsCommand } from './commands/obligations.command';
 import { subjectsCommand } from './commands/subjects.command';
+import { ledgerCommand } from './commands/ledger.command';
 import { auditCommand } from './commands/audit.command';
 import { rebuildCommand } from './commands/rebuild.command';
 import { keysCommand } from './commands/keys.command';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     verifyBundleCommand(),
     obligationsCommand(),
     subjectsCommand(),
+    ledgerCommand(),
     auditCommand(),
     statsCommand(),
     rebuildCommand(),

@@ -21,6 +21,7 @@ export const ENTRY_TYPES = [
   'ObligationResolved',
   'ObligationExtended',
   'SubjectShredded',
+  'LedgerMigrated',
 ] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
@@ -87,6 +88,12 @@ export interface EntryDataByType {
    * hold covered the subject (`subjects shred --force`). Changes nothing the fold derives.
    */
   SubjectShredded: { pseudonym: string; trigger: ShredTrigger; forced: boolean } & OperatorPart;
+  /**
+   * The last entry of a tenant's stream copied by `ledger migrate`: every entry before it was
+   * migrated, in order, from the source ledger's stream whose head was `sourceHash` at
+   * `sourcePosition` — the link from the new chain to the old one. Changes nothing derived.
+   */
+  LedgerMigrated: { sourcePosition: number; sourceHash: string; sealedSubjectParts: number } & OperatorPart;
 }
 
 /** Who asked for a shred: an operator, or the policy's own retention (`ledger.shredSubjectsAfter`). */

@@ -9,3 +9,4 @@ export * from './operator-actions';
 export * from './policy-diff';
 export * from './subjects';
 export * from './subject-retention';
+export * from './ledger-migration';

@@ -26,6 +26,7 @@ const oneOfEach: Record<EntryType, NewEntry> = {
   ObligationResolved: e.resolved({ obligationId: 'ob.x', resolution: 'waived' }),
   ObligationExtended: e.extended({ obligationId: 'ob.x', until: 40 }),
   SubjectShredded: e.subjectShredded({ pseudonym: 'u1' }),
+  LedgerMigrated: e.ledgerMigrated(),
 };
 
 describe('evolve', () => {

@@ -121,6 +121,9 @@ export function evolve(state: TenantState, entry: EntryFacts): TenantState {
       // changes (property: order-independence.spec.ts); it is only remembered as done.
       (state.shreddedSubjects ??= new Set()).add(e.data.pseudonym);
       return state;
+    case 'LedgerMigrated':
+      // Provenance of a migrated stream, nothing to derive.
+      return state;
     default: {
       const _exhaustive: never = e;
       return _exhaustive;

@@ -139,6 +139,16 @@ export class EntryBuilder {
     });
   }
 
+  ledgerMigrated(o: Common = {}) {
+    return this.entry('LedgerMigrated', o, {
+      sourcePosition: 3,
+      sourceHash: '0'.repeat(64),
+      sealedSubjectParts: 1,
+      actor: 'ops',
+      reason: 'test',
+    });
+  }
+
   subscriptionReactivated(o: Common = {}) {
     return this.entry('SubscriptionReactivated', o, {});
   }
