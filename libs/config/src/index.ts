@@ -7,3 +7,4 @@ export * from './faults';
 export * from './store-faults';
 export * from './tracing';
 export * from './repo-root';
+export * from './interval-job';

@@ -1,3 +1,4 @@
+import { IntervalJob } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
 import type { Checkpoint } from './checkpoint';
 import type { CheckpointStore } from './checkpoint-store';
@@ -26,26 +27,18 @@ export interface CheckpointerDeps {
  * retried at the next interval with a new checkpoint.
  */
 export class Checkpointer {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly job: IntervalJob;
 
-  constructor(private readonly deps: CheckpointerDeps) {}
-
-  start(): void {
-    this.schedule(0);
+  constructor(private readonly deps: CheckpointerDeps) {
+    this.job = new IntervalJob(
+      () => this.once(),
+      deps.intervalMs,
+      (err) => deps.log.error({ err }, 'checkpoint failed; retried at the next interval'),
+    );
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.once()
-        .catch((err: unknown) =>
-          this.deps.log.error({ err }, 'checkpoint failed; retried at the next interval'),
-        )
-        .finally(() => this.schedule(this.deps.intervalMs));
-    }, delayMs);
-    this.timer.unref();
+  start(): void {
+    this.job.start();
   }
 
   async once(): Promise<CheckpointOutcome> {
@@ -65,9 +58,7 @@ export class Checkpointer {
     return outcome;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }

@@ -1,3 +1,4 @@
+import { IntervalJob } from '@app/config';
 import { POLICY_STREAM, type NewEntry } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import { policyAt, subjectsDueForShredding } from '@app/retention';
@@ -62,28 +63,20 @@ export interface SubjectRetentionDeps {
  * key is `already-shredded`.
  */
 export class SubjectRetention {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly job: IntervalJob;
   /** Per tenant: its head and the policy stream's head when last folded, and its next due time. */
   private readonly seen = new Map<string, { hash: string; nextAt: number | undefined }>();
 
-  constructor(private readonly deps: SubjectRetentionDeps) {}
-
-  start(): void {
-    this.schedule(0);
+  constructor(private readonly deps: SubjectRetentionDeps) {
+    this.job = new IntervalJob(
+      () => this.once(),
+      deps.intervalMs,
+      (err) => deps.log.error({ err }, 'subject retention pass failed; retried at the next interval'),
+    );
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.once()
-        .catch((err: unknown) =>
-          this.deps.log.error({ err }, 'subject retention pass failed; retried at the next interval'),
-        )
-        .finally(() => this.schedule(this.deps.intervalMs));
-    }, delayMs);
-    this.timer.unref();
+  start(): void {
+    this.job.start();
   }
 
   /** One pass over the tenants; returns how many subjects it shredded. */
@@ -94,7 +87,7 @@ export class SubjectRetention {
     // A new policy (another shredSubjectsAfter, or one at last) changes every tenant's schedule.
     const policyHash = heads.find((h) => h.tenantId === POLICY_STREAM)?.hash ?? '';
     for (const head of heads) {
-      if (this.stopped) break;
+      if (this.job.isStopped) break;
       if (head.tenantId === POLICY_STREAM) continue;
       const last = this.seen.get(head.tenantId);
       const seenAs = `${head.hash}|${policyHash}`;
@@ -119,9 +112,7 @@ export class SubjectRetention {
     return shredded;
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 }
