@@ -362,6 +362,16 @@ export class PostgresLedgerStore implements LedgerStore {
     return (await this.readHeads(this.pool, tenantId))[0];
   }
 
+  async streamHeadsOf(tenantIds: readonly string[]): Promise<StreamHead[]> {
+    if (tenantIds.length === 0) return [];
+    const { rows } = await this.pool.query<[string, string, string]>({
+      text: `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE tenant_id = ANY($1::text[])`,
+      values: [tenantIds],
+      rowMode: 'array',
+    });
+    return rows.map(([tenantId, position, hash]) => ({ tenantId, position: Number(position), hash }));
+  }
+
   async counts(): Promise<{ entries: number; streams: number }> {
     // Positions are contiguous from 1, so the heads sum to the entry count without scanning the entries.
     const { rows } = await this.pool.query<[string, string]>({
