@@ -12,6 +12,8 @@ export const BENCH_PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgr
 
 export interface IngestRun {
   perSec: number;
+  /** This process's CPU per event (see consumeRate). */
+  cpuUsPerEvent: number;
   appended: number;
   rejected: number;
 }
@@ -54,7 +56,7 @@ export async function ingestRun(
     }),
   );
   try {
-    const { perSec } = await consumeRate(
+    const { perSec, cpuUsPerEvent } = await consumeRate(
       kafka,
       groupId,
       topics.ingestTopics(),
@@ -63,6 +65,7 @@ export async function ingestRun(
     );
     return {
       perSec,
+      cpuUsPerEvent,
       appended: ingestors.reduce((n, i) => n + i.counters.appended, 0),
       rejected: ingestors.reduce((n, i) => n + i.counters.rejected, 0),
     };

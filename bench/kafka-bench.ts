@@ -8,7 +8,9 @@ type Handler = (records: RawRecord[]) => Promise<void>;
 /**
  * Consumes `topics` with a fresh group until `expected` records were handled; returns
  * records/s. Several handlers: one BatchConsumer each, all in the one group (instances
- * sharing the partitions), started together.
+ * sharing the partitions), started together. `cpuUsPerEvent`: this process's CPU time
+ * (user + system) per record, which other load on a shared machine disturbs far less than
+ * the rate (it excludes the broker's and a database server's own CPU).
  */
 export async function consumeRate(
   kafka: Kafka,
@@ -16,12 +18,13 @@ export async function consumeRate(
   topics: string[],
   expected: number,
   handlers: Handler | Handler[],
-): Promise<{ perSec: number; seconds: number }> {
+): Promise<{ perSec: number; seconds: number; cpuUsPerEvent: number }> {
   // Distinct records: a rebalance between instances may hand a batch to both.
   const seen = new Set<string>();
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((r) => (resolveDone = r));
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const consumers = (Array.isArray(handlers) ? handlers : [handlers]).map(
     (handler) =>
       new BatchConsumer(kafka, {
@@ -37,8 +40,9 @@ export async function consumeRate(
   await Promise.all(consumers.map((c) => c.start()));
   await done;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
   await Promise.all(consumers.map((c) => c.stop()));
-  return { perSec: expected / seconds, seconds };
+  return { perSec: expected / seconds, seconds, cpuUsPerEvent: (used.user + used.system) / expected };
 }
 
 /** Produces fixture events to their lifecycle topics in sends of 5 000 (acks=all): a backlog to consume. */

@@ -310,6 +310,7 @@ async function main(): Promise<void> {
 
   const raw = await consumeRate(kafka, `${prefix}raw`, topics.ingestTopics(), N, async () => undefined);
   line('raw kafkajs eachBatch consume (baseline)', `${fmt(raw.perSec)} events/s`);
+  line('raw consume, CPU of this process', `${raw.cpuUsPerEvent.toFixed(1)} µs/event`);
 
   const scale = await benchIngestScale(kafka, topics, REGIONS, prefix, dir, N);
   const ingestLines = (store: string, runs: [IngestRun, IngestRun], target: string) => {
@@ -319,6 +320,10 @@ async function main(): Promise<void> {
     line(`ingest ${store}, 2 instances, one group`, `${fmt(two.perSec)} events/s`);
     line(`ingest ${store}, 2 instances ÷ raw`, (two.perSec / raw.perSec).toFixed(2));
     line(`ingest ${store}, 2 ÷ 1 instances (≥ 1)`, (two.perSec / one.perSec).toFixed(2));
+    line(
+      `ingest ${store}, CPU of this process (1; 2)`,
+      `${one.cpuUsPerEvent.toFixed(1)}; ${two.cpuUsPerEvent.toFixed(1)} µs/event`,
+    );
     line(
       `ingest ${store} appended / rejected (1; 2)`,
       `${one.appended} / ${one.rejected}; ${two.appended} / ${two.rejected}`,

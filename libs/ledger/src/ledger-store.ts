@@ -114,6 +114,12 @@ export interface LedgerStore {
    * what an existence check costs. Optional: `streamHeadOf` falls back to reading the stream.
    */
   streamHead?(tenantId: string): Promise<StreamHead | undefined>;
+  /**
+   * The heads of these streams (those the ledger has, in no particular order) in one
+   * statement: what ingest asks before each batch to learn which tenants gained entries
+   * it has not seen. Optional: without it, a caller reads the streams.
+   */
+  streamHeadsOf?(tenantIds: readonly string[]): Promise<StreamHead[]>;
   counts(): Promise<{ entries: number; streams: number }>;
   /**
    * Recomputes every chain (or one tenant's) against a consistent snapshot and

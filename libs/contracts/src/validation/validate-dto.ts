@@ -107,7 +107,10 @@ export function validateDto<T extends object>(
   plain: Readonly<Record<string, unknown>>,
 ): DtoResult<T> {
   const fields = cachedFields(cls);
-  const picked: Record<string, unknown> = {};
+  // An instance without running the constructor: DTOs have none, and their class fields'
+  // initialisers (one defineProperty per declared field, ~0.5 µs a record at ingest) would
+  // only be overwritten. Absent optional fields are then absent rather than undefined.
+  const built = Object.create(cls.prototype as object) as Record<string, unknown>;
   let valid = true;
   for (const { property, rule, optional } of fields) {
     const value = Object.prototype.hasOwnProperty.call(plain, property) ? plain[property] : undefined;
@@ -116,9 +119,9 @@ export function validateDto<T extends object>(
       valid = false;
       break;
     }
-    picked[property] = value;
+    built[property] = value;
   }
-  if (valid) return { ok: true, value: Object.assign(new cls(), picked) };
+  if (valid) return { ok: true, value: built as T };
 
   const instance = plainToInstance(cls, pick(fields, plain));
   const errors = validateSync(instance, VALIDATOR_OPTIONS);

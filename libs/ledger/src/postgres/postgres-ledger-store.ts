@@ -34,6 +34,7 @@ import { verifyChains } from '../verify';
 import { highWaterNames, highWaterSchemaSql, safeRowSql } from './postgres-high-water';
 import { pgTables, postgresSchemaSql, type PgTables } from './postgres-schema';
 import { lockKey, STREAM_LOCK_SQL, streamLockKeys } from './postgres-stream-locks';
+import { copyFrom, copyRow } from './pg-copy';
 
 export interface PostgresLedgerOptions {
   /** A libpq-style URL; a `schema` query parameter is taken out and used as the schema. */
@@ -47,8 +48,6 @@ export interface PostgresLedgerOptions {
   readOnly?: boolean;
 }
 
-/** Postgres types of INSERT_COLUMNS, for `unnest`. */
-const INSERT_TYPES = ['bigint', 'text', 'bigint', ...Array<string>(11).fill('text')];
 const READ_PAGE = 1000;
 const FACT_COLUMNS_E = FACT_COLUMNS.split(', ')
   .map((c) => `e.${c}`)
@@ -217,22 +216,17 @@ export class PostgresLedgerStore implements LedgerStore {
       rowMode: 'array',
     });
     let globalPosition = Number(first.rows[0][0]) - 1;
-    const columns: Array<Array<string | number | null>> = INSERT_TYPES.map(() => []);
+    const rows = new Array<string>(records.length);
     for (let i = 0; i < records.length; i++) {
       globalPosition++;
-      const values = insertValues(globalPosition, records[i]);
-      for (let c = 0; c < values.length; c++) columns[c].push(values[c]);
+      rows[i] = copyRow(insertValues(globalPosition, records[i]));
       outcomes[toAppend[i].index] = {
         status: 'appended',
         entry: appendedEntry(toAppend[i].entry, records[i], String(globalPosition)),
       };
     }
-    await client.query(
-      `INSERT INTO ${this.t.entries} (${INSERT_COLUMNS}) SELECT * FROM unnest(${INSERT_TYPES.map(
-        (type, i) => `$${i + 1}::${type}[]`,
-      ).join(', ')})`,
-      columns,
-    );
+    // COPY rather than INSERT … unnest(…): no array literals to escape here and parse there.
+    await copyFrom(client, `${this.t.entries} (${INSERT_COLUMNS})`, rows);
     const newHeads = [...heads.values()];
     await client.query(
       `INSERT INTO ${this.t.streams} (tenant_id, position, hash)
@@ -376,6 +370,16 @@ export class PostgresLedgerStore implements LedgerStore {
 
   async streamHead(tenantId: string): Promise<StreamHead | undefined> {
     return (await this.readHeads(this.pool, tenantId))[0];
+  }
+
+  async streamHeadsOf(tenantIds: readonly string[]): Promise<StreamHead[]> {
+    if (tenantIds.length === 0) return [];
+    const { rows } = await this.pool.query<[string, string, string]>({
+      text: `SELECT tenant_id, position, hash FROM ${this.t.streams} WHERE tenant_id = ANY($1::text[])`,
+      values: [tenantIds],
+      rowMode: 'array',
+    });
+    return rows.map(([tenantId, position, hash]) => ({ tenantId, position: Number(position), hash }));
   }
 
   async counts(): Promise<{ entries: number; streams: number }> {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { NewEntry } from '@app/contracts/entry-types';
 import { openLedger } from '../open-ledger';
 import { describeLedgerConformance, type LedgerColumn, type RawLedgerAccess } from '../testing/conformance';
 import { dataCreated } from '../testing/entries';
@@ -91,6 +92,35 @@ describe('PostgreSQL ledger', () => {
       Array.from({ length: 120 }, (_, i) => String(i + 1)),
     );
     await Promise.all([one.close(), two.close()]);
+  });
+
+  it('stores text that COPY would misread (tab, newline, CR, backslash, \\N, control characters) exactly', async () => {
+    const store = await PostgresLedgerStore.open({ connectionString: PG_URL, schema });
+    const odd = ['a\tb', 'line\nbreak', 'cr\rlf', 'back\\slash', '\\N', '\\.', '\u0001\u001f', 'é😀'];
+    const entries = odd.map((text, i) =>
+      dataCreated({
+        eventId: `copy-${i}-${text}`,
+        tenantId: `t\t${i % 2}\\`,
+        data: { dataId: text, category: 'personal', region: 'eu', store: `s\n${text}` },
+        subject: { subjectId: text },
+        source: { topic: `topic\t${text}`, partition: i, offset: `${i}\r` },
+      }),
+    );
+    const outcomes = await store.appendBatch(entries);
+    expect(outcomes.map((o) => o.status)).toEqual(odd.map(() => 'appended'));
+    const { entries: read } = await store.readAll(undefined, 100);
+    const stored = ({ eventId, tenantId, data, subject, source }: NewEntry) => ({
+      eventId,
+      tenantId,
+      data,
+      subject,
+      source,
+    });
+    expect(read.map(stored)).toEqual(entries.map(stored));
+    expect(await store.verify()).toEqual({ ok: true, entries: odd.length, streams: 2 });
+    // The same eventIds again are duplicates: their stored payload hashes round-tripped too.
+    expect((await store.appendBatch(entries)).map((o) => o.status)).toEqual(odd.map(() => 'duplicate'));
+    await store.close();
   });
 
   it('puts back a disabled or dropped trigger when opened', async () => {

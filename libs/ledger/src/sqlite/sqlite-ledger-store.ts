@@ -198,6 +198,7 @@ export class SqliteLedgerStore implements LedgerStore {
     lastPosition: Database.Statement<[], number>;
     heads: Database.Statement<[], StreamHead>;
     head: Database.Statement<[string], StreamHead>;
+    headsOf: Database.Statement<[string], StreamHead>;
     counts: Database.Statement<[], { streams: number; entries: number }>;
     stream: StreamStatements<RecordRow>;
   };
@@ -248,6 +249,10 @@ export class SqliteLedgerStore implements LedgerStore {
       ),
       head: db.prepare<[string], StreamHead>(
         `SELECT ${HEAD_COLUMNS} FROM ledger_streams WHERE tenant_id = ? AND position > 0`,
+      ),
+      headsOf: db.prepare<[string], StreamHead>(
+        `SELECT ${HEAD_COLUMNS} FROM json_each(?) AS j JOIN ledger_streams AS s ON s.tenant_id = j.value
+         WHERE s.position > 0`,
       ),
       counts: db.prepare<[], { streams: number; entries: number }>(
         'SELECT count(*) AS streams, coalesce(sum(position), 0) AS entries FROM ledger_streams WHERE position > 0',
@@ -313,6 +318,10 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async streamHead(tenantId: string): Promise<StreamHead | undefined> {
     return this.stmt.head.get(tenantId);
+  }
+
+  async streamHeadsOf(tenantIds: readonly string[]): Promise<StreamHead[]> {
+    return tenantIds.length === 0 ? [] : this.stmt.headsOf.all(JSON.stringify(tenantIds));
   }
 
   async counts(): Promise<{ entries: number; streams: number }> {

@@ -392,6 +392,18 @@ export function describeLedgerConformance(
       expect(await streamHeadOf(store, 'never-seen')).toBeUndefined();
     });
 
+    it('knows the heads of the streams asked for in one call, where the adapter has it', async () => {
+      if (store.streamHeadsOf === undefined) return; // optional (EventStoreDB): callers read the streams
+      const [a, b] = [make.tenant(), make.tenant()];
+      await store.appendBatch([make.data(a), make.data(b), make.data(a)]);
+      const heads = await store.streamHeads();
+      const asked = await store.streamHeadsOf([b, 'never-seen', a]);
+      expect([...asked].sort((x, y) => x.tenantId.localeCompare(y.tenantId))).toEqual(
+        heads.filter((h) => h.tenantId === a || h.tenantId === b),
+      );
+      expect(await store.streamHeadsOf([])).toEqual([]);
+    });
+
     it('reports stream heads and counts', async () => {
       expect(await store.streamHeads()).toEqual([]);
       expect(await store.counts()).toEqual({ entries: 0, streams: 0 });

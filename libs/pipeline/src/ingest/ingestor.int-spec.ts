@@ -148,6 +148,42 @@ describe('Ingestor: per-record isolation and transient faults', () => {
     expect((await ledger.counts()).entries).toBe(3);
   });
 
+  it('reads a stream again only when another writer moved its head, and then sees what it appended', async () => {
+    const reads: string[] = [];
+    const counting = new Proxy(ledger, {
+      get(target, prop, receiver) {
+        if (prop !== 'readStream') return Reflect.get(target, prop, receiver) as unknown;
+        return (tenantId: string, from?: number) => {
+          reads.push(`${tenantId}@${from}`);
+          return target.readStream(tenantId, from);
+        };
+      },
+    });
+    const ing = ingestor(counting);
+    await ing.handle([record(0, created(0)), record(1, created(1))]);
+    // Its own appends are known without reading them back.
+    await ing.handle([record(2, created(2, { dataId: 'd-0', store: 'archive' }))]);
+    expect(reads).toEqual([]);
+    // Another writer's data-created for the tenant, between two batches.
+    await ledger.appendBatch([
+      {
+        eventId: 'other-1',
+        tenantId: 'acme',
+        type: 'DataCreated',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        data: { dataId: 'd-other', category: 'personal', region: 'eu', store: 'main' },
+        subject: null,
+        source: null,
+      },
+    ]);
+    await ing.handle([record(3, created(3, { dataId: 'd-other', store: 'archive' }))]);
+    expect(reads).toEqual(['acme@3']);
+    expect(dead.map((d) => [d.record.offset, d.reason.replace(/ of tenant.*/, '')])).toEqual([
+      ['2', 'conflict: dataId "d-0"'],
+      ['3', 'conflict: dataId "d-other"'],
+    ]);
+  });
+
   it('a producer eventId in the system namespace is refused', async () => {
     const ing = ingestor(ledger);
     await ing.handle([record(0, created(0, { eventId: 'issued:c-1' }))]);

@@ -118,7 +118,7 @@ export class Ingestor {
         if (parsed.entry.type === 'DataCreated') creating.add(parsed.entry.tenantId);
       }
     }
-    for (const tenantId of creating) await this.retrying(() => this.known.catchUp(tenantId), control);
+    await this.retrying(() => this.known.catchUp([...creating]), control);
     const pending = new Map<string, Placement>();
     const accepted = candidates.filter(({ entry, record }) => {
       const reason = isEntry(entry, 'DataCreated') ? this.known.conflict(entry, pending) : undefined;
@@ -137,8 +137,10 @@ export class Ingestor {
         // The projector, in this process, continues this trace from the entry.
         if (outcome.status === 'appended') traceLinks.remember(candidate.entry.eventId, span.ctx);
       }
-      if (outcome.status === 'appended') this.counters.appended++;
-      else if (outcome.status === 'duplicate') this.counters.duplicates++;
+      if (outcome.status === 'appended') {
+        this.counters.appended++;
+        this.known.observe(outcome.entry);
+      } else if (outcome.status === 'duplicate') this.counters.duplicates++;
       else
         rejections.push({
           record: candidate.record,
