@@ -6,7 +6,9 @@ import path from 'node:path';
 import { NewEntry } from '@app/contracts';
 import { openLedger } from '@app/ledger';
 import { readSigningKey } from '@app/proof';
+import { subjectSealer } from '@app/pipeline';
 import { DEFAULT_POLICY } from '@app/retention';
+import { openSubjectKeyStore } from '@app/subject-keys';
 import { activatePolicy } from '../apps/cli/src/policy';
 import { ROOT, runCli } from './support/cli-process';
 
@@ -204,6 +206,31 @@ describe('evidence bundles: export, verify-bundle and the independent Java verif
     ]);
     expect(ours).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: tenant acme, 9 entries/) });
     expect(theirs).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: tenant acme, 9 entries/) });
+  });
+
+  it('a bundle of a sealed ledger holds no subject id, and both verifiers accept it', async () => {
+    const sealedDir = path.join(dir, 'sealed');
+    fs.mkdirSync(sealedDir);
+    const sealedEnv = { ...env, LEDGER_URL: `sqlite:${path.join(sealedDir, 'ledger.db')}` };
+    const keys = await openSubjectKeyStore(`sqlite:${path.join(sealedDir, 'keys.db')}`);
+    const ledger = await openLedger(sealedEnv.LEDGER_URL);
+    const at = new Date('2026-03-20T00:00:00Z');
+    await ledger.appendBatch(await subjectSealer(keys)(story(), at), at);
+    await activatePolicy(ledger, DEFAULT_POLICY, new Date('2026-03-01T00:00:00Z'));
+    await ledger.close();
+    await keys.close();
+    const out = path.join(sealedDir, 'bundle');
+    expect((await runCli(['export', '--tenant', 'acme', '--out', out], sealedEnv)).code).toBe(0);
+    const subjects = fs.readFileSync(path.join(out, 'subjects.jsonl'), 'utf8');
+    expect(subjects).toMatch(/sp_[a-z2-7]{26}/);
+    for (const f of fs.readdirSync(out, { recursive: true }) as string[]) {
+      const file = path.join(out, f);
+      if (fs.statSync(file).isFile())
+        expect({ f, plain: fs.readFileSync(file).includes('user-1') }).toEqual({ f, plain: false });
+    }
+    const [ours, theirs] = await Promise.all([runCli(['verify-bundle', out], {}), javaVerify(java, out)]);
+    expect(ours).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: tenant acme, 8 entries/) });
+    expect(theirs).toMatchObject({ code: 0, stdout: expect.stringMatching(/^ok: tenant acme, 8 entries/) });
   });
 
   const cases: Array<[string, (d: string) => void, RegExp]> = [
