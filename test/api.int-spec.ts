@@ -365,6 +365,8 @@ describe('audit API', () => {
       '/v1/tenants/{tenantId}/obligations/retry',
       '/v1/tenants/{tenantId}/obligations/{obligationId}/extend',
       '/v1/tenants/{tenantId}/obligations/{obligationId}/resolve',
+      '/v1/tenants/{tenantId}/subjects/lookup',
+      '/v1/tenants/{tenantId}/subjects/{pseudonym}',
       '/v1/verify',
     ]);
     const ui = await api('/docs');
