@@ -302,7 +302,43 @@ function canConnect(p) {
 }
 
 /** A port no one listens on now, from the kernel's ephemeral range. */
-function freePort() {
+/** Can `port` be bound on loopback right now? */
+function bindable(port) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The kernel's range for ephemeral (client and port-0) ports; Linux's default elsewhere. */
+function ephemeralRange() {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo > 0 && hi >= lo) return [lo, hi];
+  } catch {
+    // not Linux: fall through
+  }
+  return [32768, 60999];
+}
+
+/**
+ * A free port, and the `span - 1` after it free too (a node uses port, port + 1, port + 2),
+ * chosen below the kernel's ephemeral range. A port the kernel hands out for `listen(0)` is
+ * also one it hands out as the local port of any outgoing connection, so between the pick and
+ * the broker's bind another process's client socket could take it — a CI run lost a private
+ * broker that way ("Address already in use" for its controller). Below the range only another
+ * explicit pick can collide, and each pick is random.
+ */
+async function freePort(span = 3) {
+  const [lo] = ephemeralRange();
+  const from = 20000;
+  for (let attempt = 0; attempt < 100 && lo - span > from; attempt++) {
+    const base = from + Math.floor(Math.random() * (lo - span - from));
+    let all = true;
+    for (let p = base; p < base + span && all; p++) all = await bindable(p);
+    if (all) return base;
+  }
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { Client } from 'pg';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const broker = require('../../deploy/kafka/broker.js');
 
 /** The shared test cluster (trust auth). Never restarted by a test: outages are simulated per connection. */
 export const PG_BASE = process.env.LEDGER_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -69,14 +71,10 @@ export function dropSchema(schema: string): Promise<void> {
   });
 }
 
-/** A TCP port nothing listens on right now. */
+/**
+ * A TCP port nothing listens on right now, below the kernel's ephemeral range (so no client
+ * socket takes it before the listener binds: see deploy/kafka/broker.js `freePort`).
+ */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  return broker.freePort(1) as Promise<number>;
 }
