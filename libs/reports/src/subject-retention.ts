@@ -86,6 +86,8 @@ export class SubjectRetention {
     const heads = await this.deps.ledger.streamHeads();
     // A new policy (another shredSubjectsAfter, or one at last) changes every tenant's schedule.
     const policyHash = heads.find((h) => h.tenantId === POLICY_STREAM)?.hash ?? '';
+    // Most policies shred only on demand: then no tenant is folded at all (the policy stream is small).
+    if (!(await this.policyShreds(now))) return 0;
     for (const head of heads) {
       if (this.job.isStopped) break;
       if (head.tenantId === POLICY_STREAM) continue;
@@ -110,6 +112,12 @@ export class SubjectRetention {
       }
     }
     return shredded;
+  }
+
+  /** Does the policy in force now have `ledger.shredSubjectsAfter`? */
+  private async policyShreds(now: Date): Promise<boolean> {
+    const policies = await tenantState(this.deps.ledger, POLICY_STREAM);
+    return policies !== undefined && policyAt(policies, now.getTime()).shredSubjectsAfter !== null;
   }
 
   stop(): Promise<void> {
