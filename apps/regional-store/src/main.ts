@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
+import { createLogger } from '@app/config';
 import { TopicNames } from '@app/contracts';
 import {
   createKafka,
@@ -23,10 +23,9 @@ import { readStoreConfig, StoreConfigError } from './store-config';
  */
 async function main(): Promise<void> {
   const config = readStoreConfig(process.env);
-  const log = pino(
-    { name: `regional-store-${config.region}`, level: config.logLevel, redact: ['subjectId', '*.subjectId'] },
-    pino.destination({ fd: 2, sync: true }),
-  );
+  // The project's logger: subject ids redacted, and logged errors without the values a
+  // store's message or PostgreSQL's detail could quote (docs/bad-input.md).
+  const log = createLogger(config.logLevel, `regional-store-${config.region}`);
   fs.mkdirSync(path.dirname(config.dbPath), { recursive: true });
   const kafka = createKafka({
     brokers: config.brokers,
