@@ -463,7 +463,15 @@ async function ensureBroker({
         throw new Error(`port ${node[key]} is taken by another process; set KAFKA_PORT, or KAFKA_BROKERS to use that broker`);
       }
       const taken = node[key];
-      node[key] = await freePort();
+      if (key === 'port') {
+        // The ports derived from it (port + 1, port + 2) move with it, to a span freePort checked
+        // whole: kept beside a taken port they could sit in the ephemeral range, where a CI run
+        // lost one to a client socket before the broker bound it.
+        const base = await freePort(3);
+        if (node.controllerPort === taken + 1) node.controllerPort = base + 1;
+        if (node.sslPort === taken + 2) node.sslPort = base + 2;
+        node.port = base;
+      } else node[key] = await freePort(1);
       log(quiet, `port ${taken} is taken by another process; using free port ${node[key]} instead`);
     }
   }
