@@ -1,4 +1,4 @@
-import { ENTRY_TYPES, type EntrySource, type NewEntry } from '@app/contracts/entry-types';
+import { ENTRY_TYPES, isSealed, type EntrySource, type NewEntry } from '@app/contracts/entry-types';
 import { assertWellFormed, canonicalJson } from '@app/contracts/canonical-json';
 import { canonicalSource } from './canonical';
 import type { NewChainRecord } from './chain-record';
@@ -62,7 +62,7 @@ function checkSource(source: EntrySource | null): void {
 function checkSubject(subject: NewEntry['subject']): void {
   if (subject === null) return;
   if (typeof subject !== 'object') throw new Error('subject must be an object or null');
-  if ('pseudonym' in subject) {
+  if (isSealed(subject)) {
     requireString(subject.pseudonym, 'subject.pseudonym');
     requireString(subject.ciphertext, 'subject.ciphertext');
   } else requireString(subject.subjectId, 'subject.subjectId');
@@ -159,8 +159,7 @@ export function chainEntries(
 ): { records: NewChainRecord[]; heads: Map<string, StreamHead> } {
   const heads = new Map<string, StreamHead>();
   let plainSubjects = 0;
-  for (const p of toAppend)
-    if (p.entry.subject !== null && !('pseudonym' in p.entry.subject)) plainSubjects++;
+  for (const p of toAppend) if (p.entry.subject !== null && !isSealed(p.entry.subject)) plainSubjects++;
   const salts = newSalts(plainSubjects);
   let nextSalt = 0;
   const salt = (): string => salts[nextSalt++];

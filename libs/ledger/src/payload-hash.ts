@@ -1,5 +1,5 @@
 import { quoteJson } from '@app/contracts/canonical-json';
-import type { SubjectPart } from '@app/contracts/entry-types';
+import { isSealed, type SubjectPart } from '@app/contracts/entry-types';
 import { sha256Hex } from './sha256';
 
 /** The parts of an entry that make up its identity for eventId idempotency. */
@@ -38,7 +38,7 @@ export function payloadHash(p: PayloadFields): string {
 
 function subjectField(subject: SubjectPart | null): string {
   if (subject === null) return ',"subjectId":null';
-  return 'pseudonym' in subject
+  return isSealed(subject)
     ? ',"pseudonym":' + quoteJson(subject.pseudonym)
     : ',"subjectId":' + quoteJson(subject.subjectId);
 }

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { PlainSubject, SealedSubject, SubjectPart } from '@app/contracts/entry-types';
+import {
+  isSealed,
+  type PlainSubject,
+  type SealedSubject,
+  type SubjectPart,
+} from '@app/contracts/entry-types';
 import { canonicalSealedSubject, canonicalSubject } from './canonical';
 import { sha256Hex } from './sha256';
 
@@ -47,21 +52,19 @@ export function subjectPartOf(subjectJson: string): SubjectPart {
 
 /** A subject part without anything the ledger keeps to itself (a copy: callers may hold the input). */
 export function publicSubject(subject: SubjectPart): SubjectPart {
-  return 'pseudonym' in subject
+  return isSealed(subject)
     ? { pseudonym: subject.pseudonym, ciphertext: subject.ciphertext }
     : { subjectId: subject.subjectId };
 }
 
 /** The stored text of a subject part: sealed as given, plain with a fresh salt. */
 export function storedSubjectJson(subject: SubjectPart, salt: () => string): string {
-  return canonicalStoredSubject(
-    'pseudonym' in subject ? subject : { subjectId: subject.subjectId, salt: salt() },
-  );
+  return canonicalStoredSubject(isSealed(subject) ? subject : { subjectId: subject.subjectId, salt: salt() });
 }
 
 /** RFC 8785 form of a stored subject part, either form. */
 export function canonicalStoredSubject(stored: StoredSubject): string {
-  return 'pseudonym' in stored
+  return isSealed(stored)
     ? canonicalSealedSubject(stored.pseudonym, stored.ciphertext)
     : canonicalSubject(stored.salt, stored.subjectId);
 }
