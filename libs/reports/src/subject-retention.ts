@@ -1,9 +1,8 @@
 import { IntervalJob } from '@app/config';
-import { POLICY_STREAM, type NewEntry } from '@app/contracts';
+import { POLICY_STREAM } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
-import { policyAt, subjectsDueForShredding } from '@app/retention';
+import { policyAt, subjectShreddedFact, subjectsDueForShredding } from '@app/retention';
 import type { SubjectKeyStore } from '@app/subject-keys';
-import { subjectShreddedEventId } from './subjects';
 import { tenantState } from './tenant-view';
 
 /** What one tenant's pass did: the subjects shredded now, and when to look at the tenant again. */
@@ -29,15 +28,13 @@ export async function shredDueSubjects(
   if (due.length === 0) return { shredded: [], nextAt };
   const policy = policyAt(state, now.getTime());
   const reason = `ledger.shredSubjectsAfter ${policy.shredSubjectsAfter?.iso ?? ''} of policy ${policy.version}`;
-  const facts = due.map((pseudonym): NewEntry<'SubjectShredded'> => ({
-    eventId: subjectShreddedEventId(pseudonym),
-    tenantId,
-    type: 'SubjectShredded',
-    occurredAt: now.toISOString(),
-    data: { pseudonym, trigger: 'policy', forced: false, actor: 'policy', reason },
-    subject: null,
-    source: null,
-  }));
+  const facts = due.map((pseudonym) =>
+    subjectShreddedFact(
+      tenantId,
+      { pseudonym, trigger: 'policy', forced: false, actor: 'policy', reason },
+      now.toISOString(),
+    ),
+  );
   await ledger.appendBatch(facts, now);
   await keys.shred(tenantId, due, now);
   return { shredded: due, nextAt };

@@ -1,21 +1,17 @@
-import type { LedgerEntry, NewEntry } from '@app/contracts';
+import type { LedgerEntry } from '@app/contracts';
 import type { LedgerStore } from '@app/ledger';
 import {
-  OPERATOR_EVENT_ID_PREFIX,
   shredBlockers,
   shredRefusal,
   subjectObligations,
+  subjectShreddedEventId,
+  subjectShreddedFact,
   type Obligation,
   type ShredBlockers,
 } from '@app/retention';
 import type { SubjectKeyStore, SubjectLookup } from '@app/subject-keys';
 import { OperatorRefusal } from './operator-actions';
 import { requireKnownTenant, tenantState } from './tenant-view';
-
-/** The fact's eventId: one per pseudonym, so a shred asked for twice (or retried after a crash) is one fact. */
-export function subjectShreddedEventId(pseudonym: string): string {
-  return `${OPERATOR_EVENT_ID_PREFIX}subject-shredded:${pseudonym}`;
-}
 
 /** Names the subject by id (looked up, never created) or by pseudonym (after a shred the id is unknown). */
 export type SubjectName = { subjectId: string } | { pseudonym: string };
@@ -68,15 +64,11 @@ export async function shredSubject(
     throw new OperatorRefusal(
       `subject ${pseudonym} not shredded: ${refusal} (--force overrides, and is recorded)`,
     );
-  const entry: NewEntry<'SubjectShredded'> = {
-    eventId: subjectShreddedEventId(pseudonym),
+  const entry = subjectShreddedFact(
     tenantId,
-    type: 'SubjectShredded',
-    occurredAt: now.toISOString(),
-    data: { pseudonym, trigger: 'operator', forced: refusal !== undefined, actor, reason },
-    subject: null,
-    source: null,
-  };
+    { pseudonym, trigger: 'operator', forced: refusal !== undefined, actor, reason },
+    now.toISOString(),
+  );
   const [outcome] = await ledger.appendBatch([entry], now);
   if (outcome.status === 'conflict') {
     // An earlier try recorded the fact with other words (actor, reason, time): it stands.

@@ -87,3 +87,4 @@ export {
 export * from './subjects/shred-refusal';
 export * from './subjects/shred-due';
 export { policyAt } from './derive';
+export * from './subjects/shred-fact';
