@@ -198,11 +198,16 @@ function deletionRound(
 
 /** Was the subject deleted (and not restored since) before `at`? */
 function deletedBefore(subject: SubjectFacts, at: number): boolean {
+  return lastDeletionBefore(subject, at) !== undefined;
+}
+
+/** The subject's last deletion before `at`, unless a restore at or after it (and before `at`) undid it. */
+export function lastDeletionBefore(subject: SubjectFacts, at: number): number | undefined {
   const deletions = subject.deletions;
-  if (!deletions || deletions[0].at >= at) return false;
+  if (!deletions || deletions[0].at >= at) return undefined;
   let last = deletions[0].at;
   for (const d of deletions) if (d.at < at) last = d.at;
-  return !subject.restores?.some((r) => r.at >= last && r.at < at);
+  return subject.restores?.some((r) => r.at >= last && r.at < at) ? undefined : last;
 }
 
 /**

@@ -90,7 +90,15 @@ export function checkPolicyMemo(value: unknown): ReturnType<typeof checkPolicy> 
   return result;
 }
 
-const ROOT_KEYS = ['version', 'description', 'categories', 'rules', 'regions', 'expedited', 'ledger'] as const;
+const ROOT_KEYS = [
+  'version',
+  'description',
+  'categories',
+  'rules',
+  'regions',
+  'expedited',
+  'ledger',
+] as const;
 const RULE_KEYS = ['onDataDeletion', 'onSubjectDeletion', 'onSubscriptionEnd', 'maxAge'] as const;
 const CATEGORY_KEYS = [...RULE_KEYS, 'locked'] as const;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._:+-]{0,63}$/;
@@ -188,7 +196,11 @@ function readPolicy(value: unknown, issues: PolicyIssue[]): Policy | undefined {
   };
 }
 
-function readLedgerRetention(value: unknown, path: string, issues: PolicyIssue[]): LedgerRetention | undefined {
+function readLedgerRetention(
+  value: unknown,
+  path: string,
+  issues: PolicyIssue[],
+): LedgerRetention | undefined {
   if (!isMapping(value)) {
     issues.push({ path, message: `must be a mapping { shredSubjectsAfter }, got ${describe(value)}` });
     return undefined;

@@ -1,8 +1,9 @@
-import { policyAt } from '../derive';
+import { lastDeletionBefore, policyAt } from '../derive';
+import { holdIntervals } from '../holds/hold-intervals';
 import type { Obligation } from '../obligation';
 import { obligations } from '../obligations';
 import { addDuration } from '../policy/duration';
-import type { SubjectFacts, TenantState } from '../state';
+import type { TenantState } from '../state';
 import { isOwed } from '../status/overdue';
 import { coveringHoldIds, obligationsOfSubject } from './shred-refusal';
 
@@ -12,13 +13,6 @@ export interface ShredSchedule {
   due: string[];
   /** The earliest time (ms) a subject not due yet will be, if any: when to look again. */
   nextAt: number | undefined;
-}
-
-/** When the subject's deletion last took effect, or undefined while it is not deleted (never, or restored since). */
-function deletedAt(subject: SubjectFacts): number | undefined {
-  const last = subject.deletions?.reduce((max, d) => Math.max(max, d.at), -Infinity);
-  if (last === undefined || last === -Infinity) return undefined;
-  return subject.restores?.some((r) => r.at >= last) ? undefined : last;
 }
 
 /** When an obligation became final: confirmed, cancelled or resolved. */
@@ -38,12 +32,13 @@ export function subjectsDueForShredding(state: TenantState, now: number): ShredS
   const schedule: ShredSchedule = { due: [], nextAt: undefined };
   if (after === null) return schedule;
   const all = obligations(state);
+  const holds = holdIntervals(state);
   for (const [name, subject] of state.subjects) {
     if (state.shreddedSubjects?.has(name)) continue;
-    const deleted = deletedAt(subject);
+    const deleted = lastDeletionBefore(subject, Infinity);
     if (deleted === undefined) continue;
     const own = obligationsOfSubject(state, all, name);
-    if (own.some(isOwed) || coveringHoldIds(state, name).length > 0) continue;
+    if (own.some(isOwed) || coveringHoldIds(state, name, holds).length > 0) continue;
     const settled = own.reduce((max, o) => Math.max(max, settledAt(o)), deleted);
     if (Number.isNaN(settled)) continue;
     const dueAt = addDuration(settled, after);

@@ -1,5 +1,5 @@
 import type { Obligation } from '../obligation';
-import { holdIntervals } from '../holds/hold-intervals';
+import { holdIntervals, type HoldInterval } from '../holds/hold-intervals';
 import { holdScopeCovers } from '../holds/holds-win';
 import { obligations } from '../obligations';
 import type { TenantState } from '../state';
@@ -35,10 +35,14 @@ export function obligationsOfSubject(
 }
 
 /** Legal holds in force that cover the subject: naming it, one of its data items, or the whole tenant. */
-export function coveringHoldIds(state: TenantState, subject: string): string[] {
+export function coveringHoldIds(
+  state: TenantState,
+  subject: string,
+  intervals: readonly HoldInterval[] = holdIntervals(state),
+): string[] {
   const items = state.subjects.get(subject)?.data ?? [];
   const holdIds = new Set<string>();
-  for (const hold of holdIntervals(state)) {
+  for (const hold of intervals) {
     if (hold.to !== Infinity) continue;
     // A hold naming the subject, or the whole tenant, covers it even before any of its data is known.
     const tenantWide = hold.subjectId === null && hold.dataId === null && hold.category === null;
