@@ -1,4 +1,5 @@
-import { Admin, ConfigResourceTypes, ConfigSource, Kafka, KafkaJSError } from 'kafkajs';
+import { Admin, ConfigResourceTypes, ConfigSource, Kafka } from 'kafkajs';
+import { backoffMs, faultKind } from '@app/config/faults';
 import { RETENTION_CONFIGS, type TopicPolicy, type TopicSpec } from './topic-settings';
 
 const READY_TIMEOUT_MS = 30_000;
@@ -214,11 +215,14 @@ export async function retryingRetriable<T>(op: () => Promise<T>, attempts = 20):
     try {
       return await op();
     } catch (err) {
-      if (!(err instanceof KafkaJSError && err.retriable) || attempt >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 100 * attempt));
+      // The project's one transient-or-permanent rule and backoff (about 20 s over 20 attempts).
+      if (faultKind(err) !== 'transient' || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, backoffMs(attempt, ADMIN_BACKOFF)));
     }
   }
 }
+
+const ADMIN_BACKOFF = { initialMs: 100, maxMs: 1000 };
 
 /** Records a topic holds (its partitions' high minus low watermarks); 0 when it does not exist. */
 export async function topicRecordCount(admin: Admin, topic: string, attempts = 20): Promise<number> {
