@@ -7,6 +7,13 @@ import { tenantObligations } from './tenant-view';
 /** A migration that cannot start or did not come out equal; the message says which check. */
 export class MigrationRefusal extends Error {
   override readonly name = 'MigrationRefusal';
+  constructor(
+    message: string,
+    /** A check the data failed (verify, the comparison, an entry refused), not a misuse: exit 1, not 2. */
+    readonly failedCheck = true,
+  ) {
+    super(message);
+  }
 }
 
 export interface MigrationOutcome {
@@ -71,7 +78,8 @@ export async function migrateLedger(
     throw new MigrationRefusal(
       `the source does not verify (${checked.tenantId} position ${checked.position}: ${checked.reason})`,
     );
-  if ((await target.counts()).entries > 0) throw new MigrationRefusal('the target ledger is not empty');
+  if ((await target.counts()).entries > 0)
+    throw new MigrationRefusal('the target ledger is not empty', false);
   const heads = (await source.streamHeads()).filter((h) => h.tenantId !== POLICY_STREAM);
   let done = 0;
   let sealedSubjectParts = 0;

@@ -40,7 +40,7 @@ async function migrate(opts: MigrateOptions): Promise<void> {
   } catch (error) {
     bar.stop();
     // A target that does not verify or derives otherwise is a failed check (exit 1), like verify's.
-    if (error instanceof MigrationRefusal && !/not empty/.test(error.message))
+    if (error instanceof MigrationRefusal && error.failedCheck)
       throw new VerificationFailedError(error.message);
     throw error;
   } finally {
