@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Kafka } from 'kafkajs';
 import { DeadLetterValue, issuedEventId, NewEntry, TopicNames } from '@app/contracts';
+import { ensureTopics } from '@app/kafka';
 import type { LedgerStore } from '@app/ledger';
 import { consumeAll, waitFor } from './support/kafka';
 import { startIngestFixture, type IngestFixture } from './support/ingest-harness';
@@ -53,20 +54,15 @@ describe('bad input published with kcat', () => {
     fixture = await startIngestFixture('bad-input', {
       regions: REGIONS,
       receiptCheck: true,
-      beforeTopics: async (f) => {
-        const admin = f.kafka.admin();
-        await admin.connect();
-        await admin.createTopics({
-          topics: [
-            {
-              topic: f.topics.deadLetter,
-              numPartitions: 3,
-              configEntries: [{ name: 'max.message.bytes', value: String(KAFKA_DEFAULT_MAX) }],
-            },
-          ],
-        });
-        await admin.disconnect();
-      },
+      // A dead-letter topic of a stock cluster's size limit, made through ensureTopics: kafkajs'
+      // createTopics gives up when a loaded broker briefly denies hosting the new topic.
+      beforeTopics: (f) =>
+        ensureTopics(f.kafka, [
+          {
+            topic: f.topics.deadLetter,
+            configEntries: [{ name: 'max.message.bytes', value: String(KAFKA_DEFAULT_MAX) }],
+          },
+        ]),
       beforeIngest: (f) =>
         f.ledger.appendBatch([issued('c-1', 'tenant-b'), issued('c-2', 'tenant-b')]).then(() => undefined),
     });

@@ -75,24 +75,20 @@ describe('system topics', () => {
 
   /** A commands topic as an older version made it: no retention of its own, one other override. */
   async function legacyCommandsTopic(names: TopicNames): Promise<void> {
-    const admin = testKafka().admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        topics: [
-          {
-            topic: names.commands('eu'),
-            numPartitions: 1,
-            configEntries: [
-              { name: 'retention.ms', value: '-1' },
-              { name: 'max.message.bytes', value: '2000000' },
-            ],
-          },
-        ],
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await ensureTopics(
+      testKafka(),
+      [
+        {
+          topic: names.commands('eu'),
+          configEntries: [
+            { name: 'retention.ms', value: '-1' },
+            { name: 'max.message.bytes', value: '2000000' },
+          ],
+        },
+      ],
+      { create: true },
+      1,
+    );
     // KRaft: the broker answers from its metadata image, which may lag the controller's commit.
     await waitFor(
       () => settingsOf(names.commands('eu')),
