@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BatchConsumer } from './batch-consumer';
+import { BatchConsumer, DEFAULT_SLICE_RECORDS } from './batch-consumer';
 import { createKafka } from './kafka-client';
 import { ensureTopics } from './topic-admin';
 
@@ -47,6 +47,85 @@ describe('BatchConsumer on the real broker', () => {
     const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
     await admin.disconnect();
     expect(handled).toBeGreaterThan(0);
+    expect(offsets.partitions[0].offset).toBe(String(handled));
+  }, 60_000);
+
+  /**
+   * BENCH_ONLY=api: a fetch of a partition's backlog (thousands of records) was handled in one
+   * synchronous SQLite append, and an API in the same process timed out behind it. A batch is
+   * handed over in slices, the event loop turning between them.
+   */
+  it('hands a large batch over in slices, letting the event loop turn between them', async () => {
+    const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
+    const topic = `t${randomBytes(5).toString('hex')}.slices`;
+    const total = DEFAULT_SLICE_RECORDS * 2 + 500;
+    await ensureTopics(kafka, [topic], { create: true }, 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: total }, (_, i) => ({ value: `m${i}` })) });
+    await producer.disconnect();
+
+    const sizes: number[] = [];
+    const loopTurned: boolean[] = [];
+    let turned = true;
+    let done!: () => void;
+    const all = new Promise<void>((r) => (done = r));
+    const consumer = new BatchConsumer(kafka, {
+      groupId: `${topic}-group`,
+      topics: [topic],
+      handler: async (records) => {
+        loopTurned.push(turned);
+        turned = false;
+        setImmediate(() => (turned = true));
+        // The work of a SQLite append: synchronous, no await inside.
+        sizes.push(records.length);
+        if (sizes.reduce((a, b) => a + b, 0) === total) done();
+      },
+    });
+    await consumer.start();
+    await all;
+    await consumer.stop();
+
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(DEFAULT_SLICE_RECORDS);
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    expect(loopTurned.every(Boolean)).toBe(true);
+  }, 60_000);
+
+  it('stopped in the middle of a large batch, commits the slices handled and leaves the rest', async () => {
+    const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
+    const topic = `t${randomBytes(5).toString('hex')}.stop-slice`;
+    const groupId = `${topic}-group`;
+    await ensureTopics(kafka, [topic], { create: true }, 1);
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic, messages: Array.from({ length: 3000 }, (_, i) => ({ value: `m${i}` })) });
+    await producer.disconnect();
+
+    let stopping: Promise<void> | undefined;
+    let handled = 0;
+    let inFirst!: () => void;
+    const first = new Promise<void>((r) => (inFirst = r));
+    const consumer = new BatchConsumer(kafka, {
+      groupId,
+      topics: [topic],
+      sliceRecords: 1000,
+      handler: async (records) => {
+        handled += records.length;
+        if (stopping === undefined) {
+          stopping = consumer.stop();
+          inFirst();
+        }
+      },
+    });
+    await consumer.start();
+    await first;
+    await stopping;
+
+    const admin = kafka.admin();
+    await admin.connect();
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await admin.disconnect();
+    expect(handled).toBeLessThan(3000);
     expect(offsets.partitions[0].offset).toBe(String(handled));
   }, 60_000);
 });

@@ -18,7 +18,18 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   handler: BatchHandler;
   onCrash?: (error: Error) => void;
+  /** Most records a handler call gets (DEFAULT_SLICE_RECORDS); a fetched batch is handed over in slices. */
+  sliceRecords?: number;
 }
+
+/**
+ * A fetch brings a partition's whole backlog (thousands of records), and a SQLite append is
+ * synchronous: handled at once, it held the event loop for half a second, and an API in the
+ * same process timed out behind it. A slice of 1 000 records is tens of milliseconds of work;
+ * the loop turns between slices, and per-slice costs (a transaction, a heads query) stay
+ * small beside a thousand records' parsing and hashing.
+ */
+export const DEFAULT_SLICE_RECORDS = 1000;
 
 /**
  * A kafkajs `eachBatch` consumer with manual commits. Nest's built-in Kafka transport
@@ -81,10 +92,23 @@ export class BatchConsumer {
     commitOffsetsIfNecessary,
   }: EachBatchPayload): Promise<void> {
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-    const records = batch.messages.map((m) => toRawRecord(batch.topic, batch.partition, m));
-    await this.opts.handler(records, { isRunning, heartbeat });
-    const last = batch.lastOffset();
-    resolveOffset(last);
+    const size = this.opts.sliceRecords ?? DEFAULT_SLICE_RECORDS;
+    let last: string | undefined;
+    for (let from = 0; from < batch.messages.length; from += size) {
+      // Between slices: a stopping or rebalanced consumer commits what it handled and leaves the rest.
+      if (from > 0) {
+        await new Promise((r) => setImmediate(r));
+        if (!isRunning() || isStale()) break;
+      }
+      const slice = batch.messages.slice(from, from + size);
+      const records = slice.map((m) => toRawRecord(batch.topic, batch.partition, m));
+      await this.opts.handler(records, { isRunning, heartbeat });
+      // The whole batch handled: its last offset, which passes aborted and control records after the last message.
+      last = from + size >= batch.messages.length ? batch.lastOffset() : slice[slice.length - 1].offset;
+      resolveOffset(last);
+      await heartbeat();
+    }
+    if (last === undefined) return;
     // The committed offset is the next one to read. Committed through the batch payload, not
     // `consumer.commitOffsets`: once `disconnect()` began (SIGTERM), the latter returns without
     // committing, and the batch just appended would be redelivered to the next member.
@@ -96,8 +120,7 @@ export class BatchConsumer {
         },
       ],
     });
-    this.lag.set(`${batch.topic}:${batch.partition}`, Number(batch.offsetLag()));
-    await heartbeat();
+    this.lag.set(`${batch.topic}:${batch.partition}`, Number(batch.highWatermark) - Number(last) - 1);
   }
 
   /** Lets the batch in flight finish and commit, then leaves the group. */
