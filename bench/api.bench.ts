@@ -62,7 +62,9 @@ async function freePort(): Promise<number> {
 
 /**
  * A 1 M-entry ledger in process (bulk appends as ledger.bench), the read model folded from
- * it, one key. With BENCH_API_DIR the files stay there and a later run reuses them.
+ * it, one key. Seeded once into `*.seed.db` files and copied for each run: the ingest scenario
+ * appends to the copy, so a later run with BENCH_API_DIR measures the same ledger again
+ * (reusing the grown files measured a larger ledger, and a backlog it had already).
  */
 async function seed(
   o: ApiBenchOptions,
@@ -71,19 +73,24 @@ async function seed(
   const started = performance.now();
   const ledgerFile = env.LEDGER_URL.slice('sqlite:'.length);
   const readModelFile = env.READ_MODEL_URL.slice('sqlite:'.length);
-  if (!fs.existsSync(ledgerFile)) {
+  const seedOf = (file: string) => file.replace(/\.db$/, '.seed.db');
+  if (!fs.existsSync(seedOf(ledgerFile))) {
     // A throwaway ledger: no fsync per batch (the API's reads are what is measured).
-    const ledger = new SqliteLedgerStore(ledgerFile, { synchronous: 'NORMAL' });
+    const ledger = new SqliteLedgerStore(seedOf(ledgerFile), { synchronous: 'NORMAL' });
     const all = lifecycleEntries(o.entries, { tenants: o.tenants, seed: 'api' });
     for (let i = 0; i < all.length; i += 50_000) await ledger.appendBatch(all.slice(i, i + 50_000));
     await ledger.close();
   }
-  if (!fs.existsSync(readModelFile)) {
-    const ledger = await openLedger(env.LEDGER_URL);
-    const readModel = await openReadModel(env.READ_MODEL_URL);
+  if (!fs.existsSync(seedOf(readModelFile))) {
+    const ledger = await openLedger(`sqlite:${seedOf(ledgerFile)}`);
+    const readModel = await openReadModel(`sqlite:${seedOf(readModelFile)}`);
     await createProjector(ledger, readModel, 'rebuild').rebuild();
     await readModel.close();
     await ledger.close();
+  }
+  for (const file of [ledgerFile, readModelFile]) {
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+    fs.copyFileSync(seedOf(file), file);
   }
   const keys = await openKeyStore(env.READ_MODEL_URL);
   const { key } = await keys.create({ role: 'auditor', tenantId: null }, new Date());
