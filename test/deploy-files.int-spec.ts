@@ -5,6 +5,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { createLogger, systemClock } from '@app/config';
 import { openLedger } from '@app/ledger';
+import { openCheckpointStore } from '@app/proof';
 import { openReadModel } from '@app/read-model';
 import { ApiMetrics } from '@app/audit-api';
 import { parseServices } from '../apps/cli/src/runtime';
@@ -54,6 +55,7 @@ async function exportedMetricNames(): Promise<Set<string>> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-deploy-'));
   const ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
   const readModel = await openReadModel(`sqlite:${path.join(dir, 'read-model.db')}`);
+  const checkpoints = await openCheckpointStore(`sqlite:${path.join(dir, 'ledger.db')}`);
   try {
     const metrics = new ApiMetrics({
       ledger,
@@ -62,6 +64,7 @@ async function exportedMetricNames(): Promise<Set<string>> {
       log: createLogger('silent'),
       refreshMs: 60_000,
       pipeline: { projectorInProcess: false },
+      checkpoints,
     });
     await metrics.stores.refresh();
     const names = new Set<string>();

@@ -127,6 +127,7 @@ export async function startRuntime(
   // Loaded only when asked for: Swagger and friends would slow every other command's start.
   const auditApi = services.includes('api') ? await import('@app/audit-api') : undefined;
   const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
+  const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const metrics = auditApi
     ? new auditApi.ApiMetrics({
         ledger,
@@ -137,6 +138,7 @@ export async function startRuntime(
         dispatchMaxAttempts: config.dispatchMaxAttempts,
         refreshMs: config.metricsRefreshMs,
         tally,
+        checkpoints: checkpointStore,
       })
     : undefined;
   // Ingest seals subject parts, the dispatcher names subjects for their stores, the projector's
@@ -162,7 +164,6 @@ export async function startRuntime(
     services.includes('projector') || services.includes('api')
       ? loadOrCreateSigningKey(config.checkpointKey)
       : undefined;
-  const checkpointStore = await openCheckpointStore(config.ledgerUrl);
   const api =
     auditApi && metrics && checkpointKey
       ? { lib: auditApi, deps: await apiDeps(config, metrics, pipeline, checkpointStore, checkpointKey) }

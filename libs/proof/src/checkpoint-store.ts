@@ -10,6 +10,11 @@ import type { Checkpoint } from './checkpoint';
 export interface CheckpointStore {
   add(checkpoint: Checkpoint): Promise<void>;
   latest(): Promise<Checkpoint | undefined>;
+  /**
+   * The latest checkpoint's `createdAt`, without reading its body (every stream head): for the
+   * metrics. Absent on a store that keeps nothing (EventStoreDB ledgers), so no gauge claims an age.
+   */
+  latestCreatedAt?(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,15 @@ class SqliteCheckpointStore implements CheckpointStore {
   }
 
   async latest(): Promise<Checkpoint | undefined> {
+    const body = await this.latestColumn('body');
+    return body === undefined ? undefined : (JSON.parse(body) as Checkpoint);
+  }
+
+  latestCreatedAt(): Promise<string | undefined> {
+    return this.latestColumn('created_at');
+  }
+
+  private async latestColumn(column: 'body' | 'created_at'): Promise<string | undefined> {
     if (!existsSync(this.path)) return undefined;
     const db = await this.open(true);
     try {
@@ -48,11 +62,8 @@ class SqliteCheckpointStore implements CheckpointStore {
         .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_checkpoints'")
         .get();
       if (exists === undefined) return undefined;
-      const body = db
-        .prepare('SELECT body FROM ledger_checkpoints ORDER BY id DESC LIMIT 1')
-        .pluck()
-        .get() as string | undefined;
-      return body === undefined ? undefined : (JSON.parse(body) as Checkpoint);
+      return db.prepare(`SELECT ${column} FROM ledger_checkpoints ORDER BY id DESC LIMIT 1`).pluck().get() as
+        string | undefined;
     } finally {
       db.close();
     }
@@ -106,14 +117,23 @@ class PostgresCheckpointStore implements CheckpointStore {
   }
 
   async latest(): Promise<Checkpoint | undefined> {
+    const body = await this.latestColumn('body');
+    return body === undefined ? undefined : (JSON.parse(body) as Checkpoint);
+  }
+
+  latestCreatedAt(): Promise<string | undefined> {
+    return this.latestColumn('created_at');
+  }
+
+  private async latestColumn(column: 'body' | 'created_at'): Promise<string | undefined> {
     const { rows } = await this.pool.query<{ exists: string | null }>('SELECT to_regclass($1) AS exists', [
       this.table,
     ]);
     if (rows[0].exists === null) return undefined;
-    const latest = await this.pool.query<{ body: string }>(
-      `SELECT body FROM ${this.table} ORDER BY id DESC LIMIT 1`,
+    const latest = await this.pool.query<{ value: string }>(
+      `SELECT ${column} AS value FROM ${this.table} ORDER BY id DESC LIMIT 1`,
     );
-    return latest.rows.length === 0 ? undefined : (JSON.parse(latest.rows[0].body) as Checkpoint);
+    return latest.rows[0]?.value;
   }
 
   async close(): Promise<void> {

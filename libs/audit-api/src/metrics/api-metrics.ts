@@ -165,6 +165,16 @@ export class ApiMetrics {
         this.set(at === undefined ? -1 : Math.max(0, (src.clock().getTime() - at) / 1000));
       },
     });
+    // Only where checkpoints are kept beside the ledger (SQLite, PostgreSQL): 0 until the first.
+    if (src.checkpoints?.latestCreatedAt)
+      new Gauge({
+        name: METRIC.checkpointLast,
+        help: 'When the latest signed checkpoint kept beside the ledger was made (Unix seconds; 0 while there is none)',
+        registers,
+        collect() {
+          this.set((stores.current.checkpointAt ?? 0) / 1000);
+        },
+      });
     this.verifyOk = new Gauge({
       name: METRIC.verifyOk,
       help: '1 if the last full verify of the ledger passed, 0 if it named a break (absent before the first)',

@@ -21,5 +21,6 @@ export const METRIC = {
   storeReadAge: 'retention_ledger_store_gauges_age_seconds',
   verifyOk: 'retention_ledger_verify_ok',
   verifyLastRun: 'retention_ledger_verify_last_run_timestamp_seconds',
+  checkpointLast: 'retention_ledger_checkpoint_last_timestamp_seconds',
   httpDuration: 'retention_ledger_http_request_duration_seconds',
 } as const;

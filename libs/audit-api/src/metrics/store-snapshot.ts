@@ -1,5 +1,6 @@
 import type { Clock, Logger } from '@app/config';
 import type { LedgerStore } from '@app/ledger';
+import type { CheckpointStore } from '@app/proof';
 import type { ObligationTally, ReadModel } from '@app/read-model';
 
 /** retention_ledger_obligations_due_within_7d: deadlines within the next 7 days. */
@@ -16,6 +17,8 @@ export interface StoreSources {
   tally?: ObligationTally;
   /** DISPATCH_MAX_ATTEMPTS: a failed obligation with this many attempts is failed for good. */
   dispatchMaxAttempts?: number;
+  /** The checkpoint store beside the ledger: when the latest checkpoint was made. */
+  checkpoints?: Pick<CheckpointStore, 'latestCreatedAt'>;
 }
 
 export interface StoreReadings {
@@ -26,6 +29,8 @@ export interface StoreReadings {
   dueSoon: number;
   /** Failed with no attempt left (with `dispatchMaxAttempts`). */
   retriesExhausted: number;
+  /** The latest checkpoint's `createdAt` (ms since the epoch); undefined while there is none. */
+  checkpointAt: number | undefined;
   /** When these were read (ms since the epoch); undefined before the first read. */
   readAt: number | undefined;
 }
@@ -46,6 +51,7 @@ export class StoreSnapshot {
     overdue: 0,
     dueSoon: 0,
     retriesExhausted: 0,
+    checkpointAt: undefined,
     readAt: undefined,
   };
   private reading: Promise<void> | undefined;
@@ -102,6 +108,12 @@ export class StoreSnapshot {
         'failed permanently',
         async () => (next.retriesExhausted = await this.src.readModel.countRetriesExhausted(maxAttempts)),
       );
+    const latestCreatedAt = this.src.checkpoints?.latestCreatedAt?.bind(this.src.checkpoints);
+    if (latestCreatedAt)
+      await this.guarded('checkpoint', async () => {
+        const createdAt = await latestCreatedAt();
+        next.checkpointAt = createdAt === undefined ? undefined : Date.parse(createdAt);
+      });
     next.readAt = at.getTime();
     this.current = next;
   }
