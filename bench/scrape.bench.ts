@@ -3,7 +3,7 @@ import { createLogger } from '@app/config';
 import { openLedger } from '@app/ledger';
 import { ObligationRecord, ObligationTally, openObligationTally, openReadModel } from '@app/read-model';
 import { ApiMetrics } from '@app/audit-api';
-import type { Obligation } from '@app/retention';
+import type { Obligation, ObligationStatus } from '@app/retention';
 import { lifecycleEntries } from '../test/support/ledger-facts';
 
 export interface ScrapeFigures {
@@ -29,7 +29,7 @@ const STATUSES = [
   'confirmed',
   'cancelled',
   'failed',
-];
+] satisfies ObligationStatus[];
 
 /** Obligations written straight to the read model (the fold is not what is measured here). */
 function obligationBatch(from: number, n: number, t0: number): ObligationRecord[] {

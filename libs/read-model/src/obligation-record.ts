@@ -1,4 +1,4 @@
-import type { Obligation } from '@app/retention';
+import { isObligationStatus, type Obligation, type ObligationStatus } from '@app/retention';
 
 /**
  * An obligation as the read model stores and serves it: DESIGN.md's obligations JSON
@@ -10,7 +10,7 @@ export interface ObligationRecord {
   tenantId: string;
   region: string;
   store: string;
-  status: string;
+  status: ObligationStatus;
   /** RFC 3339 UTC. */
   dueAt: string;
   deadline: string;
@@ -44,7 +44,7 @@ export interface ReadModel {
   /** Scheduled obligations whose due time has passed, oldest first; served by an index. */
   due(now: Date, limit: number): Promise<ObligationRecord[]>;
   /** Obligations in one status (e.g. `failed` for retries, `issued` for outbox recovery), oldest due first. */
-  withStatus(status: string, limit: number): Promise<ObligationRecord[]>;
+  withStatus(status: ObligationStatus, limit: number): Promise<ObligationRecord[]>;
   countsByStatus(): Promise<Record<string, number>>;
   /**
    * `issued` obligations whose last command has no publication mark: issued to the ledger
@@ -86,4 +86,12 @@ export interface ReadModel {
    */
   load(): Promise<ReadModelLoad>;
   close(): Promise<void>;
+}
+
+/** A status column read back from a store: one the fold derives, or the read model is not this version's. */
+export function storedStatus(text: string, obligationId: string): ObligationStatus {
+  if (isObligationStatus(text)) return text;
+  throw new Error(
+    `the read model holds obligation ${obligationId} with status "${text}", which this version does not know: rebuild it (retention-ledger rebuild)`,
+  );
 }

@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Obligation } from '@app/retention';
+import type { Obligation, ObligationStatus } from '@app/retention';
 import { ObligationRecord, openReadModel } from '.';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-overdue-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function ob(id: string, status: string, deadline: string): ObligationRecord {
+function ob(id: string, status: ObligationStatus, deadline: string): ObligationRecord {
   const dueAt = '2026-01-01T00:00:00.000Z';
   return {
     obligationId: id,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { Obligation } from '@app/retention';
+import type { Obligation, ObligationStatus } from '@app/retention';
 import { ObligationRecord, openReadModel, ReadModel } from '.';
 
 function ob(id: string, over: Partial<ObligationRecord> = {}): ObligationRecord {
@@ -84,7 +84,7 @@ describe.each(adapters)('%s read model', (_name, url) => {
         issuedAt: '2026-01-01T00:00:00.000Z',
         attempt: i + 1,
       }));
-    const withCommands = (id: string, status: string, n: number, failedAt?: string) =>
+    const withCommands = (id: string, status: ObligationStatus, n: number, failedAt?: string) =>
       ob(id, {
         status,
         detail: { obligationId: id, commands: cmds(n, id), ...(failedAt ? { failedAt } : {}) } as Obligation,

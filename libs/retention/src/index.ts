@@ -21,7 +21,7 @@ export type {
   DeletionTarget,
   OperatorAction,
 } from './obligation';
-export { OBLIGATION_STATUSES } from './obligation-statuses';
+export { isObligationStatus, OBLIGATION_STATUSES } from './obligation-statuses';
 export {
   obligationIdOf,
   reasonOfObligationId,

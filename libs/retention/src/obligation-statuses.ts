@@ -18,3 +18,10 @@ export const OBLIGATION_STATUSES = [
 const _everyStatusListed: Exclude<ObligationStatus, (typeof OBLIGATION_STATUSES)[number]> extends never
   ? true
   : never = true;
+
+const KNOWN: ReadonlySet<string> = new Set(OBLIGATION_STATUSES);
+
+/** True for a status the fold derives: for text read back from a store. */
+export function isObligationStatus(text: string): text is ObligationStatus {
+  return KNOWN.has(text);
+}

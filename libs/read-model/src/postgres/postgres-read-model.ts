@@ -1,8 +1,14 @@
 import type { Pool } from 'pg';
 import { createInSchema, createPgPool } from '@app/config/pg-pool';
-import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
+import {
+  ObligationRecord,
+  ProjectionWrite,
+  ReadModel,
+  ReadModelLoad,
+  storedStatus,
+} from '../obligation-record';
 import { OWED_SQL } from '../owed-sql';
-import type { Obligation } from '@app/retention';
+import type { Obligation, ObligationStatus } from '@app/retention';
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -55,7 +61,7 @@ function toRecord(r: Row): ObligationRecord {
     tenantId: r.tenant_id,
     region: r.region,
     store: r.store,
-    status: r.status,
+    status: storedStatus(r.status, r.obligation_id),
     dueAt: r.due_at.toISOString(),
     deadline: r.deadline.toISOString(),
     detail: r.detail,
@@ -181,7 +187,7 @@ export class PostgresReadModel implements ReadModel {
     return r.rows.map(toRecord);
   }
 
-  async withStatus(status: string, limit: number): Promise<ObligationRecord[]> {
+  async withStatus(status: ObligationStatus, limit: number): Promise<ObligationRecord[]> {
     const r = await this.pool.query<Row>(
       `SELECT * FROM ${this.schema}.obligations WHERE status = $1 ORDER BY due_at LIMIT $2`,
       [status, limit],

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ObligationRecord, ProjectionWrite, ReadModel, ReadModelLoad } from '../obligation-record';
+import type { ObligationStatus } from '@app/retention';
+import {
+  ObligationRecord,
+  ProjectionWrite,
+  ReadModel,
+  ReadModelLoad,
+  storedStatus,
+} from '../obligation-record';
 import { COUNTS_BY_STATUS_SQL, DUE_SOON_COUNT_SQL, OVERDUE_COUNT_SQL } from './sqlite-status-tally';
 
 const OBLIGATION_INDEXES = `
@@ -61,7 +68,7 @@ function toRecord(r: Row): ObligationRecord {
     tenantId: r.tenant_id,
     region: r.region,
     store: r.store,
-    status: r.status,
+    status: storedStatus(r.status, r.obligation_id),
     dueAt: r.due_at,
     deadline: r.deadline,
     detail: JSON.parse(r.detail),
@@ -144,7 +151,7 @@ export class SqliteReadModel implements ReadModel {
     return rows.map(toRecord);
   }
 
-  async withStatus(status: string, limit: number): Promise<ObligationRecord[]> {
+  async withStatus(status: ObligationStatus, limit: number): Promise<ObligationRecord[]> {
     const rows = this.db
       .prepare('SELECT * FROM obligations WHERE status = ? ORDER BY due_at LIMIT ?')
       .all(status, limit) as Row[];
