@@ -8,6 +8,8 @@ describe('parseIsoDurationMs', () => {
     ['P30D', 30 * 86_400_000],
     ['P1DT1H', 90_000_000],
     ['PT0S', 0],
+    // The policy's shape (libs/contracts iso-duration-shape): fractions on days too.
+    ['P1.5D', 129_600_000],
   ])('reads %s as %d ms', (raw, ms) => {
     expect(parseIsoDurationMs(raw)).toBe(ms);
   });

@@ -1,8 +1,5 @@
 import { Duration } from 'luxon';
-
-// Strict on purpose: luxon accepts "PT" (an empty duration) as valid, which turned
-// DISPATCH_INTERVAL=PT into a 0 ms busy loop. A duration must name at least one figure.
-const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
+import { isStrictIsoDuration } from '@app/contracts/validation/iso-duration-shape';
 
 /**
  * Milliseconds of an ISO-8601 duration such as `PT15M` or `P30D` (days of 24 h, months
@@ -10,7 +7,7 @@ const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(
  * arithmetic); undefined for anything that is not one.
  */
 export function parseIsoDurationMs(raw: string): number | undefined {
-  if (!ISO_DURATION.test(raw)) return undefined;
+  if (!isStrictIsoDuration(raw)) return undefined;
   const d = Duration.fromISO(raw);
   if (!d.isValid) return undefined;
   return d.toMillis();

@@ -1,16 +1,14 @@
 import { DateTime, Duration } from 'luxon';
+import { isStrictIsoDuration } from '@app/contracts/validation/iso-duration-shape';
 
 /**
  * ISO-8601 durations (`P30D`, `PT12H`, `P1Y`), parsed with luxon and added to
  * instants in UTC, so there is no daylight-saving ambiguity: a day is 24 hours.
  *
  * Luxon alone is lenient (it accepts `P`, `PT`, `P30DT` and negative components),
- * so a duration must also match the strict shape below and have no negative part.
+ * so a duration must also have the strict shape the configuration's durations have
+ * (`isStrictIsoDuration`, libs/contracts) and no negative part.
  */
-
-/** Strict ISO-8601 duration shape, no signs. Fractions only on the fixed-length units. */
-const STRICT =
-  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /** The longest duration a policy may use; beyond it dates leave the range JavaScript can print. */
 const MAX_YEARS = 1000;
@@ -34,9 +32,7 @@ export function parseDuration(text: unknown): CompiledDuration | string {
     parsed.isValid && Object.values(parsed.toObject()).some((v) => typeof v === 'number' && v < 0);
   if (negative || /^-|[PTYMWDHS]-/.test(text))
     return `"${text}" is negative; durations must be zero or positive`;
-  const shape = STRICT.exec(text);
-  const hasPart = shape !== null && shape.slice(1).some((part) => part !== undefined);
-  if (!parsed.isValid || !hasPart || text.endsWith('T')) {
+  if (!parsed.isValid || !isStrictIsoDuration(text)) {
     return `"${text}" is not a valid ISO-8601 duration (expected e.g. "P30D", "PT12H", "P1Y")`;
   }
   if (parsed.as('years') > MAX_YEARS) return `"${text}" is longer than ${MAX_YEARS} years`;
