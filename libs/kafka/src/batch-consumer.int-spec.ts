@@ -3,6 +3,28 @@ import { BatchConsumer, DEFAULT_SLICE_RECORDS } from './batch-consumer';
 import { createKafka } from './kafka-client';
 import { ensureTopics } from './topic-admin';
 
+const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
+
+/** A topic of one partition of this test's own, holding `count` records; its group's id. */
+async function topicWith(label: string, count: number): Promise<{ topic: string; groupId: string }> {
+  const topic = `t${randomBytes(5).toString('hex')}.${label}`;
+  await ensureTopics(kafka, [topic], { create: true }, 1);
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic, messages: Array.from({ length: count }, (_, i) => ({ value: `m${i}` })) });
+  await producer.disconnect();
+  return { topic, groupId: `${topic}-group` };
+}
+
+/** The group's committed offset of the topic's one partition. */
+async function committed(topic: string, groupId: string): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  await admin.disconnect();
+  return offsets.partitions[0].offset;
+}
+
 /**
  * Issue 8: on stop (SIGTERM) kafkajs skipped the commit of the batch in flight —
  * `consumer.commitOffsets` returns without committing once `disconnect()` began — so the
@@ -11,14 +33,7 @@ import { ensureTopics } from './topic-admin';
  */
 describe('BatchConsumer on the real broker', () => {
   it('commits the batch in flight when stopped in the middle of it', async () => {
-    const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
-    const topic = `t${randomBytes(5).toString('hex')}.stop`;
-    const groupId = `${topic}-group`;
-    await ensureTopics(kafka, [topic], { create: true }, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })) });
-    await producer.disconnect();
+    const { topic, groupId } = await topicWith('stop', 10);
 
     let entered!: () => void;
     const inHandler = new Promise<void>((r) => (entered = r));
@@ -42,12 +57,8 @@ describe('BatchConsumer on the real broker', () => {
     release();
     await stopping;
 
-    const admin = kafka.admin();
-    await admin.connect();
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    await admin.disconnect();
     expect(handled).toBeGreaterThan(0);
-    expect(offsets.partitions[0].offset).toBe(String(handled));
+    expect(await committed(topic, groupId)).toBe(String(handled));
   }, 60_000);
 
   /**
@@ -56,14 +67,8 @@ describe('BatchConsumer on the real broker', () => {
    * handed over in slices, the event loop turning between them.
    */
   it('hands a large batch over in slices, letting the event loop turn between them', async () => {
-    const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
-    const topic = `t${randomBytes(5).toString('hex')}.slices`;
     const total = DEFAULT_SLICE_RECORDS * 2 + 500;
-    await ensureTopics(kafka, [topic], { create: true }, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: total }, (_, i) => ({ value: `m${i}` })) });
-    await producer.disconnect();
+    const { topic, groupId } = await topicWith('slices', total);
 
     const sizes: number[] = [];
     const loopTurned: boolean[] = [];
@@ -71,7 +76,7 @@ describe('BatchConsumer on the real broker', () => {
     let done!: () => void;
     const all = new Promise<void>((r) => (done = r));
     const consumer = new BatchConsumer(kafka, {
-      groupId: `${topic}-group`,
+      groupId,
       topics: [topic],
       handler: async (records) => {
         loopTurned.push(turned);
@@ -92,14 +97,7 @@ describe('BatchConsumer on the real broker', () => {
   }, 60_000);
 
   it('stopped in the middle of a large batch, commits the slices handled and leaves the rest', async () => {
-    const kafka = createKafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bc-test' });
-    const topic = `t${randomBytes(5).toString('hex')}.stop-slice`;
-    const groupId = `${topic}-group`;
-    await ensureTopics(kafka, [topic], { create: true }, 1);
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: 3000 }, (_, i) => ({ value: `m${i}` })) });
-    await producer.disconnect();
+    const { topic, groupId } = await topicWith('stop-slice', 3000);
 
     let stopping: Promise<void> | undefined;
     let handled = 0;
@@ -121,11 +119,7 @@ describe('BatchConsumer on the real broker', () => {
     await first;
     await stopping;
 
-    const admin = kafka.admin();
-    await admin.connect();
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    await admin.disconnect();
     expect(handled).toBeLessThan(3000);
-    expect(offsets.partitions[0].offset).toBe(String(handled));
+    expect(await committed(topic, groupId)).toBe(String(handled));
   }, 60_000);
 });
