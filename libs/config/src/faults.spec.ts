@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaJSGroupCoordinatorNotFound, logLevel } from 'kafkajs';
 import { backoffMs, faultKind, PermanentError, TransientError } from './faults';
 
 /** What kafkajs itself throws when its retries against an unreachable broker run out. */
@@ -39,6 +39,15 @@ describe('faultKind', () => {
   it('calls kafkajs giving up on an unreachable broker transient (it was met as a crash of ingest)', async () => {
     const err = await retriesExhausted();
     expect(err).toMatchObject({ name: 'KafkaJSNumberOfRetriesExceeded', retriable: false });
+    expect(faultKind(err)).toBe('transient');
+  });
+
+  it('calls kafkajs failing to find a group coordinator transient (non-retriable to kafkajs, which never restarts a consumer after it)', () => {
+    // As kafkajs' cluster throws it; its types declare no argument, its code needs the message.
+    const err: Error = Reflect.construct(KafkaJSGroupCoordinatorNotFound, [
+      'Failed to find group coordinator',
+    ]);
+    expect(err).toMatchObject({ name: 'KafkaJSGroupCoordinatorNotFound', retriable: false });
     expect(faultKind(err)).toBe('transient');
   });
 

@@ -54,9 +54,13 @@ function fieldOf(err: unknown, key: string): unknown {
 export function faultKind(err: unknown): FaultKind {
   if (err instanceof TransientError) return 'transient';
   if (err instanceof PermanentError) return 'permanent';
-  const gaveUpOn =
-    fieldOf(err, 'name') === 'KafkaJSNumberOfRetriesExceeded' ? fieldOf(err, 'cause') : undefined;
+  const name = fieldOf(err, 'name');
+  const gaveUpOn = name === 'KafkaJSNumberOfRetriesExceeded' ? fieldOf(err, 'cause') : undefined;
   if (gaveUpOn !== undefined && gaveUpOn !== err) return faultKind(gaveUpOn);
+  // kafkajs turns any failure to reach a group coordinator (a broker just started and still
+  // creating __consumer_offsets, a connection cut) into this non-retriable error, and a consumer
+  // that meets it never restarts (tulios/kafkajs#1445, #1630). The coordinator comes back.
+  if (name === 'KafkaJSGroupCoordinatorNotFound') return 'transient';
   const retriable = fieldOf(err, 'retriable');
   if (typeof retriable === 'boolean') return retriable ? 'transient' : 'permanent';
   const code = fieldOf(err, 'code');

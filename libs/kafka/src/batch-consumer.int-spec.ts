@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { Kafka, logLevel, type ISocketFactory } from 'kafkajs';
 import { BatchConsumer, DEFAULT_SLICE_RECORDS } from './batch-consumer';
 import { createKafka } from './kafka-client';
 import { ensureTopics } from './topic-admin';
@@ -121,5 +123,65 @@ describe('BatchConsumer on the real broker', () => {
 
     expect(handled).toBeLessThan(3000);
     expect(await committed(topic, groupId)).toBe(String(handled));
+  }, 60_000);
+
+  /**
+   * CI, Node 22: the first consumer on a freshly started broker met "The coordinator is loading",
+   * and kafkajs' restart then failed to reach a coordinator. kafkajs makes any such failure a
+   * non-retriable KafkaJSGroupCoordinatorNotFound and never restarts the consumer
+   * (tulios/kafkajs#1445, #1630): ingest consumed nothing for the rest of the run. Here the real
+   * broker's connection is cut as the consumer asks for its group coordinator (FindCoordinator,
+   * API key 10), which kafkajs turns into that same error.
+   */
+  it('restarts itself when kafkajs gives up finding the group coordinator, and consumes', async () => {
+    const { topic, groupId } = await topicWith('coordinator', 5);
+    let cuts = 1;
+    const cutting: ISocketFactory = ({ host, port, onConnect }) => {
+      const socket = net.connect({ host, port }, onConnect);
+      const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+      socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+        // A request: int32 size, int16 API key, …
+        if (cuts > 0 && Buffer.isBuffer(chunk) && chunk.length >= 6 && chunk.readInt16BE(4) === 10) {
+          cuts--;
+          socket.destroy(new Error('connection cut by the test'));
+          return false;
+        }
+        return write(chunk, ...rest);
+      }) as typeof socket.write;
+      return socket;
+    };
+    const faulty = new Kafka({
+      brokers: process.env.KAFKA_BROKERS!.split(','),
+      clientId: 'bc-test-cut',
+      socketFactory: cutting,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 2, initialRetryTime: 50 },
+    });
+    const crashes: Error[] = [];
+    const restarts: string[] = [];
+    let handled = 0;
+    let done!: () => void;
+    const all = new Promise<void>((r) => (done = r));
+    const consumer = new BatchConsumer(faulty, {
+      groupId,
+      topics: [topic],
+      onCrash: (err) => {
+        crashes.push(err);
+        done();
+      },
+      onRestart: (err) => restarts.push(err.name),
+      handler: async (records) => {
+        handled += records.length;
+        if (handled >= 5) done();
+      },
+    });
+    await consumer.start();
+    await all;
+    await consumer.stop();
+
+    expect(cuts).toBe(0);
+    expect(restarts).toContain('KafkaJSGroupCoordinatorNotFound');
+    expect(crashes).toEqual([]);
+    expect(handled).toBe(5);
   }, 60_000);
 });

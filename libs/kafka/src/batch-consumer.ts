@@ -1,5 +1,6 @@
 import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { RawRecord } from '@app/contracts';
+import { backoffMs, faultKind, type BackoffOptions } from '@app/config/faults';
 import { toRawRecord } from './raw-record';
 
 /** What a handler may ask of the consumer while it works: keep going? and a heartbeat while it waits. */
@@ -18,6 +19,8 @@ export interface BatchConsumerOptions {
   fromBeginning?: boolean;
   handler: BatchHandler;
   onCrash?: (error: Error) => void;
+  /** Told when the consumer restarts itself after a transient crash kafkajs would not restart from. */
+  onRestart?: (error: Error, inMs: number) => void;
   /** Most records a handler call gets (DEFAULT_SLICE_RECORDS); a fetched batch is handed over in slices. */
   sliceRecords?: number;
 }
@@ -32,6 +35,11 @@ export interface BatchConsumerOptions {
  */
 export const DEFAULT_SLICE_RECORDS = 1000;
 
+/** Waits before restarting a consumer kafkajs left crashed on a transient fault. */
+const RESTART_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
+
+export type BatchConsumerStatus = 'idle' | 'running' | 'restarting' | 'stopped' | 'crashed';
+
 /**
  * A kafkajs `eachBatch` consumer with manual commits. Nest's built-in Kafka transport
  * handles one message at a time and redelivers a poison message forever; here a whole
@@ -41,15 +49,19 @@ export const DEFAULT_SLICE_RECORDS = 1000;
  */
 export class BatchConsumer {
   private consumer: Consumer | undefined;
-  private state: 'idle' | 'running' | 'stopped' | 'crashed' = 'idle';
+  private state: BatchConsumerStatus = 'idle';
   private readonly lag = new Map<string, number>();
+  /** Restarts since the last batch handled: the backoff's attempt. */
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private lastCrashed: Consumer | undefined;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly opts: BatchConsumerOptions,
   ) {}
 
-  get status(): 'idle' | 'running' | 'stopped' | 'crashed' {
+  get status(): BatchConsumerStatus {
     return this.state;
   }
 
@@ -70,10 +82,7 @@ export class BatchConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) {
-        this.state = 'crashed';
-        this.opts.onCrash?.(payload.error);
-      }
+      if (!payload.restart) this.crashed(payload.error, consumer);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
@@ -82,7 +91,32 @@ export class BatchConsumer {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.handleBatch(payload),
     });
-    this.state = 'running';
+    // Stopped while a restart was starting: this consumer is not wanted any more. Crashed while
+    // joining (kafkajs' run resolves after its crash handling): the restart is already planned.
+    if (this.state === 'stopped') await consumer.disconnect();
+    else if (this.lastCrashed !== consumer) this.state = 'running';
+  }
+
+  /**
+   * kafkajs gave up on this consumer. A transient fault (faultKind) gets a new consumer after a
+   * backoff, as kafkajs does for the faults it calls retriable; anything else stays crashed.
+   */
+  private crashed(error: Error, consumer?: Consumer): void {
+    this.lastCrashed = consumer;
+    if (this.state === 'stopped') return;
+    if (faultKind(error) !== 'transient') {
+      this.state = 'crashed';
+      this.opts.onCrash?.(error);
+      return;
+    }
+    this.state = 'restarting';
+    const inMs = backoffMs(++this.restarts, RESTART_BACKOFF);
+    this.opts.onRestart?.(error, inMs);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.state !== 'restarting') return;
+      this.start().catch((err: Error) => this.crashed(err));
+    }, inMs);
   }
 
   private async handleBatch({
@@ -123,12 +157,16 @@ export class BatchConsumer {
       ],
     });
     this.lag.set(`${batch.topic}:${batch.partition}`, Number(batch.highWatermark) - Number(last) - 1);
+    this.restarts = 0;
   }
 
   /** Lets the batch in flight finish and commit, then leaves the group. */
   async stop(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     if (!this.consumer || this.state === 'stopped') return;
-    await this.consumer.disconnect();
+    // First, so that a crash while leaving, or a restart under way, does not start it again.
     this.state = 'stopped';
+    await this.consumer.disconnect();
   }
 }

@@ -104,6 +104,11 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       },
       onCrash: (error) =>
         this.log.error({ err: error }, 'ingest consumer stopped after a non-retriable error'),
+      onRestart: (error, inMs) =>
+        this.log.warn(
+          { err: error, inMs },
+          'ingest consumer: kafkajs gave up on a transient fault; a new consumer starts after a backoff',
+        ),
     });
     await this.consumer.start();
     this.log.info(
