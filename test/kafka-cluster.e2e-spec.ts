@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigResourceTypes } from 'kafkajs';
 import { TopicNames } from '@app/contracts';
-import { createKafka } from '@app/kafka';
+import { createKafka, retryingRetriable } from '@app/kafka';
 import { openLedger } from '@app/ledger';
 import { eventsInLedger, tenantEventIds } from './support/ledger-facts';
 import { exited, runCli, startCli, testEnv } from './support/cli-process';
@@ -62,12 +62,18 @@ describe('ingest on a three-broker cluster that loses a broker mid-stream', () =
         60_000,
         'ingest to create the topics',
       );
-      const [meta] = (await admin.fetchTopicMetadata({ topics: [created] })).topics;
+      // KRaft: a broker answers from its metadata image, which may lag the controller's commit
+      // ("does not host this topic-partition" for a topic another broker lists): retried.
+      const [meta] = (await retryingRetriable(() => admin.fetchTopicMetadata({ topics: [created] }))).topics;
       expect(meta.partitions.every((p) => p.replicas.length === 3)).toBe(true);
-      const configs = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: created, configNames: ['min.insync.replicas'] }],
-      });
+      const configs = await retryingRetriable(() =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [
+            { type: ConfigResourceTypes.TOPIC, name: created, configNames: ['min.insync.replicas'] },
+          ],
+        }),
+      );
       expect(configs.resources[0].configEntries[0].configValue).toBe('2');
       // The broker that leads partition 0 of the busiest topic goes down.
       victim = meta.partitions.find((p) => p.partitionId === 0)!.leader;

@@ -26,15 +26,17 @@ describe('system topics', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const described = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [
-          names.commands('eu'),
-          names.receipts('eu'),
-          names.deadLetter,
-          names.lifecycle('user-deleted'),
-        ].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
-      });
+      const described = await retryingRetriable(() =>
+        admin.describeConfigs({
+          includeSynonyms: false,
+          resources: [
+            names.commands('eu'),
+            names.receipts('eu'),
+            names.deadLetter,
+            names.lifecycle('user-deleted'),
+          ].map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+        }),
+      );
       const retention = Object.fromEntries(
         described.resources.map((r) => [r.resourceName.slice(prefix.length), r.configEntries[0].configValue]),
       );
