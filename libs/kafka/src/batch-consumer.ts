@@ -38,7 +38,7 @@ export const DEFAULT_SLICE_RECORDS = 1000;
 /** Waits before restarting a consumer kafkajs left crashed on a transient fault. */
 const RESTART_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000 };
 
-export type BatchConsumerStatus = 'idle' | 'running' | 'restarting' | 'stopped' | 'crashed';
+export type BatchConsumerStatus = 'idle' | 'starting' | 'running' | 'restarting' | 'stopped' | 'crashed';
 
 /**
  * A kafkajs `eachBatch` consumer with manual commits. Nest's built-in Kafka transport
@@ -54,7 +54,6 @@ export class BatchConsumer {
   /** Restarts since the last batch handled: the backoff's attempt. */
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | undefined;
-  private lastCrashed: Consumer | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -73,6 +72,7 @@ export class BatchConsumer {
   }
 
   async start(): Promise<void> {
+    this.state = 'starting';
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
       sessionTimeout: 30_000,
@@ -82,7 +82,7 @@ export class BatchConsumer {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart) this.crashed(payload.error, consumer);
+      if (!payload.restart) this.crashed(payload.error);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
@@ -92,17 +92,17 @@ export class BatchConsumer {
       eachBatch: (payload) => this.handleBatch(payload),
     });
     // Stopped while a restart was starting: this consumer is not wanted any more. Crashed while
-    // joining (kafkajs' run resolves after its crash handling): the restart is already planned.
-    if (this.state === 'stopped') await consumer.disconnect();
-    else if (this.lastCrashed !== consumer) this.state = 'running';
+    // joining (kafkajs' run resolves after its crash handling): restarting or crashed says so.
+    // (`status`, not `state`: the compiler would keep `state` narrowed to 'starting' across the awaits.)
+    if (this.status === 'stopped') await consumer.disconnect();
+    else if (this.status === 'starting') this.state = 'running';
   }
 
   /**
    * kafkajs gave up on this consumer. A transient fault (faultKind) gets a new consumer after a
    * backoff, as kafkajs does for the faults it calls retriable; anything else stays crashed.
    */
-  private crashed(error: Error, consumer?: Consumer): void {
-    this.lastCrashed = consumer;
+  private crashed(error: Error): void {
     if (this.state === 'stopped') return;
     if (faultKind(error) !== 'transient') {
       this.state = 'crashed';
