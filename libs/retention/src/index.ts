@@ -62,7 +62,7 @@ export { DEFAULT_EXPEDITED, type ExpeditedRule, type RegionRules } from './polic
 export { attemptsSinceRetry, nextAttempt, retriesExhausted } from './dispatch/attempts';
 export {
   decide,
-  backoffMs,
+  attemptBackoffMs,
   type DispatchCommand,
   type DispatchEvent,
   type DispatchRules,

@@ -49,7 +49,7 @@ export type DispatchEvent =
   | { readonly type: 'AttemptsExhausted'; readonly attempts: number };
 
 /** Backoff before the attempt after the n-th (since the last retry): retryBaseMs × 2^(n-1). */
-export function backoffMs(attemptsSinceRetry: number, retryBaseMs: number): number {
+export function attemptBackoffMs(attemptsSinceRetry: number, retryBaseMs: number): number {
   return retryBaseMs * 2 ** Math.max(0, attemptsSinceRetry - 1);
 }
 
@@ -76,7 +76,7 @@ function decideRetry(command: DispatchCommand, o: DispatchState['obligation']): 
   const attempt = nextAttempt(o);
   // A failure without a time (an old row) is retried at once rather than never.
   const failedAt = Date.parse(o.failedAt ?? '');
-  const until = failedAt + backoffMs(used, rules.retryBaseMs);
+  const until = failedAt + attemptBackoffMs(used, rules.retryBaseMs);
   if (Number.isNaN(failedAt) || until <= now) return [{ type: 'AttemptDue', attempt, cause: 'retry' }];
   return [{ type: 'BackingOff', attempt, until }];
 }
