@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { PipelineProbes } from '../pipeline-probes';
-import { StoreSnapshot, StoreSources } from './store-snapshot';
+import { StoreReadings, StoreSnapshot, StoreSources } from './store-snapshot';
 import { METRIC } from './metric-names';
 import { OBLIGATION_STATUSES } from '@app/retention';
 
@@ -14,6 +14,31 @@ const LATENCY_BUCKETS = [
 ];
 
 type Readings = Record<string, number> | undefined;
+
+type DispatchCounters = ReturnType<NonNullable<PipelineProbes['dispatcher']>['counters']>;
+
+/** The dispatcher's counters, each mirrored as an unlabelled counter. */
+const DISPATCH_COUNTERS: readonly [name: string, help: string, key: keyof DispatchCounters][] = [
+  [METRIC.commandsIssued, 'Deletion commands the dispatcher issued (appended to the ledger)', 'issued'],
+  [METRIC.commandsPublished, 'Deletion commands the dispatcher published to Kafka', 'published'],
+  [METRIC.commandsRetried, 'Deletion commands issued again after a failure receipt', 'retried'],
+  [
+    METRIC.receiptTimeouts,
+    'Deletion commands issued again because no receipt came within RECEIPT_TIMEOUT',
+    'receiptTimeouts',
+  ],
+  [
+    METRIC.publishFailures,
+    'Dispatcher publishes to Kafka that failed (the commands are published again on a later pass)',
+    'publishFailures',
+  ],
+];
+
+interface ReadingGauge {
+  name: string;
+  help: string;
+  value: (readings: StoreReadings) => number;
+}
 
 /**
  * The process's metrics. Counters mirror the in-process services' own counters (ingest,
@@ -32,149 +57,13 @@ export class ApiMetrics {
   readonly stores: StoreSnapshot;
 
   constructor(private readonly src: MetricSources) {
-    const registers = [this.registry];
     this.stores = new StoreSnapshot(src);
     collectDefaultMetrics({ register: this.registry });
-    const ingest = () => src.pipeline.ingest?.counters();
-    const dispatch = () => src.pipeline.dispatcher?.counters();
-    this.mirror(
-      METRIC.eventsIngested,
-      'Lifecycle events and receipts ingest appended to the ledger (duplicate = redelivery absorbed)',
-      () => {
-        const c = ingest();
-        return c && { appended: c.appended, duplicate: c.duplicates };
-      },
-      'outcome',
-    );
-    this.mirror(METRIC.deadLetters, 'Records ingest sent to the dead-letter topic', () => {
-      const c = ingest();
-      return c && { '': c.rejected };
-    });
-    this.mirror(
-      METRIC.commandsIssued,
-      'Deletion commands the dispatcher issued (appended to the ledger)',
-      () => {
-        const c = dispatch();
-        return c && { '': c.issued };
-      },
-    );
-    this.mirror(METRIC.commandsPublished, 'Deletion commands the dispatcher published to Kafka', () => {
-      const c = dispatch();
-      return c && { '': c.published };
-    });
-    this.mirror(METRIC.commandsRetried, 'Deletion commands issued again after a failure receipt', () => {
-      const c = dispatch();
-      return c && { '': c.retried };
-    });
-    this.mirror(
-      METRIC.receiptTimeouts,
-      'Deletion commands issued again because no receipt came within RECEIPT_TIMEOUT',
-      () => {
-        const c = dispatch();
-        return c && { '': c.receiptTimeouts };
-      },
-    );
-    this.mirror(
-      METRIC.publishFailures,
-      'Dispatcher publishes to Kafka that failed (the commands are published again on a later pass)',
-      () => {
-        const c = dispatch();
-        return c && { '': c.publishFailures };
-      },
-    );
+    this.pipelineCounters();
     this.storeFaultMetrics();
-    new Gauge({
-      name: METRIC.consumerLag,
-      help: 'Records on the ingest topics beyond the last batch handled (ingest in this process)',
-      registers,
-      collect() {
-        const probe = src.pipeline.ingest;
-        if (probe) this.set(probe.consumerLag());
-      },
-    });
-    new Gauge({
-      name: METRIC.consumerUp,
-      help: '1 while the ingest consumer in this process is running',
-      registers,
-      collect() {
-        const probe = src.pipeline.ingest;
-        if (probe) this.set(probe.consumerStatus() === 'running' ? 1 : 0);
-      },
-    });
-    const stores = this.stores;
-    new Gauge({
-      name: METRIC.obligations,
-      help: 'Obligations in the read model by status (read every METRICS_REFRESH, not per scrape)',
-      labelNames: ['status'],
-      registers,
-      collect() {
-        const counts = stores.current.obligations;
-        for (const status of new Set([...OBLIGATION_STATUSES, ...Object.keys(counts)])) {
-          this.set({ status }, counts[status] ?? 0);
-        }
-      },
-    });
-    new Gauge({
-      name: METRIC.overdue,
-      help: 'Obligations past their deadline, neither confirmed, cancelled nor resolved by an operator',
-      registers,
-      collect() {
-        this.set(stores.current.overdue);
-      },
-    });
-    if (src.dispatchMaxAttempts !== undefined) {
-      new Gauge({
-        name: METRIC.failedPermanently,
-        help: 'Obligations failed on every one of DISPATCH_MAX_ATTEMPTS attempts: no retry is left, an operator must act',
-        registers,
-        collect() {
-          this.set(stores.current.retriesExhausted);
-        },
-      });
-    }
-    new Gauge({
-      name: METRIC.dueSoon,
-      help: 'Obligations still owed whose deadline is within the next 7 days',
-      registers,
-      collect() {
-        this.set(stores.current.dueSoon);
-      },
-    });
-    new Gauge({
-      name: METRIC.ledgerEntries,
-      help: 'Entries in the ledger',
-      registers,
-      collect() {
-        this.set(stores.current.ledger.entries);
-      },
-    });
-    new Gauge({
-      name: METRIC.ledgerStreams,
-      help: 'Streams (tenants, and the policy stream) in the ledger',
-      registers,
-      collect() {
-        this.set(stores.current.ledger.streams);
-      },
-    });
-    new Gauge({
-      name: METRIC.storeReadAge,
-      help: 'Seconds since the store gauges above were last read (-1 before the first read)',
-      registers,
-      collect() {
-        const at = stores.current.readAt;
-        this.set(at === undefined ? -1 : Math.max(0, (src.clock().getTime() - at) / 1000));
-      },
-    });
-    // Only where checkpoints are kept beside the ledger (SQLite, PostgreSQL): 0 until the first.
-    if (src.checkpoints?.latestCreatedAt)
-      new Gauge({
-        name: METRIC.checkpointLast,
-        help: 'When the latest signed checkpoint kept beside the ledger was made (Unix seconds; 0 while there is none)',
-        registers,
-        collect() {
-          this.set((stores.current.checkpointAt ?? 0) / 1000);
-        },
-      });
+    this.consumerGauges();
+    this.storeGauges();
+    const registers = [this.registry];
     this.verifyOk = new Gauge({
       name: METRIC.verifyOk,
       help: '1 if the last full verify of the ledger passed, 0 if it named a break (absent before the first)',
@@ -229,6 +118,128 @@ export class ApiMetrics {
     } catch (err) {
       this.src.log.warn({ err, what }, 'metrics: could not read a store; the gauge keeps its last value');
     }
+  }
+
+  /** The in-process services' own counters (ingest, dispatcher), mirrored at each scrape. */
+  private pipelineCounters(): void {
+    const ingest = () => this.src.pipeline.ingest?.counters();
+    const dispatch = () => this.src.pipeline.dispatcher?.counters();
+    this.mirror(
+      METRIC.eventsIngested,
+      'Lifecycle events and receipts ingest appended to the ledger (duplicate = redelivery absorbed)',
+      () => {
+        const c = ingest();
+        return c && { appended: c.appended, duplicate: c.duplicates };
+      },
+      'outcome',
+    );
+    this.mirror(METRIC.deadLetters, 'Records ingest sent to the dead-letter topic', () => {
+      const c = ingest();
+      return c && { '': c.rejected };
+    });
+    for (const [name, help, key] of DISPATCH_COUNTERS) {
+      this.mirror(name, help, () => {
+        const c = dispatch();
+        return c && { '': c[key] };
+      });
+    }
+  }
+
+  /** The ingest consumer in this process, read at each scrape (cheap: in memory). */
+  private consumerGauges(): void {
+    const src = this.src;
+    new Gauge({
+      name: METRIC.consumerLag,
+      help: 'Records on the ingest topics beyond the last batch handled (ingest in this process)',
+      registers: [this.registry],
+      collect() {
+        const probe = src.pipeline.ingest;
+        if (probe) this.set(probe.consumerLag());
+      },
+    });
+    new Gauge({
+      name: METRIC.consumerUp,
+      help: '1 while the ingest consumer in this process is running',
+      registers: [this.registry],
+      collect() {
+        const probe = src.pipeline.ingest;
+        if (probe) this.set(probe.consumerStatus() === 'running' ? 1 : 0);
+      },
+    });
+  }
+
+  /** The stores' gauges, from the readings StoreSnapshot last took: a scrape queries nothing. */
+  private storeGauges(): void {
+    const stores = this.stores;
+    new Gauge({
+      name: METRIC.obligations,
+      help: 'Obligations in the read model by status (read every METRICS_REFRESH, not per scrape)',
+      labelNames: ['status'],
+      registers: [this.registry],
+      collect() {
+        const counts = stores.current.obligations;
+        for (const status of new Set([...OBLIGATION_STATUSES, ...Object.keys(counts)])) {
+          this.set({ status }, counts[status] ?? 0);
+        }
+      },
+    });
+    for (const gauge of this.storeReadingGauges()) {
+      new Gauge({
+        name: gauge.name,
+        help: gauge.help,
+        registers: [this.registry],
+        collect() {
+          this.set(gauge.value(stores.current));
+        },
+      });
+    }
+  }
+
+  /** The unlabelled store gauges, in the order /metrics lists them; some only where they apply. */
+  private storeReadingGauges(): ReadingGauge[] {
+    const clock = this.src.clock;
+    return [
+      {
+        name: METRIC.overdue,
+        help: 'Obligations past their deadline, neither confirmed, cancelled nor resolved by an operator',
+        value: (r) => r.overdue,
+      },
+      ...(this.src.dispatchMaxAttempts === undefined
+        ? []
+        : [
+            {
+              name: METRIC.failedPermanently,
+              help: 'Obligations failed on every one of DISPATCH_MAX_ATTEMPTS attempts: no retry is left, an operator must act',
+              value: (r: StoreReadings) => r.retriesExhausted,
+            },
+          ]),
+      {
+        name: METRIC.dueSoon,
+        help: 'Obligations still owed whose deadline is within the next 7 days',
+        value: (r) => r.dueSoon,
+      },
+      { name: METRIC.ledgerEntries, help: 'Entries in the ledger', value: (r) => r.ledger.entries },
+      {
+        name: METRIC.ledgerStreams,
+        help: 'Streams (tenants, and the policy stream) in the ledger',
+        value: (r) => r.ledger.streams,
+      },
+      {
+        name: METRIC.storeReadAge,
+        help: 'Seconds since the store gauges above were last read (-1 before the first read)',
+        value: (r) => (r.readAt === undefined ? -1 : Math.max(0, (clock().getTime() - r.readAt) / 1000)),
+      },
+      // Only where checkpoints are kept beside the ledger (SQLite, PostgreSQL): 0 until the first.
+      ...(this.src.checkpoints?.latestCreatedAt
+        ? [
+            {
+              name: METRIC.checkpointLast,
+              help: 'When the latest signed checkpoint kept beside the ledger was made (Unix seconds; 0 while there is none)',
+              value: (r: StoreReadings) => (r.checkpointAt ?? 0) / 1000,
+            },
+          ]
+        : []),
+    ];
   }
 
   /** Store errors by store and kind, and whether a store is failing now (retried), from StoreFaults. */
