@@ -257,121 +257,95 @@ function parseLifecycle(
   raw: RawRecord,
   ctx: ParseContext,
 ): ParseResult {
+  const event = lifecycleObject(input, raw);
+  if (!event.ok) return event;
+  /** Validates the record as `cls`, checks its envelope, then lets `build` make the entry. */
+  const as = <D extends LifecycleEventDto & { subjectId?: string }>(
+    cls: DtoClass<D>,
+    build: (d: D, occurredAt: string) => ParseResult,
+  ): ParseResult => {
+    const v = validated(cls, event.obj, event.fromHeader);
+    if (!v.ok) return v;
+    const env = checkEnvelope(v.dto, raw, ctx);
+    return env.ok ? build(v.dto, env.iso) : env;
+  };
+  // Each case copies exactly the fields of EntryDataByType: producers' extra fields never
+  // reach the ledger, and optional fields are left out rather than set to undefined.
+  switch (name) {
+    case 'data-created':
+      return as(DataCreatedDto, (d, at) => {
+        const unknown =
+          checkKnown('category', d.category, ctx.categories) ?? checkKnown('region', d.region, ctx.regions);
+        if (unknown !== undefined) return reject(unknown);
+        const data = { dataId: d.dataId, category: d.category, region: d.region, store: d.store };
+        return entry('DataCreated', d, at, data, subjectOf(d.subjectId), raw);
+      });
+    case 'data-deleted':
+      return as(DataDeletedDto, (d, at) =>
+        entry('DataDeleted', d, at, { dataId: d.dataId, deletedBy: d.deletedBy }, null, raw),
+      );
+    case 'user-deleted':
+      return as(UserDeletedDto, (d, at) =>
+        entry('UserDeleted', d, at, { deletedBy: d.deletedBy }, { subjectId: d.subjectId }, raw),
+      );
+    case 'subscription-ended':
+      return as(SubscriptionEndedDto, (d, at) =>
+        entry('SubscriptionEnded', d, at, d.expedite === true ? { expedite: true } : {}, null, raw),
+      );
+    case 'subscription-reactivated':
+      return as(SubscriptionReactivatedDto, (d, at) =>
+        entry('SubscriptionReactivated', d, at, {}, null, raw),
+      );
+    case 'data-restored':
+      return as(DataRestoredDto, (d, at) => entry('DataRestored', d, at, { dataId: d.dataId }, null, raw));
+    case 'user-restored':
+      return as(UserRestoredDto, (d, at) =>
+        entry('UserRestored', d, at, {}, { subjectId: d.subjectId }, raw),
+      );
+    case 'legal-hold':
+      return as(LegalHoldDto, (d, at) => legalHoldEntry(d, at, raw, ctx));
+  }
+}
+
+/** The event a lifecycle record carries: the CloudEvent's data in structured mode, else the value itself with the binary-mode headers. */
+function lifecycleObject(
+  input: Record<string, unknown>,
+  raw: RawRecord,
+): { ok: true; obj: Record<string, unknown>; fromHeader: ReadonlySet<string> } | Rejection {
   // CloudEvents structured mode: the event is the CloudEvent's data (cloudevents/structured.ts).
   const contentType = headerText(raw, 'content-type');
   if (!contentType.ok) return contentType;
   const ce = unwrapStructured(input, contentType.text);
   if (!ce.ok) return ce;
-  const withCe = ce.structured
-    ? { ok: true as const, obj: ce.obj, fromHeader: NONE }
-    : withCloudEventHeaders(input, raw);
-  if (!withCe.ok) return withCe;
-  const { obj, fromHeader } = withCe;
-  // Each case copies exactly the fields of EntryDataByType: producers' extra fields never
-  // reach the ledger, and optional fields are left out rather than set to undefined.
-  switch (name) {
-    case 'data-created': {
-      const v = validated(DataCreatedDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const d = v.dto;
-      const env = checkEnvelope(d, raw, ctx);
-      if (!env.ok) return env;
-      const unknown =
-        checkKnown('category', d.category, ctx.categories) ?? checkKnown('region', d.region, ctx.regions);
-      if (unknown !== undefined) return reject(unknown);
-      const data = { dataId: d.dataId, category: d.category, region: d.region, store: d.store };
-      return entry('DataCreated', d, env.iso, data, subjectOf(d.subjectId), raw);
-    }
-    case 'data-deleted': {
-      const v = validated(DataDeletedDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const d = v.dto;
-      const env = checkEnvelope(d, raw, ctx);
-      if (!env.ok) return env;
-      return entry('DataDeleted', d, env.iso, { dataId: d.dataId, deletedBy: d.deletedBy }, null, raw);
-    }
-    case 'user-deleted': {
-      const v = validated(UserDeletedDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const d = v.dto;
-      const env = checkEnvelope(d, raw, ctx);
-      if (!env.ok) return env;
-      return entry('UserDeleted', d, env.iso, { deletedBy: d.deletedBy }, { subjectId: d.subjectId }, raw);
-    }
-    case 'subscription-ended': {
-      const v = validated(SubscriptionEndedDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const env = checkEnvelope(v.dto, raw, ctx);
-      if (!env.ok) return env;
-      return entry(
-        'SubscriptionEnded',
-        v.dto,
-        env.iso,
-        v.dto.expedite === true ? { expedite: true } : {},
-        null,
-        raw,
-      );
-    }
-    case 'subscription-reactivated': {
-      const v = validated(SubscriptionReactivatedDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const env = checkEnvelope(v.dto, raw, ctx);
-      if (!env.ok) return env;
-      return entry('SubscriptionReactivated', v.dto, env.iso, {}, null, raw);
-    }
-    case 'data-restored': {
-      const v = validated(DataRestoredDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const env = checkEnvelope(v.dto, raw, ctx);
-      if (!env.ok) return env;
-      return entry('DataRestored', v.dto, env.iso, { dataId: v.dto.dataId }, null, raw);
-    }
-    case 'user-restored': {
-      const v = validated(UserRestoredDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const env = checkEnvelope(v.dto, raw, ctx);
-      if (!env.ok) return env;
-      return entry('UserRestored', v.dto, env.iso, {}, { subjectId: v.dto.subjectId }, raw);
-    }
-    case 'legal-hold': {
-      const v = validated(LegalHoldDto, obj, fromHeader);
-      if (!v.ok) return v;
-      const d = v.dto;
-      const env = checkEnvelope(d, raw, ctx);
-      if (!env.ok) return env;
-      const context = {
-        ...(d.reason === undefined ? {} : { reason: d.reason }),
-        ...(d.caseRef === undefined ? {} : { caseRef: d.caseRef }),
-        ...(d.placedBy === undefined ? {} : { placedBy: d.placedBy }),
-      };
-      // A release ends every placement of its holdId: a scope on it changes nothing (contract v1 allowed subjectId).
-      if (d.action === 'released')
-        return entry(
-          'LegalHoldReleased',
-          d,
-          env.iso,
-          { holdId: d.holdId, ...context },
-          subjectOf(d.subjectId),
-          raw,
-        );
-      if (d.category !== undefined) {
-        const unknown = checkKnown('category', d.category, ctx.categories);
-        if (unknown !== undefined) return reject(unknown);
-      }
-      const scope = {
-        ...(d.dataId === undefined ? {} : { dataId: d.dataId }),
-        ...(d.category === undefined ? {} : { category: d.category }),
-      };
-      return entry(
-        'LegalHoldPlaced',
-        d,
-        env.iso,
-        { holdId: d.holdId, ...scope, ...context },
-        subjectOf(d.subjectId),
-        raw,
-      );
-    }
+  return ce.structured ? { ok: true, obj: ce.obj, fromHeader: NONE } : withCloudEventHeaders(input, raw);
+}
+
+function legalHoldEntry(d: LegalHoldDto, occurredAt: string, raw: RawRecord, ctx: ParseContext): ParseResult {
+  const context = {
+    ...(d.reason === undefined ? {} : { reason: d.reason }),
+    ...(d.caseRef === undefined ? {} : { caseRef: d.caseRef }),
+    ...(d.placedBy === undefined ? {} : { placedBy: d.placedBy }),
+  };
+  // A release ends every placement of its holdId: a scope on it changes nothing (contract v1 allowed subjectId).
+  if (d.action === 'released')
+    return entry(
+      'LegalHoldReleased',
+      d,
+      occurredAt,
+      { holdId: d.holdId, ...context },
+      subjectOf(d.subjectId),
+      raw,
+    );
+  if (d.category !== undefined) {
+    const unknown = checkKnown('category', d.category, ctx.categories);
+    if (unknown !== undefined) return reject(unknown);
   }
+  const scope = {
+    ...(d.dataId === undefined ? {} : { dataId: d.dataId }),
+    ...(d.category === undefined ? {} : { category: d.category }),
+  };
+  const data = { holdId: d.holdId, ...scope, ...context };
+  return entry('LegalHoldPlaced', d, occurredAt, data, subjectOf(d.subjectId), raw);
 }
 
 /**
