@@ -33,7 +33,7 @@ import {
 } from '@app/proof';
 import type { Kafka } from 'kafkajs';
 import { LedgerStore, openLedger } from '@app/ledger';
-import { openSubjectKeyStore } from '@app/subject-keys';
+import { openSubjectKeyStore, type SubjectKeyStore } from '@app/subject-keys';
 import { SubjectRetention } from '@app/reports';
 import { openKeyStore, openObligationTally, openReadModel, ReadModel } from '@app/read-model';
 import { IngestModule, IngestService } from '@app/pipeline';
@@ -106,14 +106,7 @@ export async function startRuntime(
   const policy = loadPolicy(config);
   const { brokers, stopStartedBroker } = await resolveBrokerSet(config, log);
   const { ledger, storedReadModel, faults } = await openStores(config, log);
-  const activated = await activatePolicy(ledger, policy, clock()).catch(async (error: unknown) => {
-    // A refused activation (a locked category weakened) stops start-up: close what was opened.
-    await storedReadModel.close();
-    await ledger.close();
-    throw error;
-  });
-  if (activated)
-    log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
+  await recordPolicy(ledger, storedReadModel, policy, clock, log);
   const kafka = createKafka({
     brokers,
     clientId: config.kafka.clientId,
@@ -124,23 +117,15 @@ export async function startRuntime(
     projectorInProcess: services.includes('projector'),
     storeFaults: () => faults.report(),
   };
-  // Loaded only when asked for: Swagger and friends would slow every other command's start.
-  const auditApi = services.includes('api') ? await import('@app/audit-api') : undefined;
-  const tally = auditApi ? openObligationTally(config.readModelUrl, storedReadModel) : undefined;
   const checkpointStore = await openCheckpointStore(config.ledgerUrl);
-  const metrics = auditApi
-    ? new auditApi.ApiMetrics({
-        ledger,
-        readModel: storedReadModel,
-        clock,
-        pipeline,
-        log,
-        dispatchMaxAttempts: config.dispatchMaxAttempts,
-        refreshMs: config.metricsRefreshMs,
-        tally,
-        checkpoints: checkpointStore,
-      })
-    : undefined;
+  const observed = await openApiMetrics(config, services, {
+    ledger,
+    readModel: storedReadModel,
+    clock,
+    pipeline,
+    log,
+    checkpoints: checkpointStore,
+  });
   // Ingest seals subject parts, the dispatcher names subjects for their stores, the projector's
   // process shreds what the policy's ledger.shredSubjectsAfter says, the API shows subjects.
   const subjectKeys = await openSubjectKeyStore(config.subjectKeysUrl);
@@ -151,10 +136,9 @@ export async function startRuntime(
     ledger,
     subjectKeys,
     // With the API, the projector's writes also time each command from issue to receipt.
-    readModel:
-      auditApi && metrics
-        ? auditApi.meterSettlements(storedReadModel, (o, s) => metrics.observeSettlement(o, s))
-        : storedReadModel,
+    readModel: observed
+      ? observed.lib.meterSettlements(storedReadModel, (o, s) => observed.metrics.observeSettlement(o, s))
+      : storedReadModel,
     clock,
     categories: new Set(policy.categories),
     signal: new WorkSignal(),
@@ -165,23 +149,19 @@ export async function startRuntime(
       ? loadOrCreateSigningKey(config.checkpointKey)
       : undefined;
   const api =
-    auditApi && metrics && checkpointKey
-      ? { lib: auditApi, deps: await apiDeps(config, metrics, pipeline, checkpointStore, checkpointKey) }
+    observed && checkpointKey
+      ? {
+          lib: observed.lib,
+          deps: await apiDeps(config, observed.metrics, pipeline, checkpointStore, checkpointKey),
+        }
       : undefined;
-  // One checkpointer per projector (the one process that folds the whole ledger anyway).
-  const checkpointer =
-    services.includes('projector') && checkpointKey
-      ? startCheckpointer({ config, kafka, ledger, store: checkpointStore, key: checkpointKey, clock, log })
-      : undefined;
-  const retention = services.includes('projector')
-    ? new SubjectRetention({ ledger, keys: subjectKeys, clock, intervalMs: config.shredIntervalMs, log })
+  const sidecars = services.includes('projector')
+    ? startProjectorSidecars({ core, keys: subjectKeys, store: checkpointStore, key: checkpointKey })
     : undefined;
-  retention?.start();
   const closeStores = async () => {
-    await retention?.stop();
-    await checkpointer?.stop();
+    await sidecars?.stop();
     await checkpointStore.close();
-    await tally?.close();
+    await observed?.tally.close();
     await api?.deps.keys.close();
     await storedReadModel.close();
     await subjectKeys.close();
@@ -213,6 +193,80 @@ export async function startRuntime(
         await closeStores();
         await tracing.shutdown();
       })()),
+  };
+}
+
+/** Records the policy in the ledger; a refused activation (a locked category weakened) stops start-up. */
+async function recordPolicy(
+  ledger: LedgerStore,
+  readModel: ReadModel,
+  policy: ReturnType<typeof loadPolicy>,
+  clock: Clock,
+  log: Logger,
+): Promise<void> {
+  const activated = await activatePolicy(ledger, policy, clock()).catch(async (error: unknown) => {
+    await readModel.close();
+    await ledger.close();
+    throw error;
+  });
+  if (activated)
+    log.info({ version: policy.version }, 'retention policy activated and recorded in the ledger');
+}
+
+/** With the `api` service: the audit API library, its metrics and the obligation tally they read. */
+interface ApiObservation {
+  lib: AuditApiLib;
+  metrics: InstanceType<AuditApiLib['ApiMetrics']>;
+  tally: ReturnType<typeof openObligationTally>;
+}
+
+type MetricSources = ConstructorParameters<AuditApiLib['ApiMetrics']>[0];
+
+async function openApiMetrics(
+  config: AppConfig,
+  services: readonly Service[],
+  sources: Pick<MetricSources, 'ledger' | 'readModel' | 'clock' | 'pipeline' | 'log' | 'checkpoints'>,
+): Promise<ApiObservation | undefined> {
+  if (!services.includes('api')) return undefined;
+  // Loaded only when asked for: Swagger and friends would slow every other command's start.
+  const lib = await import('@app/audit-api');
+  const tally = openObligationTally(config.readModelUrl, sources.readModel);
+  const metrics = new lib.ApiMetrics({
+    ...sources,
+    dispatchMaxAttempts: config.dispatchMaxAttempts,
+    refreshMs: config.metricsRefreshMs,
+    tally,
+  });
+  return { lib, metrics, tally };
+}
+
+/**
+ * The projector's process also signs checkpoints (one checkpointer per projector: the one
+ * process that folds the whole ledger anyway) and shreds subjects when the policy says.
+ */
+function startProjectorSidecars(deps: {
+  core: CoreContext;
+  keys: SubjectKeyStore;
+  store: CheckpointStore;
+  key: SigningKey | undefined;
+}): { stop(): Promise<void> } {
+  const { config, kafka, ledger, clock, log } = deps.core;
+  const checkpointer = deps.key
+    ? startCheckpointer({ config, kafka, ledger, store: deps.store, key: deps.key, clock, log })
+    : undefined;
+  const retention = new SubjectRetention({
+    ledger,
+    keys: deps.keys,
+    clock,
+    intervalMs: config.shredIntervalMs,
+    log,
+  });
+  retention.start();
+  return {
+    stop: async () => {
+      await retention.stop();
+      await checkpointer?.stop();
+    },
   };
 }
 
