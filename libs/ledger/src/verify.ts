@@ -30,89 +30,117 @@ export async function verifyChains(
     byTenant.set(head.tenantId, head);
     total += head.position;
   }
-  const expected = expectedFor(opts.expected, opts.tenantId);
-  const verifiers = new Map<string, ChainVerifier>();
+  const chains: Chains = {
+    byTenant,
+    expected: expectedFor(opts.expected, opts.tenantId),
+    verifiers: new Map(),
+  };
   let done = 0;
   let seen = false;
   onProgress?.(0, total);
   for await (const batch of batches) {
     for (const record of batch) {
       seen = true;
-      const head = byTenant.get(record.tenantId);
-      if (head === undefined) {
-        return {
-          ok: false,
-          tenantId: record.tenantId,
-          position: record.streamPosition,
-          reason: 'entry stored for a stream that has no stream head (not written by an append)',
-        };
-      }
-      if (record.streamPosition > head.position) {
-        return {
-          ok: false,
-          tenantId: record.tenantId,
-          position: record.streamPosition,
-          reason: `entry stored past the stream head at position ${head.position} (not written by an append)`,
-        };
-      }
-      let verifier = verifiers.get(record.tenantId);
-      if (verifier === undefined) {
-        verifier = new ChainVerifier(record.tenantId);
-        verifiers.set(record.tenantId, verifier);
-      }
-      const broken = verifier.push(record);
-      if (broken !== null) return { ok: false, tenantId: record.tenantId, ...broken };
-      const kept = expected.get(record.tenantId);
-      if (kept !== undefined && kept.position === record.streamPosition && kept.hash !== record.hash) {
-        return {
-          ok: false,
-          tenantId: record.tenantId,
-          position: record.streamPosition,
-          reason: 'hash differs from the one in the checkpoint (the stream was rewritten)',
-        };
-      }
+      const broken = checkLink(record, chains);
+      if (broken !== undefined) return broken;
       done++;
     }
     onProgress?.(done, total);
   }
-  if (opts.tenantId !== undefined && !seen && !byTenant.has(opts.tenantId) && !expected.has(opts.tenantId)) {
+  if (
+    opts.tenantId !== undefined &&
+    !seen &&
+    !byTenant.has(opts.tenantId) &&
+    !chains.expected.has(opts.tenantId)
+  ) {
     throw new UnknownTenantError(opts.tenantId);
   }
+  const broken = checkEnds(chains);
+  if (broken !== undefined) return broken;
+  opts.onHeads?.(heads);
+  return { ok: true, entries: done, streams: byTenant.size };
+}
+
+type Break = Extract<VerifyResult, { ok: false }>;
+
+/** What a verify holds while links stream in: the heads, the checkpoint's heads, one verifier per stream. */
+interface Chains {
+  byTenant: ReadonlyMap<string, StreamHead>;
+  expected: ReadonlyMap<string, ExpectedHead>;
+  verifiers: Map<string, ChainVerifier>;
+}
+
+const broke = (tenantId: string, position: number, reason: string): Break => ({
+  ok: false,
+  tenantId,
+  position,
+  reason,
+});
+
+/** One stored link: within its stream's head, chained to the one before, and as the checkpoint kept it. */
+function checkLink(record: ChainLink, chains: Chains): Break | undefined {
+  const { tenantId, streamPosition } = record;
+  const head = chains.byTenant.get(tenantId);
+  if (head === undefined) {
+    return broke(
+      tenantId,
+      streamPosition,
+      'entry stored for a stream that has no stream head (not written by an append)',
+    );
+  }
+  if (streamPosition > head.position) {
+    return broke(
+      tenantId,
+      streamPosition,
+      `entry stored past the stream head at position ${head.position} (not written by an append)`,
+    );
+  }
+  let verifier = chains.verifiers.get(tenantId);
+  if (verifier === undefined) {
+    verifier = new ChainVerifier(tenantId);
+    chains.verifiers.set(tenantId, verifier);
+  }
+  const broken = verifier.push(record);
+  if (broken !== null) return { ok: false, tenantId, ...broken };
+  const kept = chains.expected.get(tenantId);
+  if (kept !== undefined && kept.position === streamPosition && kept.hash !== record.hash) {
+    return broke(
+      tenantId,
+      streamPosition,
+      'hash differs from the one in the checkpoint (the stream was rewritten)',
+    );
+  }
+  return undefined;
+}
+
+/** After the last link: each stream reaches its head with the head's hash, and every checkpointed position. */
+function checkEnds({ byTenant, expected, verifiers }: Chains): Break | undefined {
   for (const head of byTenant.values()) {
     const verifier = verifiers.get(head.tenantId);
     const verified = verifier?.position ?? 0;
     if (verified < head.position) {
-      return {
-        ok: false,
-        tenantId: head.tenantId,
-        position: verified + 1,
-        reason: `position ${verified + 1} is missing (the stream head is at position ${head.position})`,
-      };
+      return broke(
+        head.tenantId,
+        verified + 1,
+        `position ${verified + 1} is missing (the stream head is at position ${head.position})`,
+      );
     }
     if (verifier !== undefined && verifier.headHash !== head.hash) {
-      return {
-        ok: false,
-        tenantId: head.tenantId,
-        position: head.position,
-        reason: 'hash differs from the one recorded in the stream head',
-      };
+      return broke(head.tenantId, head.position, 'hash differs from the one recorded in the stream head');
     }
   }
   for (const kept of expected.values()) {
     const verified = verifiers.get(kept.tenantId)?.position ?? 0;
     if (verified < kept.position) {
-      return {
-        ok: false,
-        tenantId: kept.tenantId,
-        position: verified + 1,
-        reason:
-          `the checkpoint has position ${kept.position} but the stream ends at position ${verified}` +
+      return broke(
+        kept.tenantId,
+        verified + 1,
+        `the checkpoint has position ${kept.position} but the stream ends at position ${verified}` +
           ' (a cut tail or a rewound head)',
-      };
+      );
     }
   }
-  opts.onHeads?.(heads);
-  return { ok: true, entries: done, streams: byTenant.size };
+  return undefined;
 }
 
 /** The checkpoint heads a verify of `tenantId` (and the policy stream it reads) must find; all without a tenant. */
