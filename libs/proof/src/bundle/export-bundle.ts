@@ -118,19 +118,9 @@ export async function exportBundle(
   opts: ExportOptions,
 ): Promise<ExportOutcome> {
   const { tenantId } = opts;
-  const heads = await ledger.streamHeads();
-  const headOf = (t: string): StreamHead | undefined => heads.find((h) => h.tenantId === t);
   // What the report will read: everything now, or what was recorded by --as-of.
   const asOf = opts.asOf ?? opts.now;
-  if (headOf(tenantId) === undefined) throw new UnknownTenantError(tenantId);
-  const probe = (await tenantFold(ledger, tenantId, asOf)).result().basis;
-  const needed = [
-    { tenantId, position: opts.asOf ? probe.position : (headOf(tenantId)?.position ?? 0) },
-    {
-      tenantId: POLICY_STREAM,
-      position: opts.asOf ? probe.policyPosition : (headOf(POLICY_STREAM)?.position ?? 0),
-    },
-  ];
+  const needed = await neededHeads(ledger, tenantId, opts.asOf);
   const { outcome, made } = await coveringCheckpoint(ledger, store, key, needed, opts.now);
   if (!outcome.ok) return outcome;
   const checkpoint = outcome.checkpoint;
@@ -139,41 +129,14 @@ export async function exportBundle(
   const tenantRecords = await records(ledger, tenantId, cpHead(tenantId)?.position ?? 0);
   const policyRecords = await records(ledger, POLICY_STREAM, cpHead(POLICY_STREAM)?.position ?? 0);
   const report = bundleReport(tenantId, policyRecords.map(foldOf), tenantRecords.map(foldOf), asOf);
-
-  const leaves = sorted.map((h) => leafHash(headLeaf(h)));
-  const proof: ProofFile = {
-    formatVersion: 1,
-    treeSize: checkpoint.treeSize,
-    rootHash: checkpoint.rootHash,
-    proofs: [tenantId, POLICY_STREAM].flatMap((t) => {
-      const index = sorted.findIndex((h) => h.tenantId === t);
-      if (index < 0) return [];
-      const h = sorted[index];
-      return [
-        {
-          tenantId: t,
-          position: h.position,
-          hash: h.hash,
-          leafIndex: index,
-          path: inclusionProof(index, leaves).map((b) => b.toString('hex')),
-        },
-      ];
-    }),
-  };
   const line = (r: ChainRecord) => canonicalEntry(r) + '\n';
   const contents: Array<[string, string]> = [
     [FILES.publicKey, key.publicKeyPem],
     [FILES.checkpoint, JSON.stringify(treeHeadOf(checkpoint), null, 2) + '\n'],
-    [FILES.proof, JSON.stringify(proof, null, 2) + '\n'],
+    [FILES.proof, JSON.stringify(proofFile(checkpoint, sorted, tenantId), null, 2) + '\n'],
     [FILES.tenantEntries, tenantRecords.map(line).join('')],
     [FILES.policyEntries, policyRecords.map(line).join('')],
-    [
-      FILES.subjects,
-      tenantRecords
-        .filter((r) => r.subjectJson !== null)
-        .map((r) => JSON.stringify({ streamPosition: r.streamPosition, subjectJson: r.subjectJson }) + '\n')
-        .join(''),
-    ],
+    [FILES.subjects, subjectsFile(tenantRecords)],
     [FILES.reportJson, JSON.stringify(report, null, 2) + '\n'],
     [FILES.reportHtml, renderHtml(report, { generatedAt: opts.now })],
   ];
@@ -197,11 +160,71 @@ export async function exportBundle(
       bytes: Buffer.byteLength(text),
     })),
   };
+  writeSignedManifest(opts.outDir, manifest, key);
+  return { ok: true, manifest, checkpoint, madeCheckpoint: made };
+}
+
+/** The heads a checkpoint must cover: the tenant's and the policy stream's, now or as recorded by `asOf`. */
+async function neededHeads(
+  ledger: LedgerStore,
+  tenantId: string,
+  asOf: Date | undefined,
+): Promise<ExpectedPosition[]> {
+  const heads = await ledger.streamHeads();
+  const headOf = (t: string): StreamHead | undefined => heads.find((h) => h.tenantId === t);
+  if (headOf(tenantId) === undefined) throw new UnknownTenantError(tenantId);
+  if (asOf === undefined) {
+    return [
+      { tenantId, position: headOf(tenantId)?.position ?? 0 },
+      { tenantId: POLICY_STREAM, position: headOf(POLICY_STREAM)?.position ?? 0 },
+    ];
+  }
+  const probe = (await tenantFold(ledger, tenantId, asOf)).result().basis;
+  return [
+    { tenantId, position: probe.position },
+    { tenantId: POLICY_STREAM, position: probe.policyPosition },
+  ];
+}
+
+type ExpectedPosition = { tenantId: string; position: number };
+
+/** Inclusion proofs of the tenant's and the policy stream's heads in the checkpoint's tree. */
+function proofFile(checkpoint: Checkpoint, sorted: readonly StreamHead[], tenantId: string): ProofFile {
+  const leaves = sorted.map((h) => leafHash(headLeaf(h)));
+  return {
+    formatVersion: 1,
+    treeSize: checkpoint.treeSize,
+    rootHash: checkpoint.rootHash,
+    proofs: [tenantId, POLICY_STREAM].flatMap((t) => {
+      const index = sorted.findIndex((h) => h.tenantId === t);
+      if (index < 0) return [];
+      const h = sorted[index];
+      return [
+        {
+          tenantId: t,
+          position: h.position,
+          hash: h.hash,
+          leafIndex: index,
+          path: inclusionProof(index, leaves).map((b) => b.toString('hex')),
+        },
+      ];
+    }),
+  };
+}
+
+/** The entries' sealed subject parts, one JSON line each, by stream position. */
+function subjectsFile(tenantRecords: readonly ChainRecord[]): string {
+  return tenantRecords
+    .filter((r) => r.subjectJson !== null)
+    .map((r) => JSON.stringify({ streamPosition: r.streamPosition, subjectJson: r.subjectJson }) + '\n')
+    .join('');
+}
+
+function writeSignedManifest(outDir: string, manifest: Manifest, key: SigningKey): void {
   const manifestText = JSON.stringify(manifest, null, 2) + '\n';
-  fs.writeFileSync(path.join(opts.outDir, FILES.manifest), manifestText);
+  fs.writeFileSync(path.join(outDir, FILES.manifest), manifestText);
   fs.writeFileSync(
-    path.join(opts.outDir, FILES.manifestSignature),
+    path.join(outDir, FILES.manifestSignature),
     sign(null, Buffer.from(manifestText), key.privateKey).toString('hex') + '\n',
   );
-  return { ok: true, manifest, checkpoint, madeCheckpoint: made };
 }
