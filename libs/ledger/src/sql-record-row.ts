@@ -72,13 +72,24 @@ export type FactRow = [
 
 /** The facts of a row: what `toLedgerEntry` gives for the same row, without the envelope and source. */
 export function rowToFacts(row: FactRow): EntryFacts {
-  const subjectJson = row[5];
+  return factsOf(row[0], row[1], row[2], row[3], row[4], row[5]);
+}
+
+/** The facts of a row's fact columns (`FACT_COLUMNS`), however they came (a row, or columns from a worker). */
+export function factsOf(
+  tenantId: string,
+  eventId: string,
+  type: string,
+  occurredAt: string,
+  dataJson: string,
+  subjectJson: string | null,
+): EntryFacts {
   return {
-    eventId: row[1],
-    tenantId: row[0],
-    type: row[2] as EntryType,
-    occurredAt: row[3],
-    data: JSON.parse(row[4]) as EntryDataByType[EntryType],
+    eventId,
+    tenantId,
+    type: type as EntryType,
+    occurredAt,
+    data: JSON.parse(dataJson) as EntryDataByType[EntryType],
     subject: subjectJson === null ? null : subjectPartOf(subjectJson),
   };
 }

@@ -28,6 +28,22 @@ export function streamIdRanges(
   return ranges;
 }
 
+/** The streams' sizes, in stream_id order (what `streamIdRanges` cuts). */
+export const STREAM_SIZES_SQL = 'SELECT stream_id, position FROM ledger_streams ORDER BY stream_id';
+
+export const MAX_EPOCH_SQL = `SELECT coalesce(max(global_position), 0) >> ${EPOCH_BITS} FROM ledger_entries`;
+
+/** One epoch's rows of the streams with ids in [?2, ?3], by stream and position (parameters: epoch, lo, hi). */
+export const EPOCH_ROWS_SQL =
+  // Only rows up to their stream's head (what verify checks), as every reader.
+  `SELECT ${FACT_COLUMNS.split(', ')
+    .map((c) => `e.${c}`)
+    .join(', ')} FROM ledger_entries AS e
+   JOIN ledger_streams AS s
+     ON s.stream_id = e.stream_id AND s.tenant_id = e.tenant_id AND e.stream_position <= s.position
+   WHERE e.global_position >> ${EPOCH_BITS} = ? AND e.stream_id BETWEEN ? AND ?
+   ORDER BY e.stream_id, e.stream_position`;
+
 /**
  * The SQLite grouped read. A stream's rows are spread over the whole file, so reading
  * streams one by one reads about one page per entry: 1M entries of 10k streams took
@@ -51,24 +67,9 @@ export class SqliteStreamGroups {
   private readonly epochRanges: Database.Statement<[string, number], FactRow>;
 
   constructor(db: Database.Database) {
-    this.sizes = db
-      .prepare<[], [number, number]>('SELECT stream_id, position FROM ledger_streams ORDER BY stream_id')
-      .raw();
-    this.maxEpoch = db
-      .prepare<[], number>(`SELECT coalesce(max(global_position), 0) >> ${EPOCH_BITS} FROM ledger_entries`)
-      .pluck();
-    this.epochRows = db
-      .prepare<[number, number, number], FactRow>(
-        // Only rows up to their stream's head (what verify checks), as every reader.
-        `SELECT ${FACT_COLUMNS.split(', ')
-          .map((c) => `e.${c}`)
-          .join(', ')} FROM ledger_entries AS e
-         JOIN ledger_streams AS s
-           ON s.stream_id = e.stream_id AND s.tenant_id = e.tenant_id AND e.stream_position <= s.position
-         WHERE e.global_position >> ${EPOCH_BITS} = ? AND e.stream_id BETWEEN ? AND ?
-         ORDER BY e.stream_id, e.stream_position`,
-      )
-      .raw();
+    this.sizes = db.prepare<[], [number, number]>(STREAM_SIZES_SQL).raw();
+    this.maxEpoch = db.prepare<[], number>(MAX_EPOCH_SQL).pluck();
+    this.epochRows = db.prepare<[number, number, number], FactRow>(EPOCH_ROWS_SQL).raw();
     this.heads = db
       .prepare<[string], [number, string, number]>(
         'SELECT stream_id, tenant_id, position FROM ledger_streams WHERE tenant_id IN (SELECT value FROM json_each(?))',
