@@ -30,6 +30,7 @@ import { LINK_COLUMNS, type LinkRow } from './sqlite-canonical';
 import { linkBatches, parallelLinkBatches } from './sqlite-links';
 import { EPOCH_BITS, SQLITE_SCHEMA } from './sqlite-schema';
 import { SqliteStreamGroups } from './sqlite-stream-groups';
+import { workerGroupPages } from './sqlite-group-worker';
 
 export interface SqliteLedgerOptions {
   /**
@@ -42,9 +43,16 @@ export interface SqliteLedgerOptions {
   busyTimeoutMs?: number;
   /** Open an existing ledger for reading only: no file, no schema is created (read-only commands). */
   readOnly?: boolean;
+  /**
+   * Grouped reads (`readStreamsGrouped`: rebuild, policy refresh) of a ledger of at least
+   * this many entries run on a worker thread (see `workerGroupPages`); smaller ones here,
+   * where starting a worker would cost more than it saves. Default 50 000.
+   */
+  groupReadWorkerFrom?: number;
 }
 
 const READ_PAGE = 1000;
+const GROUP_READ_WORKER_FROM = 50_000;
 const PAGE_SIZE = 16384;
 const VERIFY_BATCH = 4096;
 /**
@@ -191,6 +199,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private readonly db: Database.Database;
   private readonly appender: SqliteAppender;
   private readonly groups: SqliteStreamGroups;
+  private readonly groupReadWorkerFrom: number;
   private readonly stmt: {
     allPage: Database.Statement<[number, number], RecordRow>;
     byEventId: Database.Statement<[string], RecordRow>;
@@ -208,6 +217,7 @@ export class SqliteLedgerStore implements LedgerStore {
     options: SqliteLedgerOptions = {},
   ) {
     const synchronous = options.synchronous ?? 'FULL';
+    this.groupReadWorkerFrom = options.groupReadWorkerFrom ?? GROUP_READ_WORKER_FROM;
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     if (options.readOnly) {
       this.db = openReadOnly(path, busyTimeoutMs);
@@ -279,7 +289,9 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async *readStreamsGrouped(groupEntries: number): AsyncIterable<FactsPage> {
-    yield* this.groups.read(groupEntries);
+    const { entries } = await this.counts();
+    if (entries >= this.groupReadWorkerFrom) yield* workerGroupPages(this.path, groupEntries);
+    else yield* this.groups.read(groupEntries);
   }
 
   async *readStreams(

@@ -10,6 +10,7 @@ import { sha256Hex } from '../sha256';
 import { LINK_COLUMNS, type LinkRow } from './sqlite-canonical';
 import { SqliteLedgerStore } from './sqlite-ledger-store';
 import { parallelLinkBatches } from './sqlite-links';
+import { workerGroupPages } from './sqlite-group-worker';
 import { SQLITE_TRIGGERS } from './sqlite-schema';
 
 /**
@@ -114,6 +115,40 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
     const tail = await collect(store.readStream('b', 11_012));
     expect(tail.map((e) => e.streamPosition)).toEqual(Array.from({ length: 11 }, (_, i) => 11_012 + i));
     expect(tail[0]).toEqual(b[11_011]);
+  });
+
+  it('reads groups of streams on a worker thread as it reads them on this one', async () => {
+    const onWorker = new SqliteLedgerStore(path, { readOnly: true, groupReadWorkerFrom: 0 });
+    try {
+      for (const groupEntries of [1, 20_000, 1_000_000]) {
+        const here = await collect(store.readStreamsGrouped(groupEntries));
+        const there = await collect(onWorker.readStreamsGrouped(groupEntries));
+        // Groups of one stream each, of two (11 022 entries each), of all three.
+        expect(here.reduce((n, p) => n + p.facts.length, 0)).toBe(33_066);
+        expect(new Set(here.flatMap((p) => p.facts.map((f) => f.tenantId)))).toEqual(new Set(tenants));
+        expect(there).toEqual(here);
+      }
+    } finally {
+      await onWorker.close();
+    }
+  });
+
+  it('stops the group-read worker when the reader stops early, and names a worker that failed', async () => {
+    const onWorker = new SqliteLedgerStore(path, { readOnly: true, groupReadWorkerFrom: 0 });
+    try {
+      for await (const page of onWorker.readStreamsGrouped(1)) {
+        expect(page.facts.length).toBeGreaterThan(0);
+        break;
+      }
+      // The next read starts again from the first group.
+      const again = await collect(onWorker.readStreamsGrouped(1));
+      expect(again.reduce((n, p) => n + p.facts.length, 0)).toBe(33_066);
+    } finally {
+      await onWorker.close();
+    }
+    await expect(collect(workerGroupPages(join(dir, 'no-such-ledger.db'), 1))).rejects.toThrow(
+      /ledger group-read worker .*no-such-ledger\.db.*unable to open database file \(SQLITE_CANTOPEN\)/,
+    );
   });
 
   it('verifies the whole ledger (two threads) and one stream', async () => {
