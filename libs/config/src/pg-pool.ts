@@ -48,9 +48,10 @@ export function schemaLockName(schema: string): string {
  * one transaction. IF NOT EXISTS alone does not make concurrent opens safe: two sessions
  * can both find a schema or table missing, and the second insert into the catalog then
  * fails on its unique index (`pg_namespace_nspname_index`, `pg_type_typname_nsp_index`).
- * Every store in a schema (ledger, read model, leases, API keys, checkpoints) takes the
- * same lock, so processes starting together — six of them in test/scale-out.e2e-spec.ts —
- * create each object once.
+ * Every store in a schema (ledger, read model, leases, API keys, checkpoints, subject
+ * keys) takes the same lock, so processes starting together — six of them in
+ * test/scale-out.e2e-spec.ts — create each object once; test/schema-lock.int-spec.ts
+ * shows each open waiting for it.
  */
 export async function createInSchema(pool: Pool, schema: string, ddl: string): Promise<void> {
   const client = await pool.connect();

@@ -1,5 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
-import { guardPgPool } from '@app/config/pg-pool';
+import { createInSchema, guardPgPool } from '@app/config/pg-pool';
 import type { ShredOutcome, SubjectLookup, SubjectRef } from './subject-key-store';
 import { checkId, checkRefs, type KeyedGrant, KeyedSubjectStore, type KeyState } from './keyed-subject-store';
 import { newPseudonym } from './pseudonym';
@@ -51,9 +51,12 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
       }),
     );
     try {
-      // Advisory lock: concurrent first opens would race on CREATE … IF NOT EXISTS.
-      await pool.query(`SELECT pg_advisory_lock(hashtext('subject-keys:${schema}'));
-        CREATE SCHEMA IF NOT EXISTS ${schema};
+      // Under the schema's one lock, as every store of the system: concurrent first opens
+      // would race on CREATE … IF NOT EXISTS, also with another store in the same schema.
+      await createInSchema(
+        pool,
+        schema,
+        `CREATE SCHEMA IF NOT EXISTS ${schema};
         CREATE TABLE IF NOT EXISTS ${schema}.subject_keys (
           tenant_id  TEXT NOT NULL,
           subject_id TEXT NOT NULL,
@@ -71,8 +74,8 @@ export class PostgresSubjectKeyStore extends KeyedSubjectStore {
           pseudonym   TEXT NOT NULL,
           shredded_at TIMESTAMPTZ NOT NULL,
           PRIMARY KEY (tenant_id, pseudonym)
-        );
-        SELECT pg_advisory_unlock(hashtext('subject-keys:${schema}'));`);
+        );`,
+      );
     } catch (err) {
       await pool.end();
       throw err;
