@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { EntryFacts } from '@app/contracts/entry-types';
 import type { FactsPage } from '../ledger-store';
 import { factsOf, type FactRow } from '../sql-record-row';
+import { plainWorkerError } from './worker-error';
 import { EPOCH_ROWS_SQL, MAX_EPOCH_SQL, STREAM_SIZES_SQL, streamIdRanges } from './sqlite-stream-groups';
 
 /**
@@ -69,6 +70,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
 const streamIdRanges = ${streamIdRanges.toString()};
 const toFactColumns = ${toFactColumns.toString()};
+const plainWorkerError = ${plainWorkerError.toString()};
 const { path, groupEntries, control, sql } = workerData;
 // Waits for a credit (the reader took a page); false once the reader stopped.
 const take = () => {
@@ -95,8 +97,7 @@ try {
     parentPort.postMessage({ complete: true });
   }
 } catch (error) {
-  // A SqliteError reaches the parent as a plain object without its message: send a plain Error.
-  throw new Error(error && error.code ? error.message + ' (' + error.code + ')' : String(error && error.message || error));
+  throw plainWorkerError(error);
 } finally {
   db?.close();
 }

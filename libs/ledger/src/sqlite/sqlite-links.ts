@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { plainWorkerError } from './worker-error';
 import type { ChainLink } from '../hash-chain';
 import type { LinkRow } from './sqlite-canonical';
 
@@ -120,10 +121,12 @@ const sha256 = typeof crypto.hash === 'function'
   : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 const checkLinkRows = ${checkLinkRows.toString()};
 const readPages = ${readPages.toString()};
+const plainWorkerError = ${plainWorkerError.toString()};
 const { plan, next } = workerData;
 const chunks = Math.ceil(plan.last / plan.chunkSize);
-const db = new Database(plan.path, { readonly: true, fileMustExist: true });
+let db;
 try {
+  db = new Database(plan.path, { readonly: true, fileMustExist: true });
   db.exec('BEGIN');
   const stmt = db.prepare(plan.sql).raw();
   for (let index = Atomics.add(next, 0, 1); index < chunks; index = Atomics.add(next, 0, 1)) {
@@ -133,8 +136,10 @@ try {
     for (const batch of checkLinkRows(rows, sha256, Infinity)) links = batch;
     parentPort.postMessage({ index, links });
   }
+} catch (error) {
+  throw plainWorkerError(error);
 } finally {
-  db.close();
+  db?.close();
 }
 parentPort.postMessage(null);
 `;
@@ -179,7 +184,7 @@ export async function* parallelLinkBatches(
     notify();
   });
   worker.on('error', (error) => {
-    failure = error;
+    failure = new Error(`ledger verify worker (${plan.path}): ${error.message}`);
     notify();
   });
   worker.on('exit', (code) => {

@@ -238,6 +238,40 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
       reader.close();
     }
   });
+
+  it('names the error of a verify worker whose read fails, with its SQLite code', async () => {
+    const reader = new Database(path, { readonly: true });
+    try {
+      const range = 'WHERE global_position > ? AND global_position <= ? ORDER BY global_position';
+      const page = reader
+        .prepare<[number, number], LinkRow>(`SELECT ${LINK_COLUMNS} FROM ledger_entries ${range}`)
+        .raw();
+      // This thread stalls on its first read, so the worker claims the next chunks.
+      let reads = 0;
+      const mine = {
+        all(from: number, to: number): LinkRow[] {
+          if (reads++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+          return page.all(from, to);
+        },
+      };
+      // The worker's statement fails as it steps, not as it is prepared: what a corrupt page does.
+      const sql = `SELECT ${LINK_COLUMNS}, json('not json') FROM ledger_entries ${range}`;
+      const last =
+        reader.prepare<[], number>('SELECT max(global_position) FROM ledger_entries').pluck().get() ?? 0;
+      const batches = parallelLinkBatches(
+        { path, sql, chunkSize: 256, pageSize: 128, last },
+        mine,
+        sha256Hex,
+      );
+      await expect(
+        (async () => {
+          for await (const links of batches) expect(links.length).toBeGreaterThan(0);
+        })(),
+      ).rejects.toThrow(/^ledger verify worker \(.*\.db\): malformed JSON \(SQLITE_ERROR\)$/);
+    } finally {
+      reader.close();
+    }
+  });
 });
 
 describe('SQLite ledger file', () => {
