@@ -107,6 +107,8 @@ describe('the local broker on a port another process holds', () => {
         const config = loadConfig({
           LEDGER_URL: `sqlite:${path.join(runDir, 'ledger.db')}`,
           READ_MODEL_URL: `sqlite:${path.join(runDir, 'read-model.db')}`,
+          SUBJECT_KEYS_URL: `sqlite:${path.join(runDir, 'subject-keys.db')}`,
+          CHECKPOINT_KEY: path.join(runDir, 'checkpoint-key.pem'),
           LOG_LEVEL: 'warn',
         });
         const runtime = await startRuntime(config, ['projector']);
