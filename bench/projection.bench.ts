@@ -15,17 +15,30 @@ export interface RebuildFigures {
   obligations: number;
 }
 
-/** Rebuilds `readModelUrl` from `ledgerUrl` in a child process (its RSS is the rebuild's alone). */
+/** One part of `rebuild-child` in a process of its own; its JSON line. */
+function child(args: string[]): Record<string, number> {
+  const out = execFileSync(process.execPath, [path.join(__dirname, 'rebuild-child.js'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+/**
+ * A raw scan of `ledgerUrl` (the baseline), then a rebuild of `readModelUrl` from it, each
+ * in a child process: the rebuild's RSS is its own, without the scan's heap.
+ */
 function rebuildInChild(ledgerUrl: string, readModelUrl: string): RebuildFigures {
-  const out = execFileSync(
-    process.execPath,
-    [path.join(__dirname, 'rebuild-child.js'), ledgerUrl, readModelUrl],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    },
-  );
-  return JSON.parse(out.trim().split('\n').pop()!) as RebuildFigures;
+  const { scanPerSec } = child(['scan', ledgerUrl]);
+  const r = child(['rebuild', ledgerUrl, readModelUrl]);
+  return {
+    entries: r.entries,
+    scanPerSec,
+    rebuildPerSec: r.rebuildPerSec,
+    rssEndMb: r.rssEndMb,
+    maxRssMb: r.maxRssMb,
+    obligations: r.obligations,
+  };
 }
 
 /**
