@@ -204,23 +204,9 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
           .prepare<[], number>('SELECT max(global_position) FROM ledger_entries')
           .pluck()
           .get();
-        const page = reader
-          .prepare<[number, number], LinkRow>(
-            `SELECT ${LINK_COLUMNS} FROM ledger_entries
-             WHERE global_position > ? AND global_position <= ? ORDER BY global_position`,
-          )
-          .raw();
-        // This thread stalls on its first read (a blocking sleep), long after
-        // the worker has started, so the worker claims every other chunk.
-        let reads = 0;
-        const mine = {
-          all(from: number, to: number): LinkRow[] {
-            if (reads++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
-            return page.all(from, to);
-          },
-        };
+        const mine = stallingFirstRead(reader);
         const batches = parallelLinkBatches(
-          { path, sql: page.source, chunkSize: 256, pageSize: 128, last: last ?? 0 },
+          { path, sql: mine.sql, chunkSize: 256, pageSize: 128, last: last ?? 0 },
           mine,
           sha256Hex,
         );
@@ -230,7 +216,7 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
           position: tampered.position,
           reason: 'hash does not match the entry content',
         });
-        expect(reads).toBe(2);
+        expect(mine.reads).toBe(2);
       } finally {
         await raw.tamper(tampered.tenantId, tampered.position, 'occurred_at', tampered.occurredAt);
       }
@@ -242,20 +228,9 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
   it('names the error of a verify worker whose read fails, with its SQLite code', async () => {
     const reader = new Database(path, { readonly: true });
     try {
-      const range = 'WHERE global_position > ? AND global_position <= ? ORDER BY global_position';
-      const page = reader
-        .prepare<[number, number], LinkRow>(`SELECT ${LINK_COLUMNS} FROM ledger_entries ${range}`)
-        .raw();
-      // This thread stalls on its first read, so the worker claims the next chunks.
-      let reads = 0;
-      const mine = {
-        all(from: number, to: number): LinkRow[] {
-          if (reads++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
-          return page.all(from, to);
-        },
-      };
+      const mine = stallingFirstRead(reader);
       // The worker's statement fails as it steps, not as it is prepared: what a corrupt page does.
-      const sql = `SELECT ${LINK_COLUMNS}, json('not json') FROM ledger_entries ${range}`;
+      const sql = `SELECT ${LINK_COLUMNS}, json('not json') FROM ledger_entries ${LINK_RANGE}`;
       const last =
         reader.prepare<[], number>('SELECT max(global_position) FROM ledger_entries').pluck().get() ?? 0;
       const batches = parallelLinkBatches(
@@ -273,6 +248,30 @@ describe('SQLite ledger beyond one index epoch and the parallel verify threshold
     }
   });
 });
+
+const LINK_RANGE = 'WHERE global_position > ? AND global_position <= ? ORDER BY global_position';
+
+/**
+ * This thread's reader for parallelLinkBatches that stalls on its first read (a blocking
+ * sleep), long after the worker has started, so the worker claims every other chunk.
+ */
+function stallingFirstRead(reader: Database.Database): {
+  sql: string;
+  reads: number;
+  all(from: number, to: number): LinkRow[];
+} {
+  const page = reader
+    .prepare<[number, number], LinkRow>(`SELECT ${LINK_COLUMNS} FROM ledger_entries ${LINK_RANGE}`)
+    .raw();
+  return {
+    sql: page.source,
+    reads: 0,
+    all(from, to) {
+      if (this.reads++ === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
+      return page.all(from, to);
+    },
+  };
+}
 
 describe('SQLite ledger file', () => {
   let dir: string;
