@@ -32,6 +32,8 @@ export interface ReadModelLoad {
   add(records: ObligationRecord[]): Promise<void>;
   /** Replaces every obligation and the checkpoint with what was added, in one transaction. */
   commit(checkpoint: string | undefined): Promise<void>;
+  /** Ends the load without committing (its rebuild failed): the read model stays as it was. */
+  abort(): Promise<void>;
 }
 
 export interface ReadModel {

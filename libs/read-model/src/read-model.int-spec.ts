@@ -21,17 +21,23 @@ function ob(id: string, over: Partial<ObligationRecord> = {}): ObligationRecord 
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-rm-'));
-const adapters: Array<[string, () => string]> = [
-  ['sqlite', () => `sqlite:${path.join(dir, `${randomBytes(4).toString('hex')}.db`)}`],
+const adapters: Array<[string, () => string, RegExp]> = [
+  [
+    'sqlite',
+    () => `sqlite:${path.join(dir, `${randomBytes(4).toString('hex')}.db`)}`,
+    /^UNIQUE constraint failed: obligations\.obligation_id$/,
+  ],
+  ['sqlite in memory', () => 'sqlite::memory:', /^UNIQUE constraint failed: obligations\.obligation_id$/],
   [
     'postgres',
     () => `postgres://postgres@127.0.0.1:5432/postgres?schema=rm_${randomBytes(4).toString('hex')}`,
+    /duplicate key value violates unique constraint/,
   ],
 ];
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe.each(adapters)('%s read model', (_name, url) => {
+describe.each(adapters)('%s read model', (_name, url, duplicateIdError) => {
   let rm: ReadModel;
   beforeEach(async () => {
     rm = await openReadModel(url());
@@ -153,5 +159,27 @@ describe.each(adapters)('%s read model', (_name, url) => {
     // Writes carry on after a load.
     await rm.write({ upserts: [ob('next')], removals: ['late'], checkpoint: '10' });
     expect((await rm.obligations('acme')).map((o) => o.obligationId)).toEqual(['early', 'kept', 'next']);
+  });
+
+  it("a load that cannot commit fails with the store's reason; it, or an aborted load, leaves the read model as it was", async () => {
+    await rm.write({ upserts: [ob('old')], removals: [], checkpoint: '1' });
+    await rm.markPublished(['c1'], new Date());
+    const failing = await rm.load();
+    // Against the contract of `add` (no id twice): the swap's primary key refuses it.
+    await failing.add([ob('twice'), ob('new')]);
+    await failing.add([ob('twice')]);
+    await expect(failing.commit('9')).rejects.toThrow(duplicateIdError);
+    const aborted = await rm.load();
+    await aborted.add([ob('new')]);
+    await aborted.abort();
+    expect(await rm.checkpoint()).toBe('1');
+    expect(await rm.obligationIds('acme')).toEqual(['old']);
+    expect(await rm.published(['c1'])).toEqual(new Set(['c1']));
+    // The next load starts afresh.
+    const load = await rm.load();
+    await load.add([ob('new')]);
+    await load.commit('10');
+    expect(await rm.obligationIds('acme')).toEqual(['new']);
+    expect(await rm.checkpoint()).toBe('10');
   });
 });

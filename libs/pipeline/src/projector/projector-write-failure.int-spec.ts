@@ -157,3 +157,51 @@ describe.each(cases)('projector write failure: %s', (_name, setup) => {
     }
   });
 });
+
+/**
+ * A rebuild that fails mid-way (here the ledger's read, after a first group was staged)
+ * ends its load: on PostgreSQL the staging table, as large as the read model, was left
+ * in the schema until the next rebuild. The read model stays as it was.
+ */
+describe('a rebuild that fails mid-way', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rl-rebuildfail-'));
+  const schema = `rebuildfail_${randomBytes(5).toString('hex')}`;
+  const admin = new Client({ connectionString: PG, application_name: 'rl-test-admin' });
+  afterAll(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves no staging table and the read model as it was (PostgreSQL)', async () => {
+    await admin.connect();
+    const ledger = await openLedger(`sqlite:${path.join(dir, 'ledger.db')}`);
+    const readModel = await openReadModel(`${PG}?schema=${schema}`);
+    try {
+      const tenants = Array.from({ length: 6 }, (_, i) => `t${i}`);
+      await ledger.appendBatch(tenants.flatMap((t) => deletion(t, 1)));
+      const projector = createProjector(ledger, readModel, 'follow', { batchSize: 100 });
+      while ((await projector.step()).entries > 0);
+      const before = await snapshot(readModel, tenants);
+      // The read fails once the first group of streams has been handed over.
+      const failing: LedgerStore = Object.create(ledger) as LedgerStore;
+      failing.readStreamsGrouped = async function* (groupEntries: number) {
+        let groups = 0;
+        for await (const page of ledger.readStreamsGrouped(groupEntries)) {
+          if (groups === 1) throw new Error('the ledger went away');
+          yield page;
+          if (page.streamsComplete) groups++;
+        }
+      };
+      const rebuild = createProjector(failing, readModel, 'rebuild', { rebuildGroupEntries: 2 });
+      await expect(rebuild.rebuild()).rejects.toThrow('the ledger went away');
+      const staging = await admin.query(`SELECT to_regclass('${schema}.obligations_load') AS t`);
+      expect(staging.rows[0].t).toBeNull();
+      expect(await snapshot(readModel, tenants)).toEqual(before);
+      expect(before).toHaveLength(tenants.length);
+    } finally {
+      await readModel.close();
+      await ledger.close();
+    }
+  });
+});

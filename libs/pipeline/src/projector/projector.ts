@@ -162,12 +162,18 @@ export class Projector {
     this.policies = await this.readPolicies();
     const head = await this.ledger.lastPosition();
     const load = await this.readModel.load();
-    const n = await this.foldGroups(async (group) => {
-      const records: ObligationRecord[] = [];
-      for (const state of group.values()) for (const o of obligations(state)) records.push(toRecord(o));
-      await load.add(records);
-    }, onProgress);
-    await load.commit(head);
+    let n: number;
+    try {
+      n = await this.foldGroups(async (group) => {
+        const records: ObligationRecord[] = [];
+        for (const state of group.values()) for (const o of obligations(state)) records.push(toRecord(o));
+        await load.add(records);
+      }, onProgress);
+      await load.commit(head);
+    } catch (error) {
+      await load.abort().catch(() => undefined);
+      throw error;
+    }
     this.cursor = head;
     this.started = true;
     return n;

@@ -312,6 +312,9 @@ export class PostgresReadModel implements ReadModel {
           client.release();
         }
       },
+      abort: async () => {
+        await this.pool.query(`DROP TABLE IF EXISTS ${staging}`);
+      },
     };
   }
 

@@ -271,6 +271,7 @@ export class SqliteReadModel implements ReadModel {
         commit(checkpoint);
         db.exec('DROP TABLE temp.obligations_load');
       },
+      abort: async () => void db.exec('DROP TABLE IF EXISTS temp.obligations_load'),
     };
   }
 
