@@ -1,6 +1,6 @@
 import { openLedger } from '@app/ledger';
 import { openReadModel } from '@app/read-model';
-import { createProjector } from '@app/pipeline';
+import { boundHeapGrowthForRebuild, createProjector } from '@app/pipeline';
 
 /**
  * Runs in a process of its own, so its RSS is its part's alone:
@@ -30,6 +30,8 @@ async function scan(ledgerArg: string): Promise<object> {
 }
 
 async function rebuild(ledgerArg: string, readModelArg: string): Promise<object> {
+  // As the CLI's `rebuild` does in its process.
+  boundHeapGrowthForRebuild();
   const ledger = await openLedger(url(ledgerArg));
   const readModel = await openReadModel(url(readModelArg));
   const started = performance.now();

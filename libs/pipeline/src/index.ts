@@ -10,6 +10,7 @@ export * from './ingest/ingest.module';
 export * from './ingest/ingest.service';
 export * from './projector/projector';
 export * from './projector/create-projector';
+export * from './projector/rebuild-heap';
 export * from './projector/exclusive-rebuild';
 export * from './projector/projector.module';
 export * from './projector/projector.service';
