@@ -171,6 +171,7 @@ export class Projector {
       }, onProgress);
       await load.commit(head);
     } catch (error) {
+      // The rebuild's own failure is the one to report; the abort only tidies up after it.
       await load.abort().catch(() => undefined);
       throw error;
     }
