@@ -17,6 +17,10 @@ export interface HarnessOptions {
   receiptCheck?: boolean;
   /** Any other check (e.g. the hold-release check). */
   check?: IngestorDeps['check'];
+  /** The consumer's session timeout (BatchConsumer's default: 30 s). */
+  sessionTimeoutMs?: number;
+  /** Runs after each dead-letter publish has resolved (durable): a stall, in a test of redelivery. */
+  afterDeadLetter?: () => Promise<void>;
 }
 
 /** Ingest wired as `run --only ingest` wires it, in this process, on the real broker. */
@@ -33,7 +37,10 @@ export async function startIngest(
   const ingestor = createIngestor({
     ledger,
     now: () => new Date(),
-    deadLetter: (r, at, between) => deadLetters.publish(r, at, between),
+    deadLetter: async (r, at, between) => {
+      await deadLetters.publish(r, at, between);
+      await opts.afterDeadLetter?.();
+    },
     check: opts.receiptCheck
       ? receiptCheck((commandId) => ledger.findByEventId(issuedEventId(commandId)))
       : (opts.check ?? null),
@@ -51,6 +58,7 @@ export async function startIngest(
     topics: topics.ingestTopics(),
     handler: (r, control) => ingestor.handle(r, control),
     onCrash: (e) => crashes.push(e),
+    sessionTimeoutMs: opts.sessionTimeoutMs,
   });
   await consumer.start();
   return {

@@ -23,6 +23,8 @@ export interface BatchConsumerOptions {
   onRestart?: (error: Error, inMs: number) => void;
   /** Most records a handler call gets (DEFAULT_SLICE_RECORDS); a fetched batch is handed over in slices. */
   sliceRecords?: number;
+  /** How long the group waits for a silent member before it hands its partitions on (default 30 s). */
+  sessionTimeoutMs?: number;
 }
 
 /**
@@ -75,7 +77,7 @@ export class BatchConsumer {
     this.state = 'starting';
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
-      sessionTimeout: 30_000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 3_000,
       maxBytesPerPartition: 4 * 1024 * 1024,
       maxWaitTimeInMs: 100,

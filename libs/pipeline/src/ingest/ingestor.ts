@@ -6,6 +6,7 @@ import { LedgerInputError, type AppendOutcome, type LedgerStore } from '@app/led
 import { DeadLetterSendError, type BatchControl, type Rejection } from '@app/kafka';
 import { inputFaultText, isInputFault } from './input-fault';
 import { KnownData, type Placement } from './known-data';
+import { DeadLetteredRecords } from './dead-lettered';
 import { contextFromHeaders, OpenSpan, openSpan, traceLinks, tracingOn } from '@app/config';
 
 export interface IngestCounters {
@@ -16,6 +17,8 @@ export interface IngestCounters {
   isolated: number;
   /** Waits before retrying a transient fault (store or broker unavailable). */
   transientRetries: number;
+  /** Bad records of a redelivered batch that this process had dead-lettered already (not sent again). */
+  redeliveredRejections: number;
 }
 
 export interface IngestorDeps {
@@ -63,8 +66,10 @@ export class Ingestor {
     rejected: 0,
     isolated: 0,
     transientRetries: 0,
+    redeliveredRejections: 0,
   };
   private readonly known: KnownData;
+  private readonly deadLettered = new DeadLetteredRecords();
 
   constructor(private readonly deps: IngestorDeps) {
     this.known = new KnownData(deps.ledger);
@@ -147,10 +152,12 @@ export class Ingestor {
           reason: outcome.reason,
         });
     }
-    if (rejections.length > 0) {
+    const fresh = rejections.filter((r) => !this.deadLettered.has(r.record));
+    this.counters.redeliveredRejections += rejections.length - fresh.length;
+    if (fresh.length > 0) {
       await control.heartbeat();
-      await this.deadLetterAll(rejections, control);
-      this.counters.rejected += rejections.length;
+      await this.deadLetterAll(fresh, control);
+      this.counters.rejected += fresh.length;
     }
   }
 
@@ -169,15 +176,23 @@ export class Ingestor {
     return candidates.map((c, i) => ({ entry: entries[i], record: c.record }));
   }
 
-  /** Dead-letters every rejection once: a retry after a partial publish sends only the rest. */
+  /**
+   * Dead-letters every rejection once: a retry after a partial publish sends only the rest,
+   * and what is durable is remembered for a redelivery of the batch (DeadLetteredRecords).
+   */
   private async deadLetterAll(rejections: Rejection[], control: BatchControl): Promise<void> {
     const rejectedAt = this.deps.now();
     let durable = 0;
+    const sent = (n: number) => {
+      this.deadLettered.add(rejections.slice(durable, durable + n).map((r) => r.record));
+      durable += n;
+    };
     await this.retrying(async () => {
       try {
         await this.deps.deadLetter(rejections.slice(durable), rejectedAt, () => control.heartbeat());
+        sent(rejections.length - durable);
       } catch (err) {
-        if (err instanceof DeadLetterSendError) durable += err.sent;
+        if (err instanceof DeadLetterSendError) sent(err.sent);
         throw err;
       }
     }, control);
