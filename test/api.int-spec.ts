@@ -299,6 +299,8 @@ describe('audit API', () => {
   it('obligations from the read model, filtered by status, with overdue flags', async () => {
     const r = await api('/v1/tenants/acme/obligations', { key: keys.acme });
     expect(r.status).toBe(200);
+    // Served as stored JSON text (obligations-answer.ts): still JSON, and said to be.
+    expect(r.headers.get('content-type')).toBe('application/json; charset=utf-8');
     const body = r.json as {
       count: number;
       obligations: Array<{

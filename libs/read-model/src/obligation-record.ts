@@ -26,6 +26,20 @@ export interface ProjectionWrite {
   checkpoint: string | undefined;
 }
 
+/**
+ * An obligation as the store holds it, its `detail` still JSON text: for an answer that
+ * passes the detail on as it is (the API's obligations page), where parsing each one and
+ * serialising it again was a sixth of the request.
+ */
+export interface StoredObligation {
+  readonly obligationId: string;
+  readonly status: ObligationStatus;
+  /** RFC 3339 UTC, as `detail.deadline`. */
+  readonly deadline: string;
+  /** `detail` as stored: the JSON text of one object. */
+  readonly detailJson: string;
+}
+
 /** A replacement of the whole read model being written (see `ReadModel.load`). */
 export interface ReadModelLoad {
   /** Adds obligations, none of whose ids was added before in this load. */
@@ -41,6 +55,8 @@ export interface ReadModel {
   write(change: ProjectionWrite): Promise<void>;
   checkpoint(): Promise<string | undefined>;
   obligations(tenantId: string): Promise<ObligationRecord[]>;
+  /** The same obligations in the same order, each as stored (`detail` not parsed). */
+  storedObligations(tenantId: string): Promise<StoredObligation[]>;
   obligation(obligationId: string): Promise<ObligationRecord | undefined>;
   obligationIds(tenantId: string): Promise<string[]>;
   /** Scheduled obligations whose due time has passed, oldest first; served by an index. */

@@ -52,6 +52,27 @@ describe.each(adapters)('%s read model', (_name, url, duplicateIdError) => {
     expect(await rm.obligation('b')).toEqual(ob('b', { tenantId: 'other' }));
   });
 
+  it('serves the stored obligations in the order obligations() gives, each detail as JSON text of the same object', async () => {
+    const detail = (id: string) => ({ obligationId: id, reason: 'data-deleted', commands: [{ attempt: 1 }] });
+    await rm.write({
+      upserts: [
+        ob('late', { dueAt: '2026-03-01T00:00:00.000Z', detail: detail('late') as unknown as Obligation }),
+        ob('early', { status: 'failed', dueAt: '2026-02-01T00:00:00.000Z' }),
+        ob('same-due', { dueAt: '2026-02-01T00:00:00.000Z' }),
+        ob('other', { tenantId: 'other' }),
+      ],
+      removals: [],
+      checkpoint: '1',
+    });
+    const records = await rm.obligations('acme');
+    const stored = await rm.storedObligations('acme');
+    expect(stored.map((o) => o.obligationId)).toEqual(['early', 'same-due', 'late']);
+    expect(stored.map((o) => o.obligationId)).toEqual(records.map((o) => o.obligationId));
+    expect(stored.map((o) => [o.status, o.deadline])).toEqual(records.map((o) => [o.status, o.deadline]));
+    expect(stored.map((o) => JSON.parse(o.detailJson))).toEqual(records.map((o) => o.detail));
+    expect(await rm.storedObligations('nobody')).toEqual([]);
+  });
+
   it('updates in place and removes', async () => {
     await rm.write({ upserts: [ob('a'), ob('b')], removals: [], checkpoint: '1' });
     await rm.write({ upserts: [ob('a', { status: 'issued' })], removals: ['b'], checkpoint: '2' });

@@ -1,25 +1,15 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, AppConfig, CLOCK, Clock, LEDGER_STORE, READ_MODEL } from '@app/config';
+import type { Response } from 'express';
 import type { LedgerStore } from '@app/ledger';
 import type { ReadModel } from '@app/read-model';
-import { retriesExhausted } from '@app/reports';
-import { isOverdue, timeToDeadlineMs } from '@app/retention';
-import type { Obligation } from '@app/retention';
 import { Access } from '../auth/access.decorator';
 import { ObligationsQueryDto } from '../dto/obligations-query.dto';
 import { TenantParamDto } from '../dto/tenant-param.dto';
 import { TENANT_ERROR_RESPONSES } from './error-responses';
+import { obligationsAnswerJson } from './obligations-answer';
 import { requireTenant } from './tenant-exists';
-
-export interface ObligationsAnswer {
-  tenantId: string;
-  /** "Now" for the `overdue` flags. */
-  at: string;
-  count: number;
-  /** `timeToDeadlineMs`: milliseconds to the deadline (negative: overdue), while still owed. */
-  obligations: Array<Obligation & { overdue: boolean; retriesExhausted: boolean; timeToDeadlineMs?: number }>;
-}
 
 @ApiTags('tenants')
 @ApiBearerAuth('api-key')
@@ -43,23 +33,15 @@ export class ObligationsController {
   async list(
     @Param() params: TenantParamDto,
     @Query() query: ObligationsQueryDto,
-  ): Promise<ObligationsAnswer> {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
     await requireTenant(this.ledger, params.tenantId);
     const now = this.clock();
-    const records = await this.readModel.obligations(params.tenantId);
-    const obligations = records
-      .filter((r) => query.status === undefined || r.status === query.status)
-      // `detail` is the whole derived obligation, as the projector stored it.
-      .map((r) => r.detail)
-      .map((o) => {
-        const left = timeToDeadlineMs(o, now);
-        return {
-          ...o,
-          overdue: isOverdue(o, now),
-          retriesExhausted: retriesExhausted(o, this.config.dispatchMaxAttempts),
-          ...(left === undefined ? {} : { timeToDeadlineMs: left }),
-        };
-      });
-    return { tenantId: params.tenantId, at: now.toISOString(), count: obligations.length, obligations };
+    // `detail` is the whole derived obligation, as the projector stored it.
+    const stored = (await this.readModel.storedObligations(params.tenantId)).filter(
+      (o) => query.status === undefined || o.status === query.status,
+    );
+    res.type('json');
+    return obligationsAnswerJson(params.tenantId, now, stored, this.config.dispatchMaxAttempts);
   }
 }

@@ -5,6 +5,7 @@ import {
   ProjectionWrite,
   ReadModel,
   ReadModelLoad,
+  StoredObligation,
   storedStatus,
 } from '../obligation-record';
 import { OWED_SQL } from '../owed-sql';
@@ -159,6 +160,26 @@ export class PostgresReadModel implements ReadModel {
       [tenantId],
     );
     return r.rows.map(toRecord);
+  }
+
+  async storedObligations(tenantId: string): Promise<StoredObligation[]> {
+    // detail::text: jsonb's own text, the key order JSON.parse of the jsonb value gives too.
+    const r = await this.pool.query<{
+      obligation_id: string;
+      status: string;
+      deadline: Date;
+      detail: string;
+    }>(
+      `SELECT obligation_id, status, deadline, detail::text AS detail FROM ${this.schema}.obligations
+       WHERE tenant_id = $1 ORDER BY due_at, obligation_id`,
+      [tenantId],
+    );
+    return r.rows.map((row) => ({
+      obligationId: row.obligation_id,
+      status: storedStatus(row.status, row.obligation_id),
+      deadline: row.deadline.toISOString(),
+      detailJson: row.detail,
+    }));
   }
 
   async obligationIds(tenantId: string): Promise<string[]> {

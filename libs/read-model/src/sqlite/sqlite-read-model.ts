@@ -7,6 +7,7 @@ import {
   ProjectionWrite,
   ReadModel,
   ReadModelLoad,
+  StoredObligation,
   storedStatus,
 } from '../obligation-record';
 import { COUNTS_BY_STATUS_SQL, DUE_SOON_COUNT_SQL, OVERDUE_COUNT_SQL } from './sqlite-status-tally';
@@ -62,6 +63,8 @@ interface Row {
   detail: string;
 }
 
+type StoredRow = Pick<Row, 'obligation_id' | 'status' | 'deadline' | 'detail'>;
+
 function toRecord(r: Row): ObligationRecord {
   return {
     obligationId: r.obligation_id,
@@ -79,6 +82,7 @@ function toRecord(r: Row): ObligationRecord {
 export class SqliteReadModel implements ReadModel {
   private readonly db: Database.Database;
   private byTenant: Database.Statement<[string], Row> | undefined;
+  private storedByTenant: Database.Statement<[string], StoredRow> | undefined;
   private readonly upsert: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly setCheckpoint: Database.Statement;
@@ -124,6 +128,19 @@ export class SqliteReadModel implements ReadModel {
       'SELECT * FROM obligations WHERE tenant_id = ? ORDER BY due_at, obligation_id',
     );
     return this.byTenant.all(tenantId).map(toRecord);
+  }
+
+  async storedObligations(tenantId: string): Promise<StoredObligation[]> {
+    this.storedByTenant ??= this.db.prepare<[string], StoredRow>(
+      `SELECT obligation_id, status, deadline, detail FROM obligations
+       WHERE tenant_id = ? ORDER BY due_at, obligation_id`,
+    );
+    return this.storedByTenant.all(tenantId).map((r) => ({
+      obligationId: r.obligation_id,
+      status: storedStatus(r.status, r.obligation_id),
+      deadline: r.deadline,
+      detailJson: r.detail,
+    }));
   }
 
   async obligationIds(tenantId: string): Promise<string[]> {
