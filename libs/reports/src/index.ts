@@ -5,6 +5,7 @@ export * from './html-report';
 export { escapeHtml } from './html-escape';
 export { durationText } from './duration-text';
 export { retriesExhausted } from './retries-exhausted';
+export * from './obligation-flags';
 export * from './operator-actions';
 export * from './policy-diff';
 export * from './subjects';

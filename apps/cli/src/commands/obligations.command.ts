@@ -4,12 +4,12 @@ import { loadConfig } from '@app/config';
 import { openLedger, type LedgerStore } from '@app/ledger';
 import {
   durationText,
+  obligationFlags,
   requireKnownTenant,
-  retriesExhausted,
   runOperatorAction,
   tenantObligations,
 } from '@app/reports';
-import { isOverdue, timeToDeadlineMs, type OperatorRequest } from '@app/retention';
+import type { OperatorRequest } from '@app/retention';
 import { renderTable } from '../output';
 
 function describeTarget(t: { kind: string; dataId?: string; categories?: readonly string[] }): string {
@@ -49,15 +49,10 @@ export function obligationsCommand(): Command {
         await requireKnownTenant(ledger, tenant);
         const now = new Date();
         const maxAttempts = loadConfig().dispatchMaxAttempts;
-        const list = (await tenantObligations(ledger, tenant)).map((o) => {
-          const left = timeToDeadlineMs(o, now);
-          return {
-            ...o,
-            overdue: isOverdue(o, now),
-            retriesExhausted: retriesExhausted(o, maxAttempts),
-            ...(left === undefined ? {} : { timeToDeadlineMs: left }),
-          };
-        });
+        const list = (await tenantObligations(ledger, tenant)).map((o) => ({
+          ...o,
+          ...obligationFlags(o, now, maxAttempts),
+        }));
         if (opts.json) {
           process.stdout.write(JSON.stringify(list, null, 2) + '\n');
           return;

@@ -1,5 +1,6 @@
 import type { StoredObligation } from '@app/read-model';
-import { isOverdue, retriesExhausted, timeToDeadlineMs, type Obligation } from '@app/retention';
+import { obligationFlags } from '@app/reports';
+import type { Obligation } from '@app/retention';
 import { EntryBuilder, given } from '@app/retention/testing';
 import { obligationsAnswerJson, type ObligationsAnswer } from './obligations-answer';
 
@@ -8,15 +9,7 @@ const MAX_ATTEMPTS = 2;
 
 /** The answer as the controller built it before: each detail parsed, spread and serialised again. */
 function answerFromObjects(tenantId: string, now: Date, list: Obligation[]): ObligationsAnswer {
-  const obligations = list.map((o) => {
-    const left = timeToDeadlineMs(o, now);
-    return {
-      ...o,
-      overdue: isOverdue(o, now),
-      retriesExhausted: retriesExhausted(o, MAX_ATTEMPTS),
-      ...(left === undefined ? {} : { timeToDeadlineMs: left }),
-    };
-  });
+  const obligations = list.map((o) => ({ ...o, ...obligationFlags(o, now, MAX_ATTEMPTS) }));
   return { tenantId, at: now.toISOString(), count: obligations.length, obligations };
 }
 
@@ -30,26 +23,16 @@ const stored = (o: Obligation, detailJson = JSON.stringify(o)): StoredObligation
 describe('obligationsAnswerJson', () => {
   // Obligations in each status the flags depend on: owed (scheduled, overdue), confirmed
   // (no timeToDeadlineMs), failed with an attempt left and failed with none left.
-  const list = given([
-    e.dataCreated({ dataId: 'd1', subjectId: 'u1', at: 0 }),
-    e.dataDeleted({ dataId: 'd1', at: 1 }),
-    e.dataCreated({ dataId: 'd2', at: 0 }),
-    e.dataDeleted({ dataId: 'd2', at: 2 }),
-    e.dataCreated({ dataId: 'd3', at: 0 }),
-    e.dataDeleted({ dataId: 'd3', at: 3 }),
-    e.dataCreated({ dataId: 'd4', at: 0 }),
-    e.dataDeleted({ dataId: 'd4', at: 4 }),
-  ]).obligations();
-  const [confirmedId, oneFailureId, exhaustedId] = list.map((o) => o.obligationId);
+  // Four deleted data items, then receipts that settle or fail their purges.
+  const deletions = ['d1', 'd2', 'd3', 'd4'].flatMap((dataId, i) => [
+    e.dataCreated({ dataId, at: 0 }),
+    e.dataDeleted({ dataId, at: i + 1 }),
+  ]);
+  const [confirmedId, oneFailureId, exhaustedId] = given(deletions)
+    .obligations()
+    .map((o) => o.obligationId);
   const withReceipts = given([
-    e.dataCreated({ dataId: 'd1', subjectId: 'u1', at: 0 }),
-    e.dataDeleted({ dataId: 'd1', at: 1 }),
-    e.dataCreated({ dataId: 'd2', at: 0 }),
-    e.dataDeleted({ dataId: 'd2', at: 2 }),
-    e.dataCreated({ dataId: 'd3', at: 0 }),
-    e.dataDeleted({ dataId: 'd3', at: 3 }),
-    e.dataCreated({ dataId: 'd4', at: 0 }),
-    e.dataDeleted({ dataId: 'd4', at: 4 }),
+    ...deletions,
     e.commandIssued({ obligationId: confirmedId, commandId: 'c1', at: 40 }),
     e.confirmed({ commandId: 'c1', at: 41 }),
     e.commandIssued({ obligationId: oneFailureId, commandId: 'c2', at: 40 }),
