@@ -28,8 +28,8 @@ export interface ProjectionWrite {
 
 /**
  * An obligation as the store holds it, its `detail` still JSON text: for an answer that
- * passes the detail on as it is (the API's obligations page), where parsing each one and
- * serialising it again was a sixth of the request.
+ * passes the detail on as it is (the API's obligations page), instead of parsing each one
+ * and serialising it again.
  */
 export interface StoredObligation {
   readonly obligationId: string;

@@ -14,10 +14,9 @@ export interface ObligationsAnswer {
  * `GET …/obligations` as JSON text: each obligation's stored `detail` with its flags
  * appended (`overdue`, `retriesExhausted`, `timeToDeadlineMs` while owed), the JSON an
  * `ObligationsAnswer` serialises to. The details are spliced in as stored, not parsed and
- * serialised again (alone under load the route answered 1.15–1.31 × the requests for it,
- * docs/scale-out.md); only a `failed`
- * obligation's is parsed, for its commands. The flags are not fields of `Obligation`, so
- * appending them never repeats a key the detail has.
+ * serialised again (the route then answered 1.15–1.31 × the requests under load,
+ * docs/scale-out.md); only a `failed` obligation's is parsed, for its commands. The flags
+ * are not fields of `Obligation`, so appending them never repeats a key the detail has.
  */
 export function obligationsAnswerJson(
   tenantId: string,
